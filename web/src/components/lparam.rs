@@ -1,0 +1,173 @@
+//! The lParam decoder: type the `lParam` of a WSAAsyncSelect message, read its two words.
+//!
+//! All Winsock knowledge comes from [`wsasim::LParam`]; [`decode`] only turns its
+//! answers into the strings the panel shows, so it is tested natively.
+
+use leptos::prelude::*;
+use wsasim::LParam;
+
+#[cfg(test)]
+mod tests;
+
+/// Example lParams offered as one-click buttons: a plain `FD_READ`, a refused
+/// connect and a reset connection.
+pub const EXAMPLES: [&str; 3] = ["0x00000001", "0x274d0010", "0x27460020"];
+
+/// What the decoder shows for one input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decoding {
+    /// Nothing typed yet.
+    Empty,
+    /// The input (trimmed) is not a 32-bit number.
+    Invalid(String),
+    /// The input decoded.
+    Decoded(Decoded),
+}
+
+/// An lParam split into its words, each with a name and a short explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The lParam itself, `0x27460020`.
+    pub hex: String,
+    /// The low word in hex, `0x0020`.
+    pub event_word: String,
+    /// `WSAGETSELECTEVENT(lParam)` by name: `FD_CLOSE` (or `0`, or several names).
+    pub event: String,
+    /// A note on the low word.
+    pub event_note: String,
+    /// The high word in hex, `0x2746`.
+    pub error_word: String,
+    /// `WSAGETSELECTERROR(lParam)` by name: `WSAECONNRESET`, `0`, or the bare number.
+    pub error: String,
+    /// The error's description, or a note on the high word.
+    pub error_note: String,
+    /// The error code in decimal, `10054`.
+    pub error_code: u16,
+}
+
+/// Decodes what the user typed: `0x27460020`, `0X27460020` or a decimal number.
+pub fn decode(input: &str) -> Decoding {
+    let input = input.trim();
+    if input.is_empty() {
+        return Decoding::Empty;
+    }
+    let Some(lparam) = LParam::parse(input) else {
+        return Decoding::Invalid(input.to_string());
+    };
+    let event = lparam.event();
+    let event_note = if event.is_empty() {
+        "No event bit is set: Winsock never posts such a message."
+    } else if event.has_unknown_bits() {
+        "Some bits name no FD_* event."
+    } else if event.name().is_none() {
+        "Several events: a real message names exactly one."
+    } else {
+        "The network event that occurred."
+    };
+    let (error, error_note) = match (lparam.error_code(), lparam.error()) {
+        (0, _) => ("0".to_string(), "No error."),
+        (_, Some(e)) => (e.name().to_string(), e.description()),
+        (n, None) => (n.to_string(), "Not a Winsock error code wsasim knows."),
+    };
+    Decoding::Decoded(Decoded {
+        hex: format!("{:#010x}", lparam.raw()),
+        event_word: format!("{:#06x}", lparam.raw() & 0xffff),
+        event: event.to_string(),
+        event_note: event_note.to_string(),
+        error_word: format!("{:#06x}", lparam.error_code()),
+        error,
+        error_note: error_note.to_string(),
+        error_code: lparam.error_code(),
+    })
+}
+
+/// The decoder panel: an input, example buttons, and the decoded words.
+#[component]
+pub fn LParamDecoder() -> impl IntoView {
+    let input = RwSignal::new(EXAMPLES[0].to_string());
+    let decoding = Memo::new(move |_| input.with(|s| decode(s)));
+    let examples = EXAMPLES
+        .iter()
+        .map(|example| {
+            view! {
+                <button type="button" class="chip" on:click=move |_| input.set(example.to_string())>
+                    {*example}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel decoder" aria-labelledby="decoder-title">
+            <div class="panel-head">
+                <h2 id="decoder-title">"lParam decoder"</h2>
+            </div>
+            <label class="field-label" for="lparam-input">
+                "lParam of a WSAAsyncSelect message (hex or decimal)"
+            </label>
+            <input
+                id="lparam-input"
+                class="code-input"
+                type="text"
+                spellcheck="false"
+                autocomplete="off"
+                placeholder="0x27460020"
+                bind:value=input
+            />
+            <div class="examples">
+                <span class="muted">"Try"</span>
+                {examples}
+            </div>
+            <div id="lparam-output" class="decoded" role="status" aria-live="polite">
+                {move || match decoding.get() {
+                    Decoding::Empty => {
+                        view! {
+                            <p class="message">"Type an lParam above, for example 0x27460020."</p>
+                        }
+                            .into_any()
+                    }
+                    Decoding::Invalid(text) => {
+                        view! {
+                            <p class="message invalid">
+                                "“" {text}
+                                "” is not an lParam: type a 32-bit number such as 0x27460020 or 656801824."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Decoding::Decoded(d) => view! { <DecodedView d /> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// The two words of a decoded lParam, high word (error) first as in the number.
+#[component]
+fn DecodedView(
+    /// The decoded lParam.
+    d: Decoded,
+) -> impl IntoView {
+    view! {
+        <p class="raw">
+            <code>{d.hex}</code>
+        </p>
+        <div class="words">
+            <div class="word error-word">
+                <div class="word-head">
+                    <span class="word-label">"high word · WSAGETSELECTERROR"</span>
+                    <code class="word-bits">{d.error_word} " = " {d.error_code}</code>
+                </div>
+                <strong class="word-name" data-testid="error-name">{d.error}</strong>
+                <p class="word-note">{d.error_note}</p>
+            </div>
+            <div class="word event-word">
+                <div class="word-head">
+                    <span class="word-label">"low word · WSAGETSELECTEVENT"</span>
+                    <code class="word-bits">{d.event_word}</code>
+                </div>
+                <strong class="word-name" data-testid="event-name">{d.event}</strong>
+                <p class="word-note">{d.event_note}</p>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,14 @@
+//! The wsasim playground: a client-side Leptos front end for the `wsasim` core.
+//!
+//! The crate is split so its plain-Rust parts are testable natively:
+//!
+//! - `app`: the [`App`] root component, which lays the panels out.
+//! - `components`: one module per panel (header, scenario editor, message queue,
+//!   lParam decoder). Components stay thin: every Winsock fact comes from `wsasim`.
+//!
+//! `web` is the only crate that knows the DOM; `main.rs` only mounts [`App`].
+
+pub mod app;
+pub mod components;
+
+pub use app::App;

@@ -1,0 +1,210 @@
+//! `cargo xtask setup`: install every tool the project needs, idempotently.
+//!
+//! Each step checks first and is skipped when its tool is present at the right version,
+//! so a second run takes seconds. Versions are pinned here and in the repository:
+//! Trunk by [`TRUNK_VERSION`], wasm-bindgen-cli by `Cargo.lock` (which `web/Cargo.toml`
+//! pins with `=`), `wasm-opt` and Playwright by `package-lock.json`.
+
+use std::env;
+use std::path::{Path, PathBuf};
+
+use xshell::{cmd, Shell};
+
+use crate::{project_root, Result};
+
+/// The Trunk release that builds on this project's toolchain (0.22 needs a newer rustc).
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// The Rust target of the browser build.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Where Debian puts Chromium, which the browser tests drive.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// What a command needs set up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// The site's build tools (serve, dist).
+    Build,
+    /// The build tools and the browser for the end-to-end tests (setup, test).
+    All,
+}
+
+/// Cargo's bin folder, where `cargo install` puts Trunk and wasm-bindgen.
+pub fn cargo_bin() -> PathBuf {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin")
+}
+
+/// Runs every set-up step `needs` asks for.
+pub fn run(sh: &Shell, needs: Needs) -> Result<()> {
+    wasm_target(sh)?;
+    trunk(sh)?;
+    wasm_bindgen(sh)?;
+    if needs == Needs::All {
+        chromium(sh)?;
+    }
+    npm(sh)?;
+    step("crates", "cargo fetch --locked");
+    cmd!(sh, "cargo fetch --locked").run()?;
+    Ok(())
+}
+
+fn step(what: &str, status: &str) {
+    println!("setup: {what:<14} {status}");
+}
+
+/// The first line a tool prints for `--version`, or `None` if it does not run.
+fn version_of(sh: &Shell, tool: &str) -> Option<String> {
+    let out = cmd!(sh, "{tool} --version")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .ok()?;
+    Some(out.lines().next().unwrap_or("").trim().to_string())
+}
+
+fn wasm_target(sh: &Shell) -> Result<()> {
+    let installed = cmd!(sh, "rustup target list --installed").quiet().read()?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        step("wasm target", &format!("{WASM_TARGET} present"));
+    } else {
+        step("wasm target", &format!("adding {WASM_TARGET}"));
+        cmd!(sh, "rustup target add {WASM_TARGET}").run()?;
+    }
+    Ok(())
+}
+
+fn trunk(sh: &Shell) -> Result<()> {
+    let want = format!("trunk {TRUNK_VERSION}");
+    match version_of(sh, "trunk") {
+        Some(v) if v == want => step("trunk", &format!("{TRUNK_VERSION} present")),
+        found => {
+            step(
+                "trunk",
+                &format!("installing {TRUNK_VERSION} (found {found:?}; takes minutes)"),
+            );
+            cmd!(sh, "cargo install trunk --version {TRUNK_VERSION} --locked").run()?;
+        }
+    }
+    Ok(())
+}
+
+/// The version of the `wasm-bindgen` package in `Cargo.lock`.
+pub fn locked_wasm_bindgen(lock: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            let version = lines.next()?.trim();
+            let version = version.strip_prefix("version = \"")?.strip_suffix('"')?;
+            return Some(version.to_string());
+        }
+    }
+    None
+}
+
+fn wasm_bindgen(sh: &Shell) -> Result<()> {
+    let lock = sh.read_file(project_root().join("Cargo.lock"))?;
+    let want = locked_wasm_bindgen(&lock)
+        .ok_or("Cargo.lock has no `wasm-bindgen` package; is web/ in the workspace?")?;
+    match version_of(sh, "wasm-bindgen") {
+        Some(v) if v == format!("wasm-bindgen {want}") => step(
+            "wasm-bindgen",
+            &format!("{want} present (as in Cargo.lock)"),
+        ),
+        found => {
+            step(
+                "wasm-bindgen",
+                &format!("installing {want} (found {found:?})"),
+            );
+            // Not --locked: the CLI's own lock file asks for a crate version this
+            // machine's registry lacks; the version itself is pinned exactly.
+            cmd!(sh, "cargo install wasm-bindgen-cli --version {want}").run()?;
+        }
+    }
+    Ok(())
+}
+
+fn chromium(sh: &Shell) -> Result<()> {
+    if Path::new(CHROMIUM).exists() {
+        step("chromium", &format!("{CHROMIUM} present"));
+        return Ok(());
+    }
+    step(
+        "chromium",
+        "installing Debian's chromium and chromium-driver",
+    );
+    let root = cmd!(sh, "id -u").quiet().read()?.trim() == "0";
+    // Run apt-get as root: directly when we are root (as in CI), through sudo otherwise.
+    let (program, pre): (&str, &[&str]) = if root {
+        ("apt-get", &[])
+    } else {
+        ("sudo", &["apt-get"])
+    };
+    let _env = sh.push_env("DEBIAN_FRONTEND", "noninteractive");
+    cmd!(sh, "{program} {pre...} update").run()?;
+    cmd!(sh, "{program} {pre...} install -y chromium chromium-driver").run()?;
+    if !Path::new(CHROMIUM).exists() {
+        return Err(format!("apt-get installed chromium, but {CHROMIUM} is missing").into());
+    }
+    Ok(())
+}
+
+/// `npm ci`, skipped when `node_modules` was installed from the current lock file.
+fn npm(sh: &Shell) -> Result<()> {
+    let root = project_root();
+    let lock = sh.read_file(root.join("package-lock.json"))?;
+    let stamp = root.join("node_modules").join(".xtask-package-lock.json");
+    if sh.read_file(&stamp).ok().as_deref() == Some(lock.as_str())
+        && root
+            .join("node_modules")
+            .join(".bin")
+            .join("wasm-opt")
+            .exists()
+    {
+        step("npm", "node_modules up to date (binaryen, playwright-core)");
+        return Ok(());
+    }
+    if version_of(sh, "node").is_none() || version_of(sh, "npm").is_none() {
+        return Err(
+            "Node.js and npm are needed (for wasm-opt and the browser tests); \
+                    install Node.js 20 or later"
+                .into(),
+        );
+    }
+    step("npm", "npm ci");
+    cmd!(sh, "npm ci --no-audit --no-fund").run()?;
+    sh.write_file(&stamp, lock)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_wasm_bindgen_from_the_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9.9.9\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(locked_wasm_bindgen(lock).as_deref(), Some("0.2.130"));
+        assert_eq!(locked_wasm_bindgen("[[package]]\nname = \"serde\"\n"), None);
+    }
+
+    #[test]
+    fn the_committed_lock_pins_the_version_web_asks_for() {
+        let root = project_root();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        let manifest = std::fs::read_to_string(root.join("web").join("Cargo.toml")).unwrap();
+        let locked = locked_wasm_bindgen(&lock).expect("Cargo.lock names wasm-bindgen");
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={locked}\"")),
+            "web/Cargo.toml must pin wasm-bindgen = \"={locked}\" exactly"
+        );
+        let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).unwrap();
+        assert!(
+            trunk_toml.contains(&format!("wasm_bindgen = \"{locked}\"")),
+            "Trunk.toml"
+        );
+    }
+}
