@@ -84,6 +84,8 @@ pub fn shell() -> Result<Shell> {
         path.extend(env::split_paths(&old));
     }
     sh.set_var("PATH", env::join_paths(path)?);
+    // Trunk's update check is a network request; builds here never touch the network.
+    sh.set_var("TRUNK_SKIP_VERSION_CHECK", "true");
     Ok(sh)
 }
 
