@@ -1,0 +1,76 @@
+//! Behaviour profiles: where Windows does not do what the page says, a [`Profile`]
+//! chooses. Each point of divergence is one method here, named and cited; the rest of
+//! the model asks the profile and never tests `Profile::Windows` itself.
+
+use crate::error::WsaError;
+
+/// Whose behaviour the simulation reproduces where the two differ.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Profile {
+    /// What `WSAAsyncSelect.txt` says (the default).
+    #[default]
+    Documented,
+    /// What Windows does where conformance tests run on Windows show it departing from the page.
+    Windows,
+}
+
+impl Profile {
+    /// The name used in scripts: `documented` or `windows`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Profile::Documented => "documented",
+            Profile::Windows => "windows",
+        }
+    }
+
+    /// The error in FD_CLOSE when the peer resets the connection.
+    ///
+    /// Documented (FD_CLOSE.4): "lParam will contain WSAECONNRESET error value."
+    /// Windows: WSAECONNABORTED.
+    pub const fn reset_close_error(self) -> WsaError {
+        match self {
+            Profile::Documented => WsaError::WSAECONNRESET,
+            Profile::Windows => WsaError::WSAECONNABORTED,
+        }
+    }
+
+    /// Whether a graceful FD_CLOSE waits until all received data has been read.
+    ///
+    /// Documented (FD_CLOSE.2): "the FD_CLOSE is not delivered until all pending data has been read".
+    /// Windows: FD_CLOSE is posted as soon as the FIN arrives.
+    pub const fn close_waits_for_unread_data(self) -> bool {
+        matches!(self, Profile::Documented)
+    }
+
+    /// Whether WSAAsyncSelect on a connected socket posts FD_CONNECT.
+    ///
+    /// Documented (FD_CONNECT.1): "When WSAAsyncSelect called, if there is currently a
+    /// connection established." Windows: never; it posts FD_WRITE only.
+    pub const fn select_posts_connect(self) -> bool {
+        matches!(self, Profile::Documented)
+    }
+
+    /// Whether connect() on a datagram socket posts FD_CONNECT (Documented, FD_CONNECT.2)
+    /// or FD_WRITE (Windows).
+    pub const fn dgram_connect_posts_connect(self) -> bool {
+        matches!(self, Profile::Documented)
+    }
+}
+
+impl core::fmt::Display for Profile {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl core::str::FromStr for Profile {
+    type Err = crate::event::UnknownName;
+    fn from_str(s: &str) -> Result<Profile, Self::Err> {
+        match s {
+            "documented" => Ok(Profile::Documented),
+            "windows" => Ok(Profile::Windows),
+            _ => Err(crate::event::UnknownName),
+        }
+    }
+}

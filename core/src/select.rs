@@ -1,0 +1,218 @@
+//! Selection and the re-enable latches: the one place where a network event becomes a
+//! window message (or a WSAEventSelect record).
+//!
+//! Read the specification first (`spec/WSAAsyncSelect.txt`, or [`crate::spec::SPECIFICATION`]).
+//! Its model, as implemented here:
+//! - A socket has at most one selection ([`Notify`]): a window and message, or an event
+//!   object, and the set of events (`lEvent`). A new selection replaces the old one.
+//! - Each event has a latch. Posting a message disarms it ("no further message(s) for that
+//!   network event will be posted … until the application makes the function call that
+//!   implicitly reenables notification"); the re-enabling call re-arms it even if the call
+//!   fails. [`Sim::post`] is the only function that posts.
+//! - FD_READ, FD_OOB and FD_ACCEPT are level-triggered: re-arming re-checks the condition
+//!   and posts again while it holds ([`Sim::reenable`]).
+//! - A new selection posts every selected condition that already holds ([`Sim::persist`]).
+//! - Several events found at once are posted in bit order: FD_READ, FD_WRITE, FD_OOB,
+//!   FD_ACCEPT, FD_CONNECT, FD_CLOSE, FD_QOS, then the two change events.
+
+use crate::error::WsaError;
+use crate::event::{LParam, NetworkEvent};
+use crate::queue::Message;
+use crate::sim::Sim;
+use crate::socket::{CloseKind, Notify, SocketHandle, SocketType};
+use crate::spec::Rule;
+use crate::tcp::TcpState;
+use crate::trace::{Change, Suppression};
+
+/// The Winsock call that re-enables an event, for people (`"recv"`), or `None` when no call
+/// does (FD_CONNECT, FD_CLOSE) and the event happens once per connection.
+pub fn reenabling_call(event: NetworkEvent) -> Option<&'static str> {
+    Some(match event {
+        NetworkEvent::FD_READ | NetworkEvent::FD_OOB => "recv, recvfrom, WSARecv or WSARecvFrom",
+        NetworkEvent::FD_WRITE => "send, sendto, WSASend or WSASendTo",
+        NetworkEvent::FD_ACCEPT => "accept or WSAAccept",
+        NetworkEvent::FD_QOS => "WSAIoctl(SIO_GET_QOS)",
+        NetworkEvent::FD_GROUP_QOS => "WSAIoctl(SIO_GET_GROUP_QOS)",
+        NetworkEvent::FD_ROUTING_INTERFACE_CHANGE => "WSAIoctl(SIO_ROUTING_INTERFACE_CHANGE)",
+        NetworkEvent::FD_ADDRESS_LIST_CHANGE => "WSAIoctl(SIO_ADDRESS_LIST_CHANGE)",
+        _ => return None,
+    })
+}
+
+/// True for the events the specification calls level-triggered.
+pub fn is_level_triggered(event: NetworkEvent) -> bool {
+    matches!(event, NetworkEvent::FD_READ | NetworkEvent::FD_OOB | NetworkEvent::FD_ACCEPT)
+}
+
+impl Sim {
+    /// Posts `event` with `error` for socket `s` if it is selected and its latch is armed;
+    /// otherwise records why not. Returns true if a message was posted (or recorded).
+    ///
+    /// This is the only function that posts a WSAAsyncSelect message.
+    pub(crate) fn post(&mut self, s: SocketHandle, event: NetworkEvent, error: Option<WsaError>, rule: Rule) -> bool {
+        debug_assert!(event.bit_index().is_some(), "invariant: one event at a time");
+        let Some(sock) = self.sockets.get(&s) else { return false };
+        if sock.parent.is_some() {
+            return false; // not yet returned by accept(): it has no selection of its own
+        }
+        if !sock.open {
+            if event == NetworkEvent::FD_CLOSE {
+                self.change(Change::Suppressed {
+                    socket: s,
+                    event,
+                    reason: Suppression::SocketClosed,
+                    rule: Rule::NoCloseAfterClosesocket,
+                });
+            }
+            return false;
+        }
+        if event == NetworkEvent::FD_GROUP_QOS {
+            return false; // reserved: never posted
+        }
+        let notify = sock.notify;
+        if !notify.events().contains(event) {
+            if notify != Notify::None {
+                self.change(Change::Suppressed { socket: s, event, reason: Suppression::NotSelected, rule });
+            }
+            return false;
+        }
+        if !sock.armed.contains(event) {
+            self.change(Change::Suppressed { socket: s, event, reason: Suppression::AwaitingReenable, rule: Rule::NoFlood });
+            return false;
+        }
+        match notify {
+            Notify::None => false,
+            Notify::Window { hwnd, msg, .. } => {
+                let id = self.next_message_id();
+                let now = self.now;
+                let Some(window) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive) else {
+                    self.change(Change::Suppressed { socket: s, event, reason: Suppression::WindowDestroyed, rule });
+                    return false;
+                };
+                let m = Message { id, hwnd, msg, wparam: s, lparam: LParam::new(event, error), posted_at: now, rule };
+                window.queue.push_back(m.clone());
+                self.change(Change::Posted(m));
+                self.disarm(s, event, rule);
+                true
+            }
+            Notify::Event { event: object, .. } => {
+                let sock = self.sock_mut(s);
+                sock.recorded |= event;
+                if let Some(i) = event.bit_index() {
+                    sock.recorded_errors[i] = error;
+                }
+                if let Some(o) = self.event_objects.iter_mut().find(|o| o.handle == object) {
+                    o.signaled = true;
+                }
+                self.change(Change::Recorded { socket: s, event_object: object, event, error, rule });
+                self.disarm(s, event, rule);
+                true
+            }
+        }
+    }
+
+    fn disarm(&mut self, s: SocketHandle, event: NetworkEvent, rule: Rule) {
+        let sock = self.sock_mut(s);
+        sock.armed = NetworkEvent::from_bits(sock.armed.bits() & !event.bits());
+        self.change(Change::Latch { socket: s, events: event, armed: false, rule });
+    }
+
+    /// The re-enabling call for `events` was made on `s` (successful or not): re-arm their
+    /// latches, then post the level-triggered ones whose condition still holds.
+    pub(crate) fn reenable(&mut self, s: SocketHandle, events: NetworkEvent) {
+        let Some(sock) = self.sockets.get_mut(&s) else { return };
+        let was_disarmed = events & !sock.armed & sock.notify.events();
+        sock.armed |= events;
+        if !was_disarmed.is_empty() {
+            self.change(Change::Latch { socket: s, events: was_disarmed, armed: true, rule: Rule::Reenable });
+        }
+        for event in events.iter() {
+            if !is_level_triggered(event) {
+                continue;
+            }
+            let rule = match event {
+                NetworkEvent::FD_READ => Rule::ReadAfterRecv,
+                NetworkEvent::FD_OOB => Rule::OobAfterRecv,
+                _ => Rule::AcceptAfterAccept,
+            };
+            if self.condition_holds(s, event) && self.sockets[&s].armed.contains(event) && self.sockets[&s].notify.events().contains(event) {
+                self.post(s, event, None, rule);
+            }
+        }
+    }
+
+    /// True if the condition behind a level-triggered or persistent event holds now.
+    pub(crate) fn condition_holds(&self, s: SocketHandle, event: NetworkEvent) -> bool {
+        self.condition(s, event).is_some()
+    }
+
+    /// Whether `event`'s condition holds on `s` now, and with which error: what a new
+    /// selection posts at once ("Due to the persistence of events").
+    fn condition(&self, s: SocketHandle, event: NetworkEvent) -> Option<Option<WsaError>> {
+        let sock = self.sockets.get(&s)?;
+        let stream = sock.ty == SocketType::Stream;
+        let holds = match event {
+            NetworkEvent::FD_READ => sock.readable_bytes() > 0 || (sock.ty == SocketType::Dgram && !sock.dgrams.is_empty()),
+            NetworkEvent::FD_OOB => stream && !sock.oob_inline && !sock.oob.is_empty(),
+            NetworkEvent::FD_ACCEPT => sock.listen.as_ref().is_some_and(|l| !l.ready.is_empty()),
+            NetworkEvent::FD_WRITE => match sock.ty {
+                SocketType::Stream => {
+                    matches!(sock.state(), TcpState::Established | TcpState::CloseWait)
+                        && sock.conn_error.is_none()
+                        && !sock.shut_wr
+                        && !sock.send_blocked
+                        && sock.send_space() > 0
+                }
+                SocketType::Dgram => true,
+            },
+            NetworkEvent::FD_CONNECT => {
+                self.profile.select_posts_connect()
+                    && match sock.ty {
+                        SocketType::Stream => sock.state().is_synchronized() && sock.conn_error.is_none(),
+                        SocketType::Dgram => sock.remote.is_some(),
+                    }
+            }
+            NetworkEvent::FD_CLOSE => {
+                return match sock.closed {
+                    Some(CloseKind::Graceful) => {
+                        (sock.rx.is_empty() || !self.profile.close_waits_for_unread_data()).then_some(None)
+                    }
+                    Some(CloseKind::Reset) => Some(Some(self.profile.reset_close_error())),
+                    Some(CloseKind::Aborted) => Some(Some(WsaError::WSAECONNABORTED)),
+                    Some(CloseKind::NetDown) => Some(Some(WsaError::WSAENETDOWN)),
+                    None => None,
+                };
+            }
+            NetworkEvent::FD_QOS => sock.qos_changed,
+            _ => false,
+        };
+        holds.then_some(None)
+    }
+
+    /// A new selection was made on `s`: post every selected event whose condition holds.
+    pub(crate) fn persist(&mut self, s: SocketHandle, inherited: bool) {
+        let selected = self.sockets[&s].notify.events();
+        for event in selected.iter() {
+            let Some(error) = self.condition(s, event) else { continue };
+            let rule = if inherited {
+                match event {
+                    NetworkEvent::FD_WRITE => Rule::WriteOnConnect,
+                    NetworkEvent::FD_CONNECT => continue,
+                    _ => Rule::AcceptInherits,
+                }
+            } else {
+                match event {
+                    NetworkEvent::FD_READ => Rule::ReadOnSelect,
+                    NetworkEvent::FD_WRITE => Rule::WriteOnSelect,
+                    NetworkEvent::FD_OOB => Rule::OobOnSelect,
+                    NetworkEvent::FD_ACCEPT => Rule::AcceptOnSelect,
+                    NetworkEvent::FD_CONNECT => Rule::ConnectOnSelect,
+                    NetworkEvent::FD_CLOSE => Rule::CloseOnSelect,
+                    NetworkEvent::FD_QOS => Rule::QosOnSelect,
+                    _ => continue,
+                }
+            };
+            self.post(s, event, error, rule);
+        }
+    }
+}

@@ -1,0 +1,832 @@
+//! The simulated world ([`Sim`]): hosts, sockets, windows, the network and virtual time,
+//! driven one step at a time; and [`Winsock`], the calls one host's application makes.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::error::WsaError;
+use crate::event::NetworkEvent;
+use crate::net::{HostId, Ipv4, Links, Payload, Segment};
+use crate::winsock::Winsock;
+use crate::profile::Profile;
+use crate::queue::{Hwnd, Message, Window};
+use crate::socket::{Socket, SocketHandle, SocketType, WsaEvent};
+use crate::spec::Rule;
+use crate::time::{Duration, Instant};
+use crate::trace::{Cause, Change, Outcome, Trace, TraceEntry};
+
+/// A host: one machine with its addresses and one application making Winsock calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Host {
+    /// Its id.
+    pub id: HostId,
+    /// A name for people (`client`).
+    pub name: String,
+    /// Its IPv4 addresses; the first is used for implicit binds.
+    pub addrs: Vec<Ipv4>,
+    /// Successful WSAStartup calls not yet matched by WSACleanup.
+    pub startups: u32,
+    /// What `WSAGetLastError` returns: the error of the last failed call.
+    pub last_error: Option<WsaError>,
+    /// False while the host's network is down.
+    pub net_up: bool,
+    /// True while a blocking call of this host is in progress.
+    pub in_blocking_call: bool,
+    next_port: u16,
+}
+
+/// A WSAEventSelect event object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EventObject {
+    /// Its handle.
+    pub handle: WsaEvent,
+    /// The host that created it.
+    pub host: HostId,
+    /// Signalled by a recorded network event, reset by WSAEnumNetworkEvents.
+    pub signaled: bool,
+}
+
+/// Something scheduled to happen at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) enum Pending {
+    /// A segment arrives at a host.
+    Deliver { from: HostId, to: HostId, segment: Segment },
+    /// A TCP timer, valid if `gen` still matches the socket's timer generation.
+    Timer { socket: SocketHandle, gen: u64 },
+    /// A nonblocking connect learns it cannot reach the network.
+    ConnectFailed { socket: SocketHandle, error: WsaError },
+}
+
+/// A segment on its way, for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct InFlight {
+    /// Sending host.
+    pub from: HostId,
+    /// Receiving host.
+    pub to: HostId,
+    /// When it arrives.
+    pub arrives: Instant,
+    /// The segment.
+    pub segment: Segment,
+}
+
+/// Why [`Sim::run_until_idle`] stopped early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepLimit {
+    /// Steps taken before giving up.
+    pub steps: usize,
+}
+
+impl core::fmt::Display for StepLimit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "the network was still busy after {} steps", self.steps)
+    }
+}
+
+/// The error from setting up the world (hosts, windows, links).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupError {
+    /// A host with this name exists already.
+    DuplicateHost(String),
+    /// Another host owns this address.
+    AddressInUse(Ipv4),
+    /// No host has this id.
+    UnknownHost,
+    /// Too many hosts, sockets or windows.
+    TooMany,
+}
+
+impl core::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SetupError::DuplicateHost(n) => write!(f, "a host named {n} exists already"),
+            SetupError::AddressInUse(a) => write!(f, "another host already has address {a}"),
+            SetupError::UnknownHost => f.write_str("no such host"),
+            SetupError::TooMany => f.write_str("too many hosts"),
+        }
+    }
+}
+
+impl core::error::Error for SetupError {}
+
+/// The simulated world: hosts with their sockets and windows, the network between them,
+/// and virtual time. A plain value: `Clone` it to keep a checkpoint.
+///
+/// Its methods come in four kinds:
+/// - **getters**: [`Sim::now`], [`Sim::socket_info`], [`Sim::window`], [`Sim::trace`], …;
+/// - **Winsock calls**, made by one host's application through [`Sim::on`], named as in
+///   Winsock and returning `Result<T, WsaError>`;
+/// - **driving**: [`Sim::step`] runs exactly one scheduled event (a segment delivery or a
+///   timer) and [`Sim::next_event_at`] says when that will be; [`Sim::run_until_idle`] and
+///   [`Sim::run_for`] loop over `step`;
+/// - **outputs**: window message queues ([`Sim::window`], taken with
+///   [`Winsock::get_message`]) and the append-only [`Trace`].
+///
+/// The world changes only through these calls; faults (cut links, network down, reset) are
+/// world calls too, so a run is a pure function of its calls.
+///
+/// ```
+/// use wsasim::{NetworkEvent, Sim, SocketType, WindowMessage, WsaError};
+///
+/// let mut sim = Sim::new();
+/// let server = sim.add_host("server", "10.0.0.2".parse().unwrap()).unwrap();
+/// let client = sim.add_host("client", "10.0.0.1".parse().unwrap()).unwrap();
+/// let main = sim.create_window(server, "main");
+///
+/// sim.on(server).wsa_startup().unwrap();
+/// let l = sim.on(server).socket(SocketType::Stream).unwrap();
+/// sim.on(server).bind(l, "10.0.0.2:80".parse().unwrap()).unwrap();
+/// sim.on(server).listen(l, 5).unwrap();
+/// sim.on(server)
+///     .wsa_async_select(l, main, WindowMessage::user(1), NetworkEvent::FD_ACCEPT | NetworkEvent::FD_READ)
+///     .unwrap();
+///
+/// sim.on(client).wsa_startup().unwrap();
+/// let c = sim.on(client).socket(SocketType::Stream).unwrap();
+/// sim.on(client).ioctl_fionbio(c, true).unwrap();
+/// assert_eq!(sim.on(client).connect(c, "10.0.0.2:80".parse().unwrap()), Err(WsaError::WSAEWOULDBLOCK));
+/// sim.run_until_idle(1000).unwrap();
+///
+/// let m = sim.on(server).get_message(main).unwrap();
+/// assert_eq!((m.wparam, m.lparam.event()), (l, NetworkEvent::FD_ACCEPT));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub(crate) profile: Profile,
+    pub(crate) now: Instant,
+    pub(crate) hosts: Vec<Host>,
+    pub(crate) sockets: BTreeMap<SocketHandle, Socket>,
+    pub(crate) windows: Vec<Window>,
+    pub(crate) event_objects: Vec<EventObject>,
+    pub(crate) links: Links,
+    pending: BTreeMap<(Instant, u64), Pending>,
+    seq: u64,
+    next_handle: u32,
+    next_message: u64,
+    trace: Trace,
+    current: Option<TraceEntry>,
+}
+
+impl Default for Sim {
+    fn default() -> Sim {
+        Sim::new()
+    }
+}
+
+/// The limit on hosts, sockets, windows and event objects in one world.
+pub const MAX_OBJECTS: usize = 65_000;
+
+impl Sim {
+    /// An empty world following the documented behaviour.
+    pub fn new() -> Sim {
+        Sim::with_profile(Profile::Documented)
+    }
+
+    /// An empty world following `profile`.
+    pub fn with_profile(profile: Profile) -> Sim {
+        Sim {
+            profile,
+            now: Instant::ZERO,
+            hosts: Vec::new(),
+            sockets: BTreeMap::new(),
+            windows: Vec::new(),
+            event_objects: Vec::new(),
+            links: Links::default(),
+            pending: BTreeMap::new(),
+            seq: 0,
+            next_handle: 100,
+            next_message: 1,
+            trace: Trace::default(),
+            current: None,
+        }
+    }
+
+    // ----- getters -----
+
+    /// The behaviour profile.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// Every host, in order of creation.
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// A host.
+    pub fn host(&self, id: HostId) -> Option<&Host> {
+        self.hosts.get(id.0 as usize)
+    }
+
+    /// The host with this name.
+    pub fn host_by_name(&self, name: &str) -> Option<HostId> {
+        self.hosts.iter().find(|h| h.name == name).map(|h| h.id)
+    }
+
+    /// Every socket, open or finishing its close, by handle.
+    pub fn sockets(&self) -> impl Iterator<Item = &Socket> {
+        self.sockets.values()
+    }
+
+    /// One socket's state.
+    pub fn socket_info(&self, s: SocketHandle) -> Option<&Socket> {
+        self.sockets.get(&s)
+    }
+
+    /// Every window.
+    pub fn windows(&self) -> &[Window] {
+        &self.windows
+    }
+
+    /// One window and its queue.
+    pub fn window(&self, hwnd: Hwnd) -> Option<&Window> {
+        self.windows.iter().find(|w| w.hwnd == hwnd)
+    }
+
+    /// The window of `host` with this name.
+    pub fn window_by_name(&self, host: HostId, name: &str) -> Option<Hwnd> {
+        self.windows.iter().rev().find(|w| w.host == host && w.name == name).map(|w| w.hwnd)
+    }
+
+    /// Every event object.
+    pub fn event_objects(&self) -> &[EventObject] {
+        &self.event_objects
+    }
+
+    /// The links that differ from the default.
+    pub fn links(&self) -> &Links {
+        &self.links
+    }
+
+    /// The trace of every step so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Segments on the wire, in order of arrival.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        self.pending
+            .iter()
+            .filter_map(|((at, _), p)| match p {
+                Pending::Deliver { from, to, segment } => {
+                    Some(InFlight { from: *from, to: *to, arrives: *at, segment: segment.clone() })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Runs Winsock calls as `host`'s application.
+    pub fn on(&mut self, host: HostId) -> Winsock<'_> {
+        Winsock { sim: self, host }
+    }
+
+    /// Marks every trace entry from index `from_entry` on as caused by script line `line`
+    /// (entries already marked keep their line).
+    pub fn tag_line(&mut self, from_entry: usize, line: u32) {
+        self.trace.tag_line(from_entry, line);
+    }
+
+    // ----- world set-up -----
+
+    /// Adds a host with one address. Hosts start with their network up and WSAStartup not called.
+    pub fn add_host(&mut self, name: &str, addr: Ipv4) -> Result<HostId, SetupError> {
+        if self.hosts.iter().any(|h| h.name == name) {
+            return Err(SetupError::DuplicateHost(name.to_string()));
+        }
+        if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
+            return Err(SetupError::AddressInUse(addr));
+        }
+        if self.hosts.len() >= u16::MAX as usize {
+            return Err(SetupError::TooMany);
+        }
+        let id = HostId(self.hosts.len() as u16);
+        self.begin(Cause::World { action: format!("host {name} {addr}") });
+        self.hosts.push(Host {
+            id,
+            name: name.to_string(),
+            addrs: alloc::vec![addr],
+            startups: 0,
+            last_error: None,
+            net_up: true,
+            in_blocking_call: false,
+            next_port: 49152,
+        });
+        self.end(Outcome::None);
+        Ok(id)
+    }
+
+    /// Creates a window owned by `host`.
+    pub fn create_window(&mut self, host: HostId, name: &str) -> Hwnd {
+        let hwnd = Hwnd(0x0001_0010 + 2 * self.windows.len() as u32);
+        self.begin(Cause::World { action: format!("window {} {name}", self.host_name(host)) });
+        self.windows.push(Window {
+            hwnd,
+            host,
+            name: name.to_string(),
+            alive: true,
+            queue: Default::default(),
+            taken: Vec::new(),
+        });
+        self.change(Change::Note(format!("window {name} is {hwnd}")));
+        self.end(Outcome::None);
+        hwnd
+    }
+
+    /// `DestroyWindow`: its queued messages are discarded; later posts to it fail.
+    pub fn destroy_window(&mut self, hwnd: Hwnd) -> bool {
+        let Some(w) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive) else { return false };
+        w.alive = false;
+        let dropped = w.queue.len();
+        w.queue.clear();
+        let name = w.name.clone();
+        self.begin(Cause::World { action: format!("destroy window {name}") });
+        if dropped > 0 {
+            self.change(Change::Note(format!("{dropped} queued message(s) discarded")));
+        }
+        self.end(Outcome::None);
+        true
+    }
+
+    /// Sets the one-way latency of the link between two hosts.
+    pub fn set_latency(&mut self, a: HostId, b: HostId, latency: Duration) {
+        self.begin(Cause::World { action: format!("link {} {} latency {latency}", self.host_name(a), self.host_name(b)) });
+        self.links.get_mut(a, b).latency = latency;
+        self.end(Outcome::None);
+    }
+
+    // ----- faults -----
+
+    /// Cuts the link between two hosts: segments are lost both ways until [`Sim::heal`].
+    /// Sockets watching a route to the other side get FD_ROUTING_INTERFACE_CHANGE with
+    /// WSAENETUNREACH.
+    pub fn partition(&mut self, a: HostId, b: HostId) {
+        self.begin(Cause::World { action: format!("partition {} {}", self.host_name(a), self.host_name(b)) });
+        self.links.get_mut(a, b).up = false;
+        for (me, other) in [(a, b), (b, a)] {
+            let other_addrs = self.hosts.get(other.0 as usize).map(|h| h.addrs.clone()).unwrap_or_default();
+            let watchers: Vec<SocketHandle> = self
+                .sockets
+                .values()
+                .filter(|s| s.host == me && s.routing_watch.is_some_and(|ip| other_addrs.contains(&ip)))
+                .map(|s| s.handle)
+                .collect();
+            for s in watchers {
+                self.sock_mut(s).routing_watch = None;
+                self.post(s, NetworkEvent::FD_ROUTING_INTERFACE_CHANGE, Some(WsaError::WSAENETUNREACH), Rule::RoutingInterfaceChange);
+            }
+        }
+        self.end(Outcome::None);
+    }
+
+    /// Restores a cut link.
+    pub fn heal(&mut self, a: HostId, b: HostId) {
+        self.begin(Cause::World { action: format!("heal {} {}", self.host_name(a), self.host_name(b)) });
+        self.links.get_mut(a, b).up = true;
+        self.end(Outcome::None);
+    }
+
+    /// The host's network subsystem fails: its connections die with WSAENETDOWN, events
+    /// are posted with WSAENETDOWN, and its Winsock calls fail with WSAENETDOWN.
+    pub fn network_down(&mut self, host: HostId) {
+        self.begin(Cause::World { action: format!("network down {}", self.host_name(host)) });
+        if let Some(h) = self.hosts.get_mut(host.0 as usize) {
+            h.net_up = false;
+        }
+        let mine: Vec<SocketHandle> =
+            self.sockets.values().filter(|s| s.host == host).map(|s| s.handle).collect();
+        let down = Some(WsaError::WSAENETDOWN);
+        for s in mine {
+            let Some(sock) = self.sockets.get(&s) else { continue };
+            let state = sock.state();
+            let (orphan_or_child, has_tcb, ty, connecting) =
+                (sock.is_orphan() || sock.parent.is_some(), sock.tcb.is_some(), sock.ty, sock.connecting);
+            if orphan_or_child {
+                if has_tcb {
+                    self.cancel_timer(s);
+                    self.set_state(s, crate::tcp::TcpState::Closed);
+                }
+                self.free(s);
+                continue;
+            }
+            if ty == SocketType::Stream && has_tcb && state != crate::tcp::TcpState::Closed {
+                self.cancel_timer(s);
+                self.set_state(s, crate::tcp::TcpState::Closed);
+                let sock = self.sock_mut(s);
+                sock.conn_error = Some(WsaError::WSAENETDOWN);
+                sock.rx.clear();
+                sock.tx.clear();
+                if connecting {
+                    sock.connecting = false;
+                    self.post(s, NetworkEvent::FD_CONNECT, down, Rule::NetworkDown);
+                } else {
+                    sock.closed = Some(crate::socket::CloseKind::NetDown);
+                    self.post(s, NetworkEvent::FD_CLOSE, down, Rule::NetworkDown);
+                }
+            }
+            let sock = &self.sockets[&s];
+            let (listening, bound_dgram, send_blocked) =
+                (sock.listen.is_some(), sock.ty == SocketType::Dgram && sock.local.is_some(), sock.send_blocked);
+            if listening {
+                self.post(s, NetworkEvent::FD_ACCEPT, down, Rule::NetworkDown);
+            }
+            if bound_dgram {
+                self.post(s, NetworkEvent::FD_READ, down, Rule::NetworkDown);
+            }
+            if send_blocked {
+                self.sock_mut(s).send_blocked = false;
+                self.post(s, NetworkEvent::FD_WRITE, down, Rule::NetworkDown);
+            }
+            if self.sock_mut(s).routing_watch.take().is_some() {
+                self.post(s, NetworkEvent::FD_ROUTING_INTERFACE_CHANGE, down, Rule::NetworkDown);
+            }
+            if core::mem::take(&mut self.sock_mut(s).address_watch) {
+                self.post(s, NetworkEvent::FD_ADDRESS_LIST_CHANGE, down, Rule::NetworkDown);
+            }
+        }
+        self.end(Outcome::None);
+    }
+
+    /// The host's network comes back. Sockets watching the address list are told.
+    pub fn network_up(&mut self, host: HostId) {
+        self.begin(Cause::World { action: format!("network up {}", self.host_name(host)) });
+        if let Some(h) = self.hosts.get_mut(host.0 as usize) {
+            h.net_up = true;
+        }
+        self.address_list_changed(host);
+        self.end(Outcome::None);
+    }
+
+    /// Adds an address to a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
+    pub fn add_address(&mut self, host: HostId, addr: Ipv4) -> Result<(), SetupError> {
+        if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
+            return Err(SetupError::AddressInUse(addr));
+        }
+        self.begin(Cause::World { action: format!("address add {} {addr}", self.host_name(host)) });
+        let Some(h) = self.hosts.get_mut(host.0 as usize) else {
+            self.end(Outcome::None);
+            return Err(SetupError::UnknownHost);
+        };
+        h.addrs.push(addr);
+        self.address_list_changed(host);
+        self.end(Outcome::None);
+        Ok(())
+    }
+
+    /// Removes an address from a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
+    pub fn remove_address(&mut self, host: HostId, addr: Ipv4) -> bool {
+        self.begin(Cause::World { action: format!("address remove {} {addr}", self.host_name(host)) });
+        let removed = match self.hosts.get_mut(host.0 as usize) {
+            Some(h) if h.addrs.contains(&addr) => {
+                h.addrs.retain(|a| *a != addr);
+                true
+            }
+            _ => false,
+        };
+        if removed {
+            self.address_list_changed(host);
+        } else {
+            self.change(Change::Note(format!("{addr} is not an address of this host")));
+        }
+        self.end(Outcome::None);
+        removed
+    }
+
+    fn address_list_changed(&mut self, host: HostId) {
+        let watchers: Vec<SocketHandle> =
+            self.sockets.values().filter(|s| s.host == host && s.address_watch).map(|s| s.handle).collect();
+        for s in watchers {
+            self.sock_mut(s).address_watch = false;
+            self.post(s, NetworkEvent::FD_ADDRESS_LIST_CHANGE, None, Rule::AddressListChange);
+        }
+    }
+
+    /// The host's routing table changes: sockets watching a route get FD_ROUTING_INTERFACE_CHANGE.
+    pub fn route_change(&mut self, host: HostId) {
+        self.begin(Cause::World { action: format!("route change {}", self.host_name(host)) });
+        let watchers: Vec<SocketHandle> =
+            self.sockets.values().filter(|s| s.host == host && s.routing_watch.is_some()).map(|s| s.handle).collect();
+        for s in watchers {
+            self.sock_mut(s).routing_watch = None;
+            self.post(s, NetworkEvent::FD_ROUTING_INTERFACE_CHANGE, None, Rule::RoutingInterfaceChange);
+        }
+        self.end(Outcome::None);
+    }
+
+    /// The provider changes a socket's quality of service (FD_QOS, edge-triggered).
+    pub fn change_qos(&mut self, s: SocketHandle) -> bool {
+        if !self.sockets.contains_key(&s) {
+            return false;
+        }
+        self.begin(Cause::World { action: format!("qos change {s}") });
+        let sock = self.sock_mut(s);
+        sock.qos.generation += 1;
+        sock.qos.token_rate = 8000 * sock.qos.generation;
+        sock.qos_changed = true;
+        self.post(s, NetworkEvent::FD_QOS, None, Rule::QosChanged);
+        self.end(Outcome::None);
+        true
+    }
+
+    /// A reset injected on the connection of `s`: both ends receive RST now.
+    pub fn inject_reset(&mut self, s: SocketHandle) -> bool {
+        let Some(sock) = self.sockets.get(&s) else { return false };
+        if !sock.state().is_synchronized() {
+            return false;
+        }
+        let (local, remote) = (sock.local, sock.remote);
+        self.begin(Cause::World { action: format!("reset {s}") });
+        let peer = self
+            .sockets
+            .values()
+            .find(|x| x.handle != s && x.local == remote && x.remote == local && x.state().is_synchronized())
+            .map(|x| x.handle);
+        self.change(Change::Note("a reset is injected on the connection: both ends receive RST".into()));
+        self.tcp_reset(s);
+        if let Some(p) = peer {
+            self.tcp_reset(p);
+        }
+        self.end(Outcome::None);
+        true
+    }
+
+    // ----- driving -----
+
+    /// When the next scheduled event happens, if any.
+    pub fn next_event_at(&self) -> Option<Instant> {
+        self.pending.iter().find(|(_, p)| self.is_live(p)).map(|((at, _), _)| *at)
+    }
+
+    fn is_live(&self, p: &Pending) -> bool {
+        match p {
+            Pending::Timer { socket, gen } => self
+                .sockets
+                .get(socket)
+                .and_then(|s| s.tcb.as_ref())
+                .is_some_and(|t| t.timer_gen == *gen && t.timer.is_some()),
+            _ => true,
+        }
+    }
+
+    /// Runs the next scheduled event (one segment delivery or one timer), moving the clock
+    /// to it. Returns its trace entry, or `None` if nothing is scheduled.
+    pub fn step(&mut self) -> Option<&TraceEntry> {
+        loop {
+            let (&key, _) = self.pending.iter().next()?;
+            let p = self.pending.remove(&key).expect("invariant: key just seen");
+            if !self.is_live(&p) {
+                continue;
+            }
+            self.now = self.now.max(key.0);
+            match p {
+                Pending::Deliver { from, to, segment } => {
+                    self.begin(Cause::Deliver { host: to, segment: segment.clone() });
+                    self.deliver(from, to, segment);
+                }
+                Pending::Timer { socket, .. } => {
+                    let host = self.sockets[&socket].host;
+                    let kind = self.sockets[&socket].tcb.as_ref().and_then(|t| t.timer).map(|t| t.1);
+                    let kind = kind.expect("invariant: live timer has a kind");
+                    self.begin(Cause::Timer { host, socket, kind: kind.to_string() });
+                    self.tcp_timer(socket, kind);
+                }
+                Pending::ConnectFailed { socket, error } => {
+                    let host = self.sockets.get(&socket).map_or(HostId(0), |s| s.host);
+                    self.begin(Cause::Timer { host, socket, kind: "route".into() });
+                    if self.sockets.get(&socket).is_some_and(|s| s.connecting) {
+                        self.connect_failed(socket, error);
+                    }
+                }
+            }
+            self.end(Outcome::None);
+            return self.trace.last();
+        }
+    }
+
+    /// Steps until nothing is scheduled, at most `max_steps` times. Returns the steps taken.
+    pub fn run_until_idle(&mut self, max_steps: usize) -> Result<usize, StepLimit> {
+        let mut n = 0;
+        while self.next_event_at().is_some() {
+            if n >= max_steps {
+                return Err(StepLimit { steps: n });
+            }
+            self.step();
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Steps through everything scheduled in the next `d` of virtual time, then moves the
+    /// clock to the end of it. At most `max_steps` steps.
+    pub fn run_for(&mut self, d: Duration, max_steps: usize) -> Result<usize, StepLimit> {
+        let end = self.now + d;
+        let mut n = 0;
+        while self.next_event_at().is_some_and(|t| t <= end) {
+            if n >= max_steps {
+                return Err(StepLimit { steps: n });
+            }
+            self.step();
+            n += 1;
+        }
+        self.now = self.now.max(end);
+        Ok(n)
+    }
+
+    // ----- internals shared by the modules -----
+
+    pub(crate) fn host_name(&self, h: HostId) -> String {
+        self.hosts.get(h.0 as usize).map_or_else(|| h.to_string(), |x| x.name.clone())
+    }
+
+    pub(crate) fn sock_mut(&mut self, s: SocketHandle) -> &mut Socket {
+        self.sockets.get_mut(&s).expect("invariant: socket exists")
+    }
+
+    pub(crate) fn next_message_id(&mut self) -> u64 {
+        let id = self.next_message;
+        self.next_message += 1;
+        id
+    }
+
+    pub(crate) fn schedule(&mut self, at: Instant, p: Pending) {
+        self.seq += 1;
+        self.pending.insert((at, self.seq), p);
+    }
+
+    pub(crate) fn begin(&mut self, cause: Cause) {
+        debug_assert!(self.current.is_none(), "invariant: one step at a time");
+        self.current = Some(TraceEntry { index: 0, at: self.now, cause, outcome: Outcome::None, changes: Vec::new(), line: None });
+    }
+
+    pub(crate) fn change(&mut self, c: Change) {
+        match self.current.as_mut() {
+            Some(e) => e.changes.push(c),
+            None => {
+                if let Some(e) = self.trace.last_mut() {
+                    e.changes.push(c);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn end(&mut self, outcome: Outcome) -> usize {
+        let mut e = self.current.take().expect("invariant: a step is open");
+        e.outcome = outcome;
+        self.trace.push(e)
+    }
+
+    pub(crate) fn new_socket(&mut self, host: HostId, ty: SocketType) -> SocketHandle {
+        let h = SocketHandle(self.next_handle);
+        self.next_handle += 4;
+        self.sockets.insert(h, Socket::new(h, host, ty));
+        self.change(Change::Created(h));
+        h
+    }
+
+    /// Forgets a socket and its connection.
+    pub(crate) fn free(&mut self, s: SocketHandle) {
+        if let Some(sock) = self.sockets.remove(&s) {
+            if let Some(parent) = sock.parent {
+                if let Some(l) = self.sockets.get_mut(&parent).and_then(|p| p.listen.as_mut()) {
+                    l.ready.retain(|c| *c != s);
+                    l.half_open.retain(|c| *c != s);
+                }
+            }
+            self.change(Change::Freed(s));
+        }
+    }
+
+    /// Sends a segment from `from`: it arrives after the link's latency, or is lost.
+    pub(crate) fn transmit(&mut self, from: HostId, segment: Segment) {
+        self.change(Change::Sent(segment.clone()));
+        if !self.hosts[from.0 as usize].net_up {
+            self.change(Change::Dropped { segment, why: "the sender's network is down".into() });
+            return;
+        }
+        let Some(to) = self.hosts.iter().find(|h| h.addrs.contains(&segment.dst.ip)).map(|h| h.id) else {
+            self.change(Change::Dropped { segment, why: "no host has this address".into() });
+            return;
+        };
+        let link = self.links.get(from, to);
+        if !link.up {
+            self.change(Change::Dropped { segment, why: "the link is cut".into() });
+            return;
+        }
+        let at = self.now + link.latency;
+        self.schedule(at, Pending::Deliver { from, to, segment });
+    }
+
+    fn deliver(&mut self, from: HostId, to: HostId, segment: Segment) {
+        if !self.links.get(from, to).up {
+            self.change(Change::Dropped { segment, why: "the link was cut in flight".into() });
+            return;
+        }
+        if !self.hosts[to.0 as usize].net_up {
+            self.change(Change::Dropped { segment, why: "the receiver's network is down".into() });
+            return;
+        }
+        match segment.payload {
+            Payload::Tcp { .. } => self.tcp_input(to, segment),
+            Payload::Udp { .. } => self.udp_input(to, segment),
+        }
+    }
+
+    fn udp_input(&mut self, host: HostId, segment: Segment) {
+        let Payload::Udp { data } = &segment.payload else { return };
+        let target = self
+            .sockets
+            .values()
+            .find(|s| {
+                s.host == host
+                    && s.open
+                    && s.ty == SocketType::Dgram
+                    && s.local.is_some_and(|l| l.port == segment.dst.port && (l.ip.is_any() || l.ip == segment.dst.ip))
+                    && s.remote.is_none_or(|r| r == segment.src)
+            })
+            .map(|s| s.handle);
+        let Some(s) = target else {
+            self.change(Change::Dropped { segment: segment.clone(), why: "no socket is bound to this port".into() });
+            return;
+        };
+        let sock = self.sock_mut(s);
+        let queued: usize = sock.dgrams.iter().map(|d| d.1.len()).sum();
+        if queued + data.len() > sock.rcvbuf as usize {
+            let seg = segment.clone();
+            self.change(Change::Dropped { segment: seg, why: "the receive buffer is full".into() });
+            return;
+        }
+        sock.dgrams.push_back((segment.src, data.clone()));
+        self.post(s, NetworkEvent::FD_READ, None, Rule::ReadOnArrival);
+    }
+
+    /// A connect finished successfully: FD_CONNECT, then FD_WRITE.
+    pub(crate) fn connect_succeeded(&mut self, s: SocketHandle) {
+        let sock = self.sock_mut(s);
+        let was_nonblocking = sock.connecting;
+        sock.connecting = false;
+        if was_nonblocking {
+            self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
+        }
+        self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteOnConnect);
+    }
+
+    /// A connect failed: FD_CONNECT with the error.
+    pub(crate) fn connect_failed(&mut self, s: SocketHandle, error: WsaError) {
+        if self.sockets[&s].tcb.is_some() {
+            self.cancel_timer(s);
+            self.set_state(s, crate::tcp::TcpState::Closed);
+        }
+        let sock = self.sock_mut(s);
+        sock.conn_error = Some(error);
+        let was_nonblocking = sock.connecting;
+        sock.connecting = false;
+        if was_nonblocking {
+            self.post(s, NetworkEvent::FD_CONNECT, Some(error), Rule::ConnectOutcome);
+        }
+    }
+
+    pub(crate) fn connect_unreachable(&mut self, s: SocketHandle) {
+        let at = self.now;
+        self.schedule(at, Pending::ConnectFailed { socket: s, error: WsaError::WSAENETUNREACH });
+    }
+
+    pub(crate) fn alloc_port(&mut self, host: HostId, ty: SocketType) -> u16 {
+        loop {
+            let h = &mut self.hosts[host.0 as usize];
+            let p = h.next_port;
+            h.next_port = if p == u16::MAX { 49152 } else { p + 1 };
+            if !self.sockets.values().any(|s| s.host == host && s.ty == ty && s.local.is_some_and(|l| l.port == p)) {
+                return p;
+            }
+        }
+    }
+
+    pub(crate) fn take_message(&mut self, hwnd: Hwnd, remove: bool) -> Option<Message> {
+        let w = self.windows.iter_mut().find(|w| w.hwnd == hwnd)?;
+        if remove {
+            w.take()
+        } else {
+            w.queue.front().cloned()
+        }
+    }
+}
+
+
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn is<T: Clone + Send + Sync>() {}
+    is::<Sim>();
+}
+

@@ -1,0 +1,404 @@
+//! Sockets: handles, kinds, options, buffers and the per-socket state the posting rules read.
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::error::WsaError;
+use crate::event::NetworkEvent;
+use crate::net::{HostId, Ipv4, SockAddr};
+use crate::queue::{Hwnd, WindowMessage};
+use crate::tcp::{Tcb, TcpState};
+
+/// A socket descriptor (`SOCKET`). `Display` prints the number, as Winsock programs do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SocketHandle(pub u32);
+
+impl fmt::Display for SocketHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// An event object (`WSAEVENT`) made by `WSACreateEvent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WsaEvent(pub u32);
+
+impl fmt::Display for WsaEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "event {}", self.0)
+    }
+}
+
+/// The kind of socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SocketType {
+    /// `SOCK_STREAM`: TCP.
+    Stream,
+    /// `SOCK_DGRAM`: UDP.
+    Dgram,
+}
+
+impl fmt::Display for SocketType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SocketType::Stream => "SOCK_STREAM",
+            SocketType::Dgram => "SOCK_DGRAM",
+        })
+    }
+}
+
+/// Address families accepted by `socket()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum AddressFamily {
+    /// `AF_INET` (IPv4), the only family wsasim simulates.
+    Inet,
+    /// `AF_INET6`: accepted by the parser, refused with `WSAEAFNOSUPPORT`.
+    Inet6,
+}
+
+/// `shutdown()`'s `how`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Shutdown {
+    /// `SD_RECEIVE`.
+    Receive,
+    /// `SD_SEND`: sends FIN once queued data is sent.
+    Send,
+    /// `SD_BOTH`.
+    Both,
+}
+
+/// Flags of `send` / `recv`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MsgFlags {
+    /// `MSG_OOB`: send urgent data / read the OOB byte.
+    pub oob: bool,
+    /// `MSG_PEEK`: read without removing.
+    pub peek: bool,
+}
+
+impl MsgFlags {
+    /// No flags.
+    pub const NONE: MsgFlags = MsgFlags { oob: false, peek: false };
+    /// `MSG_OOB`.
+    pub const OOB: MsgFlags = MsgFlags { oob: true, peek: false };
+    /// `MSG_PEEK`.
+    pub const PEEK: MsgFlags = MsgFlags { oob: false, peek: true };
+}
+
+impl fmt::Display for MsgFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.oob, self.peek) {
+            (false, false) => f.write_str("0"),
+            (true, false) => f.write_str("MSG_OOB"),
+            (false, true) => f.write_str("MSG_PEEK"),
+            (true, true) => f.write_str("MSG_OOB|MSG_PEEK"),
+        }
+    }
+}
+
+/// A socket option and its value, for `setsockopt` / from `getsockopt` (level `SOL_SOCKET`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SockOpt {
+    /// `SO_OOBINLINE`: urgent data is read inline and reported by FD_READ.
+    OobInline(bool),
+    /// `SO_LINGER`: `on` with 0 seconds makes closesocket abortive (RST).
+    Linger {
+        /// `l_onoff`.
+        on: bool,
+        /// `l_linger`, in seconds.
+        secs: u16,
+    },
+    /// `SO_RCVBUF`: receive buffer size in bytes (also the largest window advertised).
+    RcvBuf(u32),
+    /// `SO_SNDBUF`: send buffer size in bytes.
+    SndBuf(u32),
+}
+
+/// The name of a socket option, for `getsockopt`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SockOptName {
+    /// `SO_OOBINLINE`.
+    OobInline,
+    /// `SO_LINGER`.
+    Linger,
+    /// `SO_RCVBUF`.
+    RcvBuf,
+    /// `SO_SNDBUF`.
+    SndBuf,
+}
+
+impl fmt::Display for SockOpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SockOpt::OobInline(on) => write!(f, "SO_OOBINLINE, {}", u8::from(*on)),
+            SockOpt::Linger { on, secs } => write!(f, "SO_LINGER, {}, {secs}", u8::from(*on)),
+            SockOpt::RcvBuf(n) => write!(f, "SO_RCVBUF, {n}"),
+            SockOpt::SndBuf(n) => write!(f, "SO_SNDBUF, {n}"),
+        }
+    }
+}
+
+/// `ioctlsocket` commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Ioctl {
+    /// `FIONBIO`: nonblocking (true) or blocking (false).
+    Fionbio(bool),
+    /// `FIONREAD`: bytes ready to read.
+    Fionread,
+    /// `SIOCATMARK`: true (1) if no OOB data waits to be read.
+    Siocatmark,
+}
+
+/// `WSAIoctl` commands wsasim simulates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum WsaIoctl {
+    /// `SIO_GET_QOS`: read the flow specification; re-enables FD_QOS.
+    GetQos,
+    /// `SIO_ROUTING_INTERFACE_CHANGE` for a destination (the peer if `None`).
+    RoutingInterfaceChange(Option<SockAddr>),
+    /// `SIO_ADDRESS_LIST_CHANGE`.
+    AddressListChange,
+}
+
+/// A socket's quality of service, as `SIO_GET_QOS` returns it (a simplified flowspec).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Qos {
+    /// Token rate in bytes per second; 0 means best effort.
+    pub token_rate: u32,
+    /// How many times the provider changed it.
+    pub generation: u32,
+}
+
+/// How a socket's network events are reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Notify {
+    /// No selection.
+    #[default]
+    None,
+    /// WSAAsyncSelect: post `msg` to `hwnd` for `events`.
+    Window {
+        /// The window.
+        hwnd: Hwnd,
+        /// `wMsg`.
+        msg: WindowMessage,
+        /// `lEvent`.
+        events: NetworkEvent,
+    },
+    /// WSAEventSelect: record `events` and signal `event`.
+    Event {
+        /// The event object.
+        event: WsaEvent,
+        /// `lNetworkEvents`.
+        events: NetworkEvent,
+    },
+}
+
+impl Notify {
+    /// The selected events (empty when there is no selection).
+    pub fn events(&self) -> NetworkEvent {
+        match self {
+            Notify::None => NetworkEvent::NONE,
+            Notify::Window { events, .. } | Notify::Event { events, .. } => *events,
+        }
+    }
+}
+
+/// Why a connection ended, which is what FD_CLOSE reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CloseKind {
+    /// The peer's FIN arrived: graceful.
+    Graceful,
+    /// The peer sent RST.
+    Reset,
+    /// Retransmissions timed out.
+    Aborted,
+    /// The host's network went down.
+    NetDown,
+}
+
+/// Default `SO_RCVBUF` and `SO_SNDBUF` (Windows' classic 8 KiB).
+pub const DEFAULT_BUFFER: u32 = 8192;
+
+/// The largest buffer size `setsockopt` accepts; larger values are clamped.
+pub const MAX_BUFFER: u32 = 1 << 20;
+
+/// A listening socket's queue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Listen {
+    /// `listen()`'s backlog (at least 1).
+    pub backlog: u32,
+    /// Established connections waiting for accept(), oldest first.
+    pub ready: VecDeque<SocketHandle>,
+    /// Connections still in the handshake (SYN_RCVD).
+    pub half_open: Vec<SocketHandle>,
+}
+
+/// Everything wsasim knows about one socket. Read it with [`crate::Sim::socket_info`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Socket {
+    /// Its handle.
+    pub handle: SocketHandle,
+    /// The host it belongs to.
+    pub host: HostId,
+    /// Stream or datagram.
+    pub ty: SocketType,
+    /// False after closesocket (the connection may live on to finish its close), and for a
+    /// connection not yet returned by accept().
+    pub open: bool,
+    /// For a connection made by a listener: the listener, until accept() returns it.
+    pub parent: Option<SocketHandle>,
+    /// Local address once bound.
+    pub local: Option<SockAddr>,
+    /// Peer address once connected.
+    pub remote: Option<SockAddr>,
+    /// FIONBIO (or set by WSAAsyncSelect / WSAEventSelect).
+    pub nonblocking: bool,
+    /// SO_OOBINLINE.
+    pub oob_inline: bool,
+    /// SO_LINGER.
+    pub linger: Option<u16>,
+    /// SO_RCVBUF.
+    pub rcvbuf: u32,
+    /// SO_SNDBUF.
+    pub sndbuf: u32,
+    /// Listen queue, for a listening socket.
+    pub listen: Option<Listen>,
+    /// The TCP control block, for a stream socket that has begun connecting.
+    pub tcb: Option<Tcb>,
+    /// Received stream data not yet read (with SO_OOBINLINE, urgent bytes too).
+    pub rx: VecDeque<u8>,
+    /// Received urgent bytes waiting for recv(MSG_OOB) (SO_OOBINLINE off).
+    pub oob: VecDeque<u8>,
+    /// With SO_OOBINLINE, how many bytes of `rx` come before the urgent byte.
+    pub oob_mark: Option<usize>,
+    /// Received datagrams not yet read, with their senders.
+    pub dgrams: VecDeque<(SockAddr, Vec<u8>)>,
+    /// Stream bytes sent by the application and not yet acknowledged by the peer.
+    pub tx: VecDeque<u8>,
+    /// shutdown(SD_RECEIVE) was called.
+    pub shut_rd: bool,
+    /// shutdown(SD_SEND) was called (or closesocket): FIN queued.
+    pub shut_wr: bool,
+    /// A nonblocking connect is under way; FD_CONNECT reports its outcome.
+    pub connecting: bool,
+    /// How the connection ended, once it has.
+    pub closed: Option<CloseKind>,
+    /// The error later recv/send calls fail with after a reset or abort.
+    pub conn_error: Option<WsaError>,
+    /// A send failed with WSAEWOULDBLOCK; FD_WRITE is due when space frees.
+    pub send_blocked: bool,
+    /// How events are reported.
+    pub notify: Notify,
+    /// Events whose latch is armed: a message may be posted for them.
+    pub armed: NetworkEvent,
+    /// WSAEventSelect: events recorded since the last WSAEnumNetworkEvents.
+    pub recorded: NetworkEvent,
+    /// WSAEventSelect: the error recorded for each event (indexed by `FD_*_BIT`).
+    pub recorded_errors: [Option<WsaError>; 10],
+    /// The flow specification.
+    pub qos: Qos,
+    /// The QoS changed and SIO_GET_QOS has not read it yet.
+    pub qos_changed: bool,
+    /// SIO_ROUTING_INTERFACE_CHANGE is pending, for this destination.
+    pub routing_watch: Option<Ipv4>,
+    /// SIO_ADDRESS_LIST_CHANGE is pending.
+    pub address_watch: bool,
+}
+
+impl Socket {
+    pub(crate) fn new(handle: SocketHandle, host: HostId, ty: SocketType) -> Socket {
+        Socket {
+            handle,
+            host,
+            ty,
+            open: true,
+            parent: None,
+            local: None,
+            remote: None,
+            nonblocking: false,
+            oob_inline: false,
+            linger: None,
+            rcvbuf: DEFAULT_BUFFER,
+            sndbuf: DEFAULT_BUFFER,
+            listen: None,
+            tcb: None,
+            rx: VecDeque::new(),
+            oob: VecDeque::new(),
+            oob_mark: None,
+            dgrams: VecDeque::new(),
+            tx: VecDeque::new(),
+            shut_rd: false,
+            shut_wr: false,
+            connecting: false,
+            closed: None,
+            conn_error: None,
+            send_blocked: false,
+            notify: Notify::None,
+            armed: NetworkEvent::NONE,
+            recorded: NetworkEvent::NONE,
+            recorded_errors: [None; 10],
+            qos: Qos::default(),
+            qos_changed: false,
+            routing_watch: None,
+            address_watch: false,
+        }
+    }
+
+    /// The TCP state, or `CLOSED` for a stream socket with no connection.
+    /// Datagram sockets report `CLOSED`.
+    pub fn state(&self) -> TcpState {
+        if self.listen.is_some() {
+            return TcpState::Listen;
+        }
+        self.tcb.as_ref().map_or(TcpState::Closed, |t| t.state)
+    }
+
+    /// Bytes a recv could return now (`FIONREAD`).
+    pub fn readable_bytes(&self) -> usize {
+        match self.ty {
+            SocketType::Stream => self.rx.len(),
+            SocketType::Dgram => self.dgrams.front().map_or(0, |d| d.1.len()),
+        }
+    }
+
+    /// Free space in the send buffer.
+    pub fn send_space(&self) -> usize {
+        (self.sndbuf as usize).saturating_sub(self.tx.len())
+    }
+
+    /// Free space in the receive buffer (the window to advertise).
+    pub fn recv_space(&self) -> usize {
+        (self.rcvbuf as usize).saturating_sub(self.rx.len() + self.oob.len())
+    }
+
+    /// True if a stream connection is synchronized and not reset or aborted
+    /// (a datagram socket: if connect() gave it a default peer).
+    pub fn is_connected(&self) -> bool {
+        match self.ty {
+            SocketType::Stream => self.state().is_synchronized() && self.conn_error.is_none(),
+            SocketType::Dgram => self.remote.is_some(),
+        }
+    }
+
+    /// True for a connection that belongs to no application: closed with closesocket but
+    /// still finishing its TCP close.
+    pub fn is_orphan(&self) -> bool {
+        !self.open && self.parent.is_none()
+    }
+}

@@ -1,0 +1,157 @@
+//! The specification's rules: every posting decision carries a [`Rule`] whose
+//! [`Rule::sentence`] is the sentence of `WSAAsyncSelect.txt` it implements.
+//!
+//! The ids follow the specification's own summary list: `FD_READ.2` is the second
+//! bullet under FD_READ ("When data arrives, if FD_READ is not already posted").
+//! Rules that come from elsewhere in the page carry a descriptive id instead.
+
+use core::fmt;
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $name:ident = ($id:literal, $sentence:literal, $windows:expr) ),* $(,)?) => {
+        /// A rule of the specification that made the simulation post (or not post)
+        /// a message, re-arm a latch or change a selection.
+        ///
+        /// ```
+        /// use wsasim::Rule;
+        /// assert_eq!(Rule::ReadOnArrival.id(), "FD_READ.2");
+        /// assert!(Rule::ReadOnArrival.sentence().contains("When data arrives"));
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        pub enum Rule {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Rule {
+            /// Every rule, in the order of the specification.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$name, )* ];
+
+            /// A short stable id such as `FD_CLOSE.4`, printed in traces.
+            pub const fn id(self) -> &'static str {
+                match self { $( Rule::$name => $id, )* }
+            }
+
+            /// The sentence of the specification this rule implements, verbatim.
+            pub const fn sentence(self) -> &'static str {
+                match self { $( Rule::$name => $sentence, )* }
+            }
+
+            /// Where Windows is known to behave differently from the page, how.
+            pub const fn windows_differs(self) -> Option<&'static str> {
+                match self { $( Rule::$name => $windows, )* }
+            }
+        }
+    };
+}
+
+rules! {
+    /// FD_READ when WSAAsyncSelect is called and data is already waiting.
+    ReadOnSelect = ("FD_READ.1", "When WSAAsyncSelect is called, if there is data currently available to receive.", None),
+    /// FD_READ when data arrives and no FD_READ is outstanding.
+    ReadOnArrival = ("FD_READ.2", "When data arrives, if FD_READ is not already posted.", None),
+    /// FD_READ re-posted after a recv while data remains (level-triggered).
+    ReadAfterRecv = ("FD_READ.3", "After recv or recvfrom is called, with or without MSG_PEEK), if data is still available to receive.", None),
+    /// FD_WRITE when WSAAsyncSelect is called on a socket that can send.
+    WriteOnSelect = ("FD_WRITE.1", "When WSAAsyncSelect called, if a send or sendto is possible.", None),
+    /// FD_WRITE once a connection made by connect or accept is established.
+    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", None),
+    /// FD_WRITE when buffer space frees after a send failed with WSAEWOULDBLOCK.
+    WriteAfterWouldBlock = ("FD_WRITE.3", "After send or sendto fail with WSAEWOULDBLOCK, when send or sendto are likely to succeed.", Some("Windows: a successful send neither clears nor re-posts FD_WRITE; only a WSAEWOULDBLOCK failure followed by freed space brings it back.")),
+    /// FD_WRITE after bind on a connectionless socket (implementation-dependent; wsasim posts it).
+    WriteAfterBind = ("FD_WRITE.4", "After bind on a connectionless socket. FD_WRITE may or may not occur at this time (implementation-dependent). In any case, a connectionless socket is always writable immediately after a bind operation.", Some("Windows: selecting an unbound UDP socket already posts FD_WRITE.")),
+    /// FD_OOB when WSAAsyncSelect is called and OOB data is waiting.
+    OobOnSelect = ("FD_OOB.1", "When WSAAsyncSelect called, if there is OOB data currently available to receive with the MSG_OOB flag.", None),
+    /// FD_OOB when OOB data arrives and no FD_OOB is outstanding.
+    OobOnArrival = ("FD_OOB.2", "When OOB data arrives, if FD_OOB not already posted.", None),
+    /// FD_OOB re-posted after a recv while OOB data remains.
+    OobAfterRecv = ("FD_OOB.3", "After recv or recvfrom called with or without MSG_OOB flag, if OOB data is still available to receive.", Some("Windows queues one urgent byte per MSG_OOB send and re-posts FD_OOB while another remains.")),
+    /// With SO_OOBINLINE, urgent data is normal data and is reported by FD_READ.
+    OobInline = ("OOB.inline", "If the socket is configured to receive OOB data inline, the OOB (expedited) data is treated as normal data and the application should register an interest in, and will receive, FD_READ events, not FD_OOB events.", None),
+    /// FD_ACCEPT when WSAAsyncSelect is called and a connection is waiting.
+    AcceptOnSelect = ("FD_ACCEPT.1", "When WSAAsyncSelect called, if there is currently a connection request available to accept.", None),
+    /// FD_ACCEPT when a connection request arrives and no FD_ACCEPT is outstanding.
+    AcceptOnArrival = ("FD_ACCEPT.2", "When a connection request arrives, if FD_ACCEPT not already posted.", None),
+    /// FD_ACCEPT re-posted after accept while more connections wait.
+    AcceptAfterAccept = ("FD_ACCEPT.3", "After accept called, if there is another connection request available to accept.", None),
+    /// The accepted socket takes the listening socket's selection.
+    AcceptInherits = ("ACCEPT.inherit", "The socket created by the accept function has the same properties as the listening socket used to accept it. Consequently, WSAAsyncSelect events set for the listening socket also apply to the accepted socket.", None),
+    /// FD_CONNECT when WSAAsyncSelect is called on a connected socket.
+    ConnectOnSelect = ("FD_CONNECT.1", "When WSAAsyncSelect called, if there is currently a connection established.", Some("Windows never posts FD_CONNECT on WSAAsyncSelect: selecting an already-connected socket gives FD_WRITE only.")),
+    /// FD_CONNECT when the connection is established (also at once on a datagram socket).
+    ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE, not FD_CONNECT.")),
+    /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
+    ConnectOutcome = ("FD_CONNECT.4", "Whether the operation eventually succeeds or not, when the outcome has been determined, FD_CONNECT happens. The client should check the error code to determine whether the outcome was successful or failed.", None),
+    /// FD_CLOSE when WSAAsyncSelect is called on a closed connection.
+    CloseOnSelect = ("FD_CLOSE.1", "When WSAAsyncSelect called, if socket connection has been closed.", None),
+    /// FD_CLOSE after the peer's graceful close, once no data is left to read.
+    CloseGraceful = ("FD_CLOSE.2", "After remote system initiated graceful close, when no data currently available to receive (Be aware that, if data has been received and is waiting to be read when the remote system initiates a graceful close, the FD_CLOSE is not delivered until all pending data has been read).", Some("Windows posts FD_CLOSE as soon as the FIN arrives, right after the FD_READ for unread data, and not again once the data is drained.")),
+    /// FD_CLOSE after our own shutdown when the peer's FIN arrives.
+    CloseAfterShutdown = ("FD_CLOSE.3", "After local system initiates graceful close with shutdown and remote system has responded with \"End of Data\" notification (for example, TCP FIN), when no data currently available to receive.", None),
+    /// FD_CLOSE with WSAECONNRESET when the peer resets the connection.
+    CloseReset = ("FD_CLOSE.4", "When remote system terminates connection (for example, sent TCP RST), and lParam will contain WSAECONNRESET error value.", Some("Windows reports a reset as FD_CLOSE with WSAECONNABORTED; later recv and send fail with WSAECONNRESET.")),
+    /// FD_CLOSE with WSAECONNABORTED when retransmissions time out.
+    CloseAborted = ("FD_CLOSE.aborted", "WSAECONNABORTED The connection was terminated due to a time-out or other failure.", None),
+    /// Events posted with WSAENETDOWN when the host's network fails.
+    NetworkDown = ("ERR.netdown", "WSAENETDOWN The network subsystem failed.", None),
+    /// FD_QOS when WSAAsyncSelect is called and the QoS has changed.
+    QosOnSelect = ("FD_QOS.1", "When WSAAsyncSelect called, if the quality of service associated with the socket has been changed.", None),
+    /// FD_QOS when the QoS changes (edge-triggered; SIO_GET_QOS re-enables).
+    QosChanged = ("FD_QOS.2", "After WSAIoctl with SIO_GET_QOS called, when the quality of service is changed.", None),
+    /// FD_ROUTING_INTERFACE_CHANGE after SIO_ROUTING_INTERFACE_CHANGE, when the route changes.
+    RoutingInterfaceChange = ("FD_ROUTING_INTERFACE_CHANGE", "After WSAIoctl with SIO_ROUTING_INTERFACE_CHANGE called, when the local interface that should be used to reach the destination specified in the IOCTL changes.", None),
+    /// FD_ADDRESS_LIST_CHANGE after SIO_ADDRESS_LIST_CHANGE, when the address list changes.
+    AddressListChange = ("FD_ADDRESS_LIST_CHANGE", "After WSAIoctl with SIO_ADDRESS_LIST_CHANGE called, when the list of local addresses to which the application can bind changes.", None),
+    /// The re-enabling call re-arms its events' latches, even when it fails.
+    Reenable = ("REENABLE", "Any call to the reenabling routine, even one that fails, results in reenabling of message posting for the relevant event.", Some("Windows: a failing recv still re-enables FD_READ in message mode, but not in WSAEventSelect mode.")),
+    /// No second message for an event until its re-enabling call.
+    NoFlood = ("NOFLOOD", "Having successfully posted notification of a particular event to an application window, no further message(s) for that network event will be posted to the application window until the application makes the function call that implicitly reenables notification of that network event.", None),
+    /// A graceful FD_CLOSE waits while received data is unread.
+    CloseWaitsForData = ("FD_CLOSE.data", "FD_CLOSE should only be posted after all data is read from a socket, but an application should check for remaining data upon receipt of FD_CLOSE to avoid any possibility of losing data.", Some("Windows posts FD_CLOSE as soon as the FIN arrives, even with data unread.")),
+    /// A new WSAAsyncSelect (or WSAEventSelect) replaces the previous one.
+    SelectReplaces = ("SELECT.replace", "Issuing a WSAAsyncSelect for a socket cancels any previous WSAAsyncSelect or WSAEventSelect for the same socket.", None),
+    /// lEvent = 0 cancels notification; queued messages stay queued.
+    SelectCancel = ("SELECT.cancel", "Although WSAAsyncSelect immediately disables event message posting for the socket in this instance, it is possible that messages could be waiting in the application message queue.", None),
+    /// WSAAsyncSelect makes the socket nonblocking.
+    SelectNonblocking = ("SELECT.nonblocking", "The WSAAsyncSelect function automatically sets socket s to nonblocking mode, regardless of the value of lEvent.", None),
+    /// FIONBIO back to blocking is refused while a selection is active.
+    BlockingNeedsCancel = ("SELECT.blocking", "To set socket s back to blocking mode, it is first necessary to clear the event record associated with socket s via a call to WSAAsyncSelect with lEvent set to zero.", None),
+    /// closesocket cancels notification; queued messages stay queued; no FD_CLOSE.
+    ClosesocketCancels = ("CLOSESOCKET", "Closing a socket with closesocket also cancels WSAAsyncSelect message sending, but the same caveat about messages in the queue still applies.", None),
+    /// FD_CLOSE is never posted after closesocket.
+    NoCloseAfterClosesocket = ("FD_CLOSE.closesocket", "FD_CLOSE is not posted after closesocket is called.", None),
+    /// FD_GROUP_QOS is reserved: accepted in lEvent, never posted.
+    GroupQosReserved = ("FD_GROUP_QOS", "FD_GROUP_QOS Reserved.", None),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The text of the specification, shipped so a user interface can show a rule in context.
+pub const SPECIFICATION: &str = include_str!("../spec/WSAAsyncSelect.txt");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sentence_is_verbatim_in_the_specification() {
+        let flat: alloc::string::String = SPECIFICATION.split_whitespace().collect::<alloc::vec::Vec<_>>().join(" ");
+        for rule in Rule::ALL {
+            let s: alloc::string::String = rule.sentence().split_whitespace().collect::<alloc::vec::Vec<_>>().join(" ");
+            assert!(flat.contains(&s), "{} is not in the specification: {s}", rule.id());
+        }
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        for (i, a) in Rule::ALL.iter().enumerate() {
+            for b in &Rule::ALL[i + 1..] {
+                assert_ne!(a.id(), b.id());
+            }
+        }
+    }
+}

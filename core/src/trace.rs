@@ -1,0 +1,344 @@
+//! The trace: one [`TraceEntry`] per step, recording its cause, its outcome and every
+//! change it made (messages posted with their [`Rule`], latches, TCP states, segments).
+//!
+//! The trace is append-only and deterministic: the same inputs give the same trace,
+//! byte for byte, which is what golden tests and share links rely on.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::error::WsaError;
+use crate::event::NetworkEvent;
+use crate::net::{HostId, Segment};
+use crate::queue::{Hwnd, Message};
+use crate::socket::{SocketHandle, WsaEvent};
+use crate::spec::Rule;
+use crate::tcp::TcpState;
+use crate::time::Instant;
+
+/// What made a step happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Cause {
+    /// A Winsock or window call made by a host's application, e.g. `recv(104, 50, 0)`.
+    Call {
+        /// The calling host.
+        host: HostId,
+        /// The call as Winsock source text.
+        call: String,
+    },
+    /// A blocking call that had blocked now completes.
+    Completion {
+        /// The calling host.
+        host: HostId,
+        /// The call as Winsock source text.
+        call: String,
+    },
+    /// A segment reached the host it was sent to.
+    Deliver {
+        /// The receiving host.
+        host: HostId,
+        /// The segment.
+        segment: Segment,
+    },
+    /// A TCP timer fired on a socket.
+    Timer {
+        /// The host.
+        host: HostId,
+        /// The socket.
+        socket: SocketHandle,
+        /// Which timer: `retransmit`, `persist` or `TIME_WAIT`.
+        kind: String,
+    },
+    /// A change to the world made by the user: a host, link, window or fault.
+    World {
+        /// What was done, in script words, e.g. `partition client server`.
+        action: String,
+    },
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cause::Call { call, .. } => f.write_str(call),
+            Cause::Completion { call, .. } => write!(f, "{call} completes"),
+            Cause::Deliver { segment, .. } => write!(f, "deliver {segment}"),
+            Cause::Timer { socket, kind, .. } => write!(f, "{kind} timer on socket {socket}"),
+            Cause::World { action } => f.write_str(action),
+        }
+    }
+}
+
+/// What a call returned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Outcome {
+    /// Not a call: nothing is returned.
+    None,
+    /// The call succeeded and returned this value (as text, e.g. `50` or `socket 108`).
+    Ok(String),
+    /// The call returned `SOCKET_ERROR` (or `INVALID_SOCKET`) and set this error.
+    Err(WsaError),
+    /// The call blocks (a blocking socket): its completion is a later step.
+    Blocked,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::None => Ok(()),
+            Outcome::Ok(v) => f.write_str(v),
+            Outcome::Err(e) => write!(f, "SOCKET_ERROR {e}"),
+            Outcome::Blocked => f.write_str("blocks"),
+        }
+    }
+}
+
+/// Why an event whose condition arose was not posted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Suppression {
+    /// The event is not in the socket's `lEvent`.
+    NotSelected,
+    /// A message for the event was posted and its re-enabling call has not been made.
+    AwaitingReenable,
+    /// The graceful close waits until the received data has been read.
+    DataUnread,
+    /// The window was destroyed, so the post failed.
+    WindowDestroyed,
+    /// The socket was closed with closesocket.
+    SocketClosed,
+}
+
+impl fmt::Display for Suppression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Suppression::NotSelected => "not selected",
+            Suppression::AwaitingReenable => "awaiting its re-enabling call",
+            Suppression::DataUnread => "received data still unread",
+            Suppression::WindowDestroyed => "window destroyed",
+            Suppression::SocketClosed => "socket closed",
+        })
+    }
+}
+
+/// One change a step made to the world.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Change {
+    /// A message was posted to a window.
+    Posted(Message),
+    /// A network event was recorded for WSAEnumNetworkEvents and the event object signalled.
+    Recorded {
+        /// The socket.
+        socket: SocketHandle,
+        /// The event object.
+        event_object: WsaEvent,
+        /// The event.
+        event: NetworkEvent,
+        /// Its error, if any.
+        error: Option<WsaError>,
+        /// The rule that recorded it.
+        rule: Rule,
+    },
+    /// An event's condition arose but nothing was posted.
+    Suppressed {
+        /// The socket.
+        socket: SocketHandle,
+        /// The event.
+        event: NetworkEvent,
+        /// Why not.
+        reason: Suppression,
+        /// The rule that would have posted it.
+        rule: Rule,
+    },
+    /// A latch changed: `armed` true means the event may be posted again.
+    Latch {
+        /// The socket.
+        socket: SocketHandle,
+        /// The events whose latch changed.
+        events: NetworkEvent,
+        /// True when re-armed (by the re-enabling call or a new selection), false when
+        /// disarmed by a post.
+        armed: bool,
+        /// The rule behind the change.
+        rule: Rule,
+    },
+    /// A socket's selection changed (WSAAsyncSelect, WSAEventSelect, inheritance, cancel).
+    Selection {
+        /// The socket.
+        socket: SocketHandle,
+        /// The window, or `None` for no selection or an event-object selection.
+        hwnd: Option<Hwnd>,
+        /// The selected events.
+        events: NetworkEvent,
+        /// The rule behind the change.
+        rule: Rule,
+    },
+    /// A TCP connection changed state.
+    State {
+        /// The socket.
+        socket: SocketHandle,
+        /// Old state.
+        from: TcpState,
+        /// New state.
+        to: TcpState,
+    },
+    /// A segment left a host.
+    Sent(Segment),
+    /// A segment was lost (cut link, network down, no listener for a datagram).
+    Dropped {
+        /// The segment.
+        segment: Segment,
+        /// Why.
+        why: String,
+    },
+    /// A socket was created (by socket() or by an arriving connection).
+    Created(SocketHandle),
+    /// A socket's handle was closed or its connection freed.
+    Freed(SocketHandle),
+    /// A note for people, e.g. "blocking call cancelled".
+    Note(String),
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::Posted(m) => write!(f, "post {} to {}", m, m.hwnd),
+            Change::Recorded { socket, event_object, event, error, rule } => {
+                write!(f, "record {event}")?;
+                if let Some(e) = error {
+                    write!(f, " ({e})")?;
+                }
+                write!(f, " on socket {socket}, signal {event_object} [{rule}]")
+            }
+            Change::Suppressed { socket, event, reason, rule } => {
+                write!(f, "no {event} on socket {socket}: {reason} [{rule}]")
+            }
+            Change::Latch { socket, events, armed, rule } => {
+                let verb = if *armed { "re-enable" } else { "disable" };
+                write!(f, "{verb} {events} on socket {socket} [{rule}]")
+            }
+            Change::Selection { socket, hwnd, events, rule } => match hwnd {
+                Some(h) => write!(f, "select {events} on socket {socket} for {h} [{rule}]"),
+                None => write!(f, "selection of socket {socket} is now {events} [{rule}]"),
+            },
+            Change::State { socket, from, to } => write!(f, "socket {socket}: {from} -> {to}"),
+            Change::Sent(s) => write!(f, "send {s}"),
+            Change::Dropped { segment, why } => write!(f, "drop {segment}: {why}"),
+            Change::Created(s) => write!(f, "create socket {s}"),
+            Change::Freed(s) => write!(f, "free socket {s}"),
+            Change::Note(n) => f.write_str(n),
+        }
+    }
+}
+
+/// One step of the simulation: one call, one segment delivery, one timer or one world change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TraceEntry {
+    /// Position in the trace, from 0.
+    pub index: usize,
+    /// Virtual time of the step.
+    pub at: Instant,
+    /// What made it happen.
+    pub cause: Cause,
+    /// What a call returned.
+    pub outcome: Outcome,
+    /// Every change it made, in order.
+    pub changes: Vec<Change>,
+    /// The script line that caused it, set by the script runner.
+    pub line: Option<u32>,
+}
+
+impl TraceEntry {
+    /// The messages this step posted.
+    pub fn posted(&self) -> impl Iterator<Item = &Message> {
+        self.changes.iter().filter_map(|c| match c {
+            Change::Posted(m) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// The host involved, if any.
+    pub fn host(&self) -> Option<HostId> {
+        match &self.cause {
+            Cause::Call { host, .. } | Cause::Completion { host, .. } => Some(*host),
+            Cause::Deliver { host, .. } | Cause::Timer { host, .. } => Some(*host),
+            Cause::World { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for TraceEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{} {} {}", self.index, self.at, self.cause)?;
+        if self.outcome != Outcome::None {
+            write!(f, " => {}", self.outcome)?;
+        }
+        for c in &self.changes {
+            write!(f, "\n    {c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The append-only record of every step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Trace {
+    entries: Vec<TraceEntry>,
+}
+
+impl Trace {
+    /// All entries, oldest first.
+    pub fn entries(&self) -> &[TraceEntry] {
+        &self.entries
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True before the first step.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The newest entry.
+    pub fn last(&self) -> Option<&TraceEntry> {
+        self.entries.last()
+    }
+
+    /// Every message ever posted, in order.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.entries.iter().flat_map(|e| e.posted())
+    }
+
+    pub(crate) fn push(&mut self, mut entry: TraceEntry) -> usize {
+        entry.index = self.entries.len();
+        self.entries.push(entry);
+        self.entries.len() - 1
+    }
+
+    pub(crate) fn tag_line(&mut self, from: usize, line: u32) {
+        for e in self.entries.iter_mut().skip(from) {
+            e.line.get_or_insert(line);
+        }
+    }
+
+    pub(crate) fn last_mut(&mut self) -> Option<&mut TraceEntry> {
+        self.entries.last_mut()
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.entries {
+            writeln!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
