@@ -5,13 +5,15 @@ use leptos::prelude::*;
 /// The scenario shown on first load. It is example text only: the scenario language
 /// and its runner arrive with the core crate's `script` module.
 pub const EXAMPLE_SCENARIO: &str = "\
-# A client connects, the server answers, then the peer resets.
-client = socket(AF_INET, SOCK_STREAM)
-WSAAsyncSelect(client, hwnd, WM_SOCKET, FD_CONNECT|FD_READ|FD_CLOSE)
-connect(client, server:80)        # -> WSAEWOULDBLOCK
-server: accept, send \"hello\"
-recv(client, 512)
-server: reset                     # FD_CLOSE with WSAECONNRESET
+# The peer resets a connection.
+s = socket(AF_INET, SOCK_STREAM)
+WSAAsyncSelect(s, hwnd, WM_SOCKET,
+               FD_CONNECT|FD_READ|FD_CLOSE)
+connect(s, server:80)   # WSAEWOULDBLOCK
+server: accept
+server: send \"hello\"    # FD_READ
+recv(s, 512)
+server: reset           # FD_CLOSE, WSAECONNRESET
 ";
 
 /// The number of lines in `text`, as shown under the editor (an empty text has one line).
@@ -45,7 +47,8 @@ pub fn Editor() -> impl IntoView {
                 class="code-input"
                 spellcheck="false"
                 autocomplete="off"
-                rows="14"
+                rows="12"
+                wrap="off"
                 bind:value=text
             ></textarea>
             <p class="panel-foot">

@@ -147,24 +147,33 @@ fn DecodedView(
     /// The decoded lParam.
     d: Decoded,
 ) -> impl IntoView {
+    let high = d.error_word.trim_start_matches("0x").to_string();
+    let low = d.event_word.trim_start_matches("0x").to_string();
+    let no_error = d.error_code == 0;
     view! {
-        <p class="raw">
-            <code>{d.hex}</code>
+        <p class="raw" aria-label=format!("lParam {}", d.hex)>
+            <code>
+                <span class="raw-prefix">"0x"</span>
+                <span class="raw-high" title="high word: the error">{high}</span>
+                <span class="raw-low" title="low word: the event">{low}</span>
+            </code>
         </p>
         <div class="words">
-            <div class="word error-word">
+            <div class="word error-word" class:no-error=no_error>
                 <div class="word-head">
-                    <span class="word-label">"high word · WSAGETSELECTERROR"</span>
+                    <span class="word-label">"High word · error"</span>
                     <code class="word-bits">{d.error_word} " = " {d.error_code}</code>
                 </div>
+                <code class="word-macro">"WSAGETSELECTERROR(lParam)"</code>
                 <strong class="word-name" data-testid="error-name">{d.error}</strong>
                 <p class="word-note">{d.error_note}</p>
             </div>
             <div class="word event-word">
                 <div class="word-head">
-                    <span class="word-label">"low word · WSAGETSELECTEVENT"</span>
+                    <span class="word-label">"Low word · event"</span>
                     <code class="word-bits">{d.event_word}</code>
                 </div>
+                <code class="word-macro">"WSAGETSELECTEVENT(lParam)"</code>
                 <strong class="word-name" data-testid="event-name">{d.event}</strong>
                 <p class="word-note">{d.event_note}</p>
             </div>
