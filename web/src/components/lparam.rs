@@ -13,6 +13,9 @@ mod tests;
 /// connect and a reset connection.
 pub const EXAMPLES: [&str; 3] = ["0x00000001", "0x274d0010", "0x27460020"];
 
+/// `FD_CLOSE` with `WSAECONNRESET`, the example in the invalid-input message.
+const EXAMPLE_RESET: u32 = 0x2746_0020;
+
 /// What the decoder shows for one input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decoding {
@@ -129,7 +132,11 @@ pub fn LParamDecoder() -> impl IntoView {
                         view! {
                             <p class="message invalid">
                                 "“" {text}
-                                "” is not an lParam: type a 32-bit number such as 0x27460020 or 656801824."
+                                {format!(
+                                    "” is not an lParam: type a 32-bit number in hex ({:#x}) or decimal ({}).",
+                                    EXAMPLE_RESET,
+                                    EXAMPLE_RESET,
+                                )}
                             </p>
                         }
                             .into_any()

@@ -23,7 +23,8 @@ fn reset_connection_names_both_words() {
 
 #[test]
 fn decimal_and_padding_and_case() {
-    assert_eq!(decoded("656801824"), decoded("0x27460020"));
+    assert_eq!(decoded(&0x2746_0020u32.to_string()), decoded("0x27460020"));
+    assert_eq!(decoded("658898976").hex, "0x27460020");
     assert_eq!(decoded("  0X27460020 "), decoded("0x27460020"));
     let d = decoded("1");
     assert_eq!(
