@@ -168,7 +168,7 @@ fn DecodedView(
         <div class="words">
             <div class="word error-word" class:no-error=no_error>
                 <div class="word-head">
-                    <span class="word-label">"High word · error"</span>
+                    <span class="word-label">"High word"</span>
                     <code class="word-bits">{d.error_word} " = " {d.error_code}</code>
                 </div>
                 <code class="word-macro">"WSAGETSELECTERROR(lParam)"</code>
@@ -177,7 +177,7 @@ fn DecodedView(
             </div>
             <div class="word event-word">
                 <div class="word-head">
-                    <span class="word-label">"Low word · event"</span>
+                    <span class="word-label">"Low word"</span>
                     <code class="word-bits">{d.event_word}</code>
                 </div>
                 <code class="word-macro">"WSAGETSELECTEVENT(lParam)"</code>
