@@ -15,6 +15,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::net::{Ipv4Addr, SocketAddrV4};
 
+use crate::profile::Profile;
 use crate::time::Duration;
 
 /// Where a piece of the script is: 1-based line, 1-based column counted in
@@ -154,31 +155,6 @@ pub struct Stmt {
     pub kind: StmtKind,
 }
 
-/// Which behaviour the simulation follows where the documentation and Windows disagree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Profile {
-    /// `profile documented`: what the WSAAsyncSelect documentation says.
-    Documented,
-    /// `profile windows`: what Windows is observed to do.
-    Windows,
-}
-
-impl Profile {
-    /// The keyword: `"documented"` or `"windows"`.
-    pub const fn keyword(self) -> &'static str {
-        match self {
-            Profile::Documented => "documented",
-            Profile::Windows => "windows",
-        }
-    }
-}
-
-impl fmt::Display for Profile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.keyword())
-    }
-}
-
 /// The kinds of statement, grouped as in the language document: metadata,
 /// declarations, host calls, driving, assertions and faults.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -187,7 +163,7 @@ pub enum StmtKind {
     Title(Spanned<String>),
     /// `about "100 bytes arrive, …"`
     About(Spanned<String>),
-    /// `profile documented` or `profile windows`
+    /// `profile documented` or `profile windows` (the simulation's [`crate::Profile`]).
     Profile(Spanned<Profile>),
 
     /// `host client 10.0.0.1`: a machine with one IPv4 address.
@@ -436,7 +412,7 @@ impl fmt::Display for StmtKind {
         match self {
             Title(t) => write!(f, "title {}", Quoted(t.value.as_bytes())),
             About(t) => write!(f, "about {}", Quoted(t.value.as_bytes())),
-            Profile(p) => write!(f, "profile {p}"),
+            Profile(p) => write!(f, "profile {}", p.value.name()),
             Host { name, addr } => write!(f, "host {name} {addr}"),
             Window { host, name } => write!(f, "window {host} {name}"),
             Link { a, b, latency } => write!(f, "link {a} {b} latency {latency}"),

@@ -39,8 +39,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 pub use ast::{
-    Call, Expr, ExprKind, HostCall, Ident, MsgPattern, Outcome, Profile, Script, Span, Spanned,
-    Stmt, StmtKind,
+    Call, Expr, ExprKind, HostCall, Ident, MsgPattern, Outcome, Script, Span, Spanned, Stmt,
+    StmtKind,
 };
 
 /// The largest script accepted, in bytes (1 MiB).

@@ -14,6 +14,7 @@ use core::net::Ipv4Addr;
 use super::ast::*;
 use super::lexer::{lex_line, quote_found, Tok, Token};
 use super::{Parsed, ScriptError, MAX_ERRORS, MAX_LINES, MAX_SOURCE_BYTES};
+use crate::profile::Profile;
 use crate::time::Duration;
 
 /// Every statement keyword, for "did you mean" suggestions.

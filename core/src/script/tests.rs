@@ -10,6 +10,7 @@ use core::net::{Ipv4Addr, SocketAddrV4};
 use proptest::prelude::*;
 
 use super::*;
+use crate::profile::Profile;
 use crate::time::Duration;
 
 /// The example from issue 4; it must always parse.
@@ -1242,8 +1243,8 @@ fn stmt_strategy() -> impl Strategy<Value = StmtKind> {
         spanned(any::<String>()).prop_map(Title),
         spanned(any::<String>()).prop_map(About),
         spanned(prop_oneof![
-            Just(super::Profile::Documented),
-            Just(super::Profile::Windows)
+            Just(crate::profile::Profile::Documented),
+            Just(crate::profile::Profile::Windows)
         ])
         .prop_map(Profile),
         (id(), spanned(ip_strategy())).prop_map(|(name, addr)| Host { name, addr }),
