@@ -12,3 +12,8 @@ pub mod app;
 pub mod components;
 
 pub use app::App;
+
+/// The README's Rust examples, compiled and run as doctests of this crate so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

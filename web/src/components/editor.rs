@@ -2,18 +2,32 @@
 
 use leptos::prelude::*;
 
-/// The scenario shown on first load. It is example text only: the scenario language
-/// and its runner arrive with the core crate's `script` module.
+#[cfg(test)]
+mod tests;
+
+/// The scenario shown on first load, written in the scenario language
+/// (`docs/scenario-language.md`). The playground does not run it yet.
 pub const EXAMPLE_SCENARIO: &str = "\
-# The peer resets a connection.
-s = socket(AF_INET, SOCK_STREAM)
-WSAAsyncSelect(s, hwnd, WM_SOCKET,
-               FD_CONNECT|FD_READ|FD_CLOSE)
-connect(s, server:80)   # WSAEWOULDBLOCK
-server: accept
-server: send \"hello\"    # FD_READ
-recv(s, 512)
-server: reset           # FD_CLOSE, WSAECONNRESET
+# The peer resets the connection: FD_CLOSE carries WSAECONNRESET.
+title \"Connection reset\"
+host client 10.0.0.1
+host server 10.0.0.2
+link client server latency 5ms
+window client main
+
+server: WSAStartup()
+server: L = socket(AF_INET, SOCK_STREAM)
+server: bind(L, 10.0.0.2:80)
+server: listen(L, 5)
+client: WSAStartup()
+client: C = socket(AF_INET, SOCK_STREAM)
+client: WSAAsyncSelect(C, main, WM_USER+1, FD_CONNECT|FD_CLOSE)
+client: connect(C, 10.0.0.2:80)  => SOCKET_ERROR WSAEWOULDBLOCK
+run until idle
+expect main: WM_USER+1(C, FD_CONNECT, 0)
+reset C
+run until idle
+expect main: WM_USER+1(C, FD_CLOSE, WSAECONNRESET)
 ";
 
 /// The number of lines in `text`, as shown under the editor (an empty text has one line).
@@ -40,14 +54,14 @@ pub fn Editor() -> impl IntoView {
                 <span class="badge">"preview"</span>
             </div>
             <label class="field-label" for="scenario-editor">
-                "Scenario script (one Winsock call or network event per line)"
+                "Scenario script (one Winsock call, network event or expectation per line)"
             </label>
             <textarea
                 id="scenario-editor"
                 class="code-input"
                 spellcheck="false"
                 autocomplete="off"
-                rows="12"
+                rows="20"
                 wrap="off"
                 bind:value=text
             ></textarea>
