@@ -8,7 +8,7 @@ mod tests;
 /// The scenario shown on first load, written in the scenario language
 /// (`docs/scenario-language.md`). The playground does not run it yet.
 pub const EXAMPLE_SCENARIO: &str = "\
-# The peer resets the connection: FD_CLOSE carries WSAECONNRESET.
+# The peer resets: FD_CLOSE carries WSAECONNRESET.
 title \"Connection reset\"
 host client 10.0.0.1
 host server 10.0.0.2
