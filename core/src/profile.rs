@@ -58,6 +58,17 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE.
+    ///
+    /// Documented (FD_WRITE.4): "a connectionless socket is always writable immediately
+    /// after a bind operation", so FD_WRITE comes with bind. Windows: selecting an unbound
+    /// UDP socket posts FD_WRITE at once.
+    pub const fn dgram_writable_unbound(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+}
+
 impl core::fmt::Display for Profile {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())

@@ -163,7 +163,7 @@ impl Sim {
                         && !sock.send_blocked
                         && sock.send_space() > 0
                 }
-                SocketType::Dgram => true,
+                SocketType::Dgram => sock.local.is_some() || self.profile.dgram_writable_unbound(),
             },
             NetworkEvent::FD_CONNECT => {
                 self.profile.select_posts_connect()

@@ -801,15 +801,17 @@ impl Sim {
         self.schedule(at, Pending::ConnectFailed { socket: s, error: WsaError::WSAENETUNREACH });
     }
 
-    pub(crate) fn alloc_port(&mut self, host: HostId, ty: SocketType) -> u16 {
-        loop {
+    /// A free ephemeral port (49152-65535), or `None` when all are taken.
+    pub(crate) fn alloc_port(&mut self, host: HostId, ty: SocketType) -> Option<u16> {
+        for _ in 0..=(u16::MAX - 49152) {
             let h = &mut self.hosts[host.0 as usize];
             let p = h.next_port;
             h.next_port = if p == u16::MAX { 49152 } else { p + 1 };
             if !self.sockets.values().any(|s| s.host == host && s.ty == ty && s.local.is_some_and(|l| l.port == p)) {
-                return p;
+                return Some(p);
             }
         }
+        None
     }
 
     pub(crate) fn take_message(&mut self, hwnd: Hwnd, remove: bool) -> Option<Message> {

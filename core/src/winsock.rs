@@ -223,7 +223,7 @@ impl Winsock<'_> {
                 return Err(WsaError::WSAEADDRNOTAVAIL);
             }
             let ty = sock.ty;
-            let port = if addr.port == 0 { sim.alloc_port(h, ty) } else { addr.port };
+            let port = if addr.port == 0 { sim.alloc_port(h, ty).ok_or(WsaError::WSAENOBUFS)? } else { addr.port };
             let in_use = sim.sockets.values().any(|x| {
                 x.handle != s
                     && x.host == h
@@ -730,7 +730,7 @@ impl Sim {
             return Err(WsaError::WSAEADDRNOTAVAIL);
         }
         let ty = sock.ty;
-        self.implicit_bind(h, s);
+        self.implicit_bind(h, s)?;
         if ty == SocketType::Dgram {
             self.sock_mut(s).remote = Some(addr);
             if self.profile.dgram_connect_posts_connect() {
@@ -760,12 +760,14 @@ impl Sim {
         Err(WsaError::WSAEWOULDBLOCK)
     }
 
-    fn implicit_bind(&mut self, h: HostId, s: SocketHandle) {
+    /// Binds `s` to the host's first address and a free port if it is not bound; fails with
+    /// `WSAENOBUFS` when no port is free ("The socket cannot be connected").
+    fn implicit_bind(&mut self, h: HostId, s: SocketHandle) -> Result<(), WsaError> {
         let primary = self.hosts[h.0 as usize].addrs.first().copied().unwrap_or(Ipv4::ANY);
         let sock = &self.sockets[&s];
         match sock.local {
             None => {
-                let port = self.alloc_port(h, sock.ty);
+                let port = self.alloc_port(h, sock.ty).ok_or(WsaError::WSAENOBUFS)?;
                 self.sock_mut(s).local = Some(SockAddr::new(primary, port));
             }
             Some(l) if l.ip.is_any() && sock.ty == SocketType::Stream => {
@@ -773,6 +775,7 @@ impl Sim {
             }
             Some(_) => {}
         }
+        Ok(())
     }
 
     fn do_accept(&mut self, h: HostId, s: SocketHandle) -> Result<(SocketHandle, SockAddr), WsaError> {
@@ -883,7 +886,7 @@ impl Sim {
         if !owned && !on_link {
             return Err(WsaError::WSAENETUNREACH);
         }
-        self.implicit_bind(h, s);
+        self.implicit_bind(h, s)?;
         let local = self.sockets[&s].local.expect("invariant: bound");
         let primary = self.hosts[h.0 as usize].addrs.first().copied().unwrap_or(Ipv4::ANY);
         let src = if local.ip.is_any() { SockAddr::new(primary, local.port) } else { local };

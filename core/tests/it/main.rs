@@ -1,0 +1,8 @@
+//! Integration tests of the core: the specification's numbered sequences, one test per
+//! posting rule, whole client/server exchanges, and property tests of the invariants.
+
+mod exchanges;
+mod fixture;
+mod props;
+mod rules;
+mod spec_sequences;

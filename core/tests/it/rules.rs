@@ -1,0 +1,505 @@
+//! One test per rule of the specification, named after it.
+
+use crate::fixture::*;
+use wsasim::trace::{Change, Suppression};
+use wsasim::*;
+
+fn last_rule(fx: &Fx) -> Rule {
+    *fx.rules().last().expect("a message was posted")
+}
+
+fn suppressed(fx: &Fx, reason: Suppression) -> bool {
+    fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Suppressed { reason: r, .. } if *r == reason))
+}
+
+#[test]
+fn fd_read_1_on_select_with_data_waiting() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(NONE, NONE);
+    fx.cli().send(c, b"waiting", MsgFlags::NONE).unwrap();
+    fx.settle();
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, READ).unwrap();
+    assert_eq!(fx.drain(main), vec![(a, READ, None)]);
+    assert_eq!(last_rule(&fx), Rule::ReadOnSelect);
+}
+
+#[test]
+fn fd_read_2_on_arrival_once_until_recv() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ, NONE);
+    fx.cli().send(c, b"one", MsgFlags::NONE).unwrap();
+    fx.settle();
+    fx.cli().send(c, b"two", MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)], "no flood: one FD_READ for two arrivals");
+    assert_eq!(fx.rules(), vec![Rule::ReadOnArrival]);
+    assert!(suppressed(&fx, Suppression::AwaitingReenable));
+    let no_flood = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Suppressed { rule: Rule::NoFlood, .. }));
+    assert!(no_flood);
+}
+
+#[test]
+fn fd_read_3_after_recv_with_msg_peek() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ, NONE);
+    fx.cli().send(c, b"peekaboo", MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert_eq!(fx.take(fx.main), Some((a, READ, None)));
+    assert_eq!(fx.srv().recv(a, 4, MsgFlags::PEEK).unwrap(), b"peek");
+    assert_eq!(fx.take(fx.main), Some((a, READ, None)), "MSG_PEEK leaves the data, so FD_READ again");
+    assert_eq!(last_rule(&fx), Rule::ReadAfterRecv);
+}
+
+#[test]
+fn fd_write_1_on_select_when_writable() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(NONE, NONE);
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, WRITE).unwrap();
+    assert_eq!(fx.drain(main), vec![(a, WRITE, None)]);
+    assert_eq!(last_rule(&fx), Rule::WriteOnSelect);
+}
+
+#[test]
+fn fd_write_2_after_connect_and_after_accept() {
+    let mut fx = Fx::new();
+    let l = fx.listener(ACCEPT | WRITE);
+    let c = fx.connecting(CONNECT | WRITE);
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CONNECT, None), (c, WRITE, None)], "FD_WRITE after FD_CONNECT");
+    assert_eq!(fx.take(fx.main), Some((l, ACCEPT, None)));
+    let (a, _) = fx.srv().accept(l).unwrap();
+    assert_eq!(fx.drain(fx.main), vec![(a, WRITE, None)]);
+    assert_eq!(last_rule(&fx), Rule::WriteOnConnect);
+}
+
+#[test]
+fn fd_write_3_after_wouldblock_when_space_frees() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(NONE, WRITE);
+    fx.srv().setsockopt(a, SockOpt::RcvBuf(1000)).unwrap();
+    fx.cli().setsockopt(c, SockOpt::SndBuf(1000)).unwrap();
+    // The peer's window still says 8192 from the handshake; fill both buffers.
+    let mut sent = 0;
+    loop {
+        match fx.cli().send(c, &[9; 700], MsgFlags::NONE) {
+            Ok(n) => sent += n,
+            Err(e) => {
+                assert_eq!(e, WsaError::WSAEWOULDBLOCK);
+                break;
+            }
+        }
+        fx.run_ms(10);
+    }
+    assert!(sent >= 1000);
+    fx.run_ms(10);
+    assert_eq!(fx.take(fx.cwin), None, "no FD_WRITE while the buffer is full");
+    let mut got = 0;
+    while got < sent {
+        match fx.srv().recv(a, 4096, MsgFlags::NONE) {
+            Ok(d) => got += d.len(),
+            Err(WsaError::WSAEWOULDBLOCK) => fx.run_ms(10),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![(c, WRITE, None)]);
+    assert_eq!(last_rule(&fx), Rule::WriteAfterWouldBlock);
+}
+
+#[test]
+fn fd_write_4_after_bind_on_a_datagram_socket() {
+    let mut fx = Fx::new();
+    let u = fx.srv().socket(SocketType::Dgram).unwrap();
+    let main = fx.main;
+    fx.srv().wsa_async_select(u, main, WM, WRITE).unwrap();
+    assert_eq!(fx.take(main), None, "documented: unbound, so not yet");
+    fx.srv().bind(u, addr("10.0.0.2:53")).unwrap();
+    assert_eq!(fx.take(main), Some((u, WRITE, None)));
+    assert_eq!(last_rule(&fx), Rule::WriteAfterBind);
+}
+
+#[test]
+fn fd_oob_1_on_select_2_on_arrival_3_after_recv() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(NONE, NONE);
+    fx.cli().send(c, b"!", MsgFlags::OOB).unwrap();
+    fx.settle();
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, OOB).unwrap();
+    assert_eq!(fx.take(main), Some((a, OOB, None)));
+    assert_eq!(last_rule(&fx), Rule::OobOnSelect);
+    fx.cli().send(c, b"?", MsgFlags::OOB).unwrap();
+    fx.settle();
+    assert_eq!(fx.take(main), None, "FD_OOB already posted");
+    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"!");
+    assert_eq!(fx.take(main), Some((a, OOB, None)), "another urgent byte remains");
+    assert_eq!(last_rule(&fx), Rule::OobAfterRecv);
+    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"?");
+    assert_eq!(fx.take(main), None);
+    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Err(WsaError::WSAEWOULDBLOCK));
+    fx.cli().send(c, b"#", MsgFlags::OOB).unwrap();
+    fx.settle();
+    assert_eq!(fx.take(main), Some((a, OOB, None)));
+    assert_eq!(last_rule(&fx), Rule::OobOnArrival);
+    assert_eq!(fx.srv().ioctlsocket(a, Ioctl::Siocatmark), Ok(0));
+}
+
+#[test]
+fn oob_inline_is_reported_as_fd_read() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ | OOB, NONE);
+    fx.srv().setsockopt(a, SockOpt::OobInline(true)).unwrap();
+    fx.cli().send(c, b"ab!", MsgFlags::OOB).unwrap();
+    fx.settle();
+    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)]);
+    assert_eq!(last_rule(&fx), Rule::OobInline);
+    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Err(WsaError::WSAEINVAL));
+    assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE).unwrap(), b"ab!");
+}
+
+#[test]
+fn fd_accept_3_after_accept_while_more_wait() {
+    let mut fx = Fx::new();
+    let l = fx.listener(ACCEPT);
+    fx.connecting(NONE);
+    fx.connecting(NONE);
+    fx.settle();
+    assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, None)]);
+    assert_eq!(fx.rules(), vec![Rule::AcceptOnArrival], "one FD_ACCEPT for two arrivals");
+    fx.srv().accept(l).unwrap();
+    assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, None)]);
+    assert_eq!(last_rule(&fx), Rule::AcceptAfterAccept);
+    fx.srv().accept(l).unwrap();
+    assert_eq!(fx.drain(fx.main), vec![]);
+    assert_eq!(fx.srv().accept(l), Err(WsaError::WSAEWOULDBLOCK));
+}
+
+#[test]
+fn accepted_socket_inherits_the_selection() {
+    let mut fx = Fx::new();
+    let l = fx.listener(ACCEPT | READ | CLOSE);
+    let c = fx.connecting(NONE);
+    fx.settle();
+    fx.cli().send(c, b"early", MsgFlags::NONE).unwrap();
+    fx.settle();
+    fx.drain(fx.main);
+    let (a, _) = fx.srv().accept(l).unwrap();
+    let info = fx.sim.socket_info(a).unwrap();
+    assert!(info.nonblocking);
+    assert_eq!(info.notify.events(), ACCEPT | READ | CLOSE);
+    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)], "data already there: FD_READ with the inherited selection");
+    assert_eq!(last_rule(&fx), Rule::AcceptInherits);
+}
+
+#[test]
+fn fd_connect_1_on_select_when_connected() {
+    let mut fx = Fx::new();
+    let (_l, c, _a) = fx.established(NONE, NONE);
+    let cwin = fx.cwin;
+    fx.cli().wsa_async_select(c, cwin, WM, CONNECT).unwrap();
+    assert_eq!(fx.drain(cwin), vec![(c, CONNECT, None)]);
+    assert_eq!(last_rule(&fx), Rule::ConnectOnSelect);
+}
+
+#[test]
+fn fd_connect_2_established_and_at_once_for_datagram_sockets() {
+    let mut fx = Fx::new();
+    fx.listener(NONE);
+    let c = fx.connecting(CONNECT);
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CONNECT, None)]);
+    let u = fx.cli().socket(SocketType::Dgram).unwrap();
+    let cwin = fx.cwin;
+    fx.cli().wsa_async_select(u, cwin, WM, CONNECT).unwrap();
+    assert_eq!(fx.cli().connect(u, addr("10.0.0.2:53")), Ok(()));
+    assert_eq!(fx.drain(cwin), vec![(u, CONNECT, None)]);
+    assert_eq!(last_rule(&fx), Rule::ConnectEstablished);
+}
+
+#[test]
+fn fd_connect_4_refused() {
+    let mut fx = Fx::new();
+    let c = fx.connecting(CONNECT | WRITE); // nobody listens on port 80
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CONNECT, Some(WsaError::WSAECONNREFUSED))]);
+    assert_eq!(last_rule(&fx), Rule::ConnectOutcome);
+    assert_eq!(fx.cli().send(c, b"x", MsgFlags::NONE), Err(WsaError::WSAENOTCONN));
+}
+
+#[test]
+fn fd_connect_4_timed_out_after_21_seconds() {
+    let mut fx = Fx::new();
+    fx.listener(NONE);
+    let (s, c) = (fx.server, fx.client);
+    fx.sim.partition(c, s);
+    let start = fx.sim.now();
+    let sock = fx.connecting(CONNECT);
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![(sock, CONNECT, Some(WsaError::WSAETIMEDOUT))]);
+    assert_eq!(fx.sim.now() - start, Duration::from_secs(21), "SYN at 0, 3 and 9 s; give up at 21 s");
+}
+
+#[test]
+fn fd_connect_4_network_unreachable() {
+    let mut fx = Fx::new();
+    let c = fx.cli().socket(SocketType::Stream).unwrap();
+    let cwin = fx.cwin;
+    fx.cli().wsa_async_select(c, cwin, WM, CONNECT).unwrap();
+    assert_eq!(fx.cli().connect(c, addr("192.168.7.7:80")), Err(WsaError::WSAEWOULDBLOCK));
+    fx.settle();
+    assert_eq!(fx.drain(cwin), vec![(c, CONNECT, Some(WsaError::WSAENETUNREACH))]);
+}
+
+#[test]
+fn fd_close_1_on_select_after_close() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(NONE, NONE);
+    fx.cli().closesocket(c).unwrap();
+    fx.run_ms(50);
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, CLOSE).unwrap();
+    assert_eq!(fx.drain(main), vec![(a, CLOSE, None)]);
+    assert_eq!(last_rule(&fx), Rule::CloseOnSelect);
+}
+
+#[test]
+fn fd_close_2_graceful_waits_for_unread_data() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ | CLOSE, NONE);
+    fx.cli().send(c, b"last words", MsgFlags::NONE).unwrap();
+    fx.cli().closesocket(c).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)], "no FD_CLOSE while data is unread");
+    assert!(suppressed(&fx, Suppression::DataUnread));
+    assert_eq!(fx.srv().recv(a, 100, MsgFlags::NONE).unwrap(), b"last words");
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
+    assert_eq!(last_rule(&fx), Rule::CloseGraceful);
+    assert!(fx.sim.trace().to_string().contains(&format!("[{}]", Rule::CloseWaitsForData.id())));
+    assert_eq!(fx.srv().recv(a, 100, MsgFlags::NONE).unwrap(), b"", "recv returns 0 at the end");
+    assert_eq!(fx.sim.socket_info(a).unwrap().state(), TcpState::CloseWait);
+}
+
+#[test]
+fn fd_close_3_after_local_shutdown_and_peer_fin() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(CLOSE, CLOSE);
+    fx.cli().shutdown(c, Shutdown::Send).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.sim.socket_info(c).unwrap().state(), TcpState::FinWait2);
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
+    fx.srv().closesocket(a).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CLOSE, None)]);
+    assert_eq!(last_rule(&fx), Rule::CloseAfterShutdown);
+    assert_eq!(fx.sim.socket_info(c).unwrap().state(), TcpState::TimeWait);
+}
+
+#[test]
+fn fd_close_4_reset_by_peer() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ | CLOSE, NONE);
+    fx.cli().setsockopt(c, SockOpt::Linger { on: true, secs: 0 }).unwrap();
+    fx.cli().closesocket(c).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, Some(WsaError::WSAECONNRESET))]);
+    assert_eq!(last_rule(&fx), Rule::CloseReset);
+    assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE), Err(WsaError::WSAECONNRESET));
+    assert_eq!(fx.srv().send(a, b"x", MsgFlags::NONE), Err(WsaError::WSAECONNRESET));
+}
+
+#[test]
+fn fd_close_aborted_when_retransmissions_time_out() {
+    let mut fx = Fx::new();
+    let (_l, c, _a) = fx.established(NONE, CLOSE);
+    let (s, cl) = (fx.server, fx.client);
+    fx.sim.partition(cl, s);
+    fx.cli().send(c, b"into the void", MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CLOSE, Some(WsaError::WSAECONNABORTED))]);
+    assert_eq!(last_rule(&fx), Rule::CloseAborted);
+    assert_eq!(fx.cli().send(c, b"x", MsgFlags::NONE), Err(WsaError::WSAECONNABORTED));
+}
+
+#[test]
+fn network_down_posts_wsaenetdown_and_fails_calls() {
+    let mut fx = Fx::new();
+    let (l, _c, a) = fx.established(ACCEPT | CLOSE, NONE);
+    let s = fx.server;
+    fx.sim.network_down(s);
+    assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, Some(WsaError::WSAENETDOWN)), (a, CLOSE, Some(WsaError::WSAENETDOWN))]);
+    assert_eq!(last_rule(&fx), Rule::NetworkDown);
+    let main = fx.main;
+    assert_eq!(fx.srv().wsa_async_select(l, main, WM, ACCEPT), Err(WsaError::WSAENETDOWN));
+    fx.sim.network_up(s);
+    assert_eq!(fx.srv().wsa_async_select(l, main, WM, ACCEPT), Ok(()));
+}
+
+#[test]
+fn fd_qos_is_edge_triggered() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(NONE, NONE);
+    fx.sim.change_qos(a);
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, NetworkEvent::FD_QOS).unwrap();
+    assert_eq!(fx.drain(main), vec![(a, NetworkEvent::FD_QOS, None)]);
+    assert_eq!(last_rule(&fx), Rule::QosOnSelect);
+    fx.sim.change_qos(a);
+    assert_eq!(fx.drain(main), vec![], "not re-enabled yet");
+    let qos = fx.srv().wsa_ioctl(a, WsaIoctl::GetQos).unwrap().unwrap();
+    assert_eq!(qos.generation, 2);
+    assert_eq!(fx.drain(main), vec![], "edge-triggered: re-enabling posts nothing");
+    fx.sim.change_qos(a);
+    assert_eq!(fx.drain(main), vec![(a, NetworkEvent::FD_QOS, None)]);
+    assert_eq!(last_rule(&fx), Rule::QosChanged);
+}
+
+#[test]
+fn fd_routing_interface_change_once_per_ioctl() {
+    let mut fx = Fx::new();
+    let (_l, c, _a) = fx.established(NONE, NONE);
+    let cwin = fx.cwin;
+    let ev = NetworkEvent::FD_ROUTING_INTERFACE_CHANGE;
+    fx.cli().wsa_async_select(c, cwin, WM, ev).unwrap();
+    assert_eq!(fx.cli().wsa_ioctl(c, WsaIoctl::RoutingInterfaceChange(None)), Err(WsaError::WSAEWOULDBLOCK));
+    let h = fx.client;
+    fx.sim.route_change(h);
+    fx.sim.route_change(h);
+    assert_eq!(fx.drain(cwin), vec![(c, ev, None)]);
+    assert_eq!(last_rule(&fx), Rule::RoutingInterfaceChange);
+    let _ = fx.cli().wsa_ioctl(c, WsaIoctl::RoutingInterfaceChange(None));
+    let s = fx.server;
+    fx.sim.partition(h, s);
+    assert_eq!(fx.drain(cwin), vec![(c, ev, Some(WsaError::WSAENETUNREACH))], "destination no longer reachable");
+}
+
+#[test]
+fn fd_address_list_change_once_per_ioctl() {
+    let mut fx = Fx::new();
+    let u = fx.srv().socket(SocketType::Dgram).unwrap();
+    let main = fx.main;
+    let ev = NetworkEvent::FD_ADDRESS_LIST_CHANGE;
+    fx.srv().wsa_async_select(u, main, WM, ev).unwrap();
+    let _ = fx.srv().wsa_ioctl(u, WsaIoctl::AddressListChange);
+    let h = fx.server;
+    fx.sim.add_address(h, "10.0.0.3".parse().unwrap()).unwrap();
+    fx.sim.remove_address(h, "10.0.0.3".parse().unwrap());
+    assert_eq!(fx.drain(main), vec![(u, ev, None)]);
+    assert_eq!(last_rule(&fx), Rule::AddressListChange);
+    let _ = fx.srv().wsa_ioctl(u, WsaIoctl::AddressListChange);
+    fx.sim.network_down(h);
+    assert_eq!(fx.drain(main), vec![(u, ev, Some(WsaError::WSAENETDOWN))]);
+}
+
+#[test]
+fn a_failing_reenabling_call_still_reenables() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ, NONE);
+    fx.cli().send(c, b"x", MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert_eq!(fx.take(fx.main), Some((a, READ, None)));
+    assert_eq!(last_rule(&fx), Rule::ReadOnArrival);
+    // recv(MSG_OOB) fails (no urgent data), but it is a recv: FD_READ is re-enabled and,
+    // data being there, posted again.
+    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(fx.take(fx.main), Some((a, READ, None)));
+    let rearmed = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Latch { armed: true, rule: Rule::Reenable, .. }));
+    assert!(rearmed);
+}
+
+#[test]
+fn select_makes_nonblocking_and_blocking_needs_cancel() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(NONE, NONE);
+    assert!(!fx.sim.socket_info(a).unwrap().nonblocking);
+    let notes = |fx: &Fx, rule: Rule| fx.sim.trace().to_string().contains(&format!("[{}]", rule.id()));
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, READ).unwrap();
+    assert!(fx.sim.socket_info(a).unwrap().nonblocking);
+    assert!(notes(&fx, Rule::SelectNonblocking) && notes(&fx, Rule::SelectReplaces));
+    assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(fx.srv().ioctl_fionbio(a, false), Err(WsaError::WSAEINVAL));
+    assert!(notes(&fx, Rule::BlockingNeedsCancel));
+    fx.srv().wsa_async_select(a, main, WindowMessage(0), NONE).unwrap();
+    assert!(notes(&fx, Rule::SelectCancel));
+    assert_eq!(fx.srv().ioctl_fionbio(a, false), Ok(0));
+}
+
+#[test]
+fn no_fd_close_after_closesocket() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(CLOSE, CLOSE);
+    fx.cli().closesocket(c).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
+    fx.srv().closesocket(a).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.cwin), vec![], "the client closed its socket: no FD_CLOSE");
+    assert!(suppressed(&fx, Suppression::SocketClosed));
+    let cited = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Suppressed { rule: Rule::NoCloseAfterClosesocket, .. }));
+    assert!(cited);
+}
+
+#[test]
+fn fd_group_qos_is_accepted_and_never_posted() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(NONE, NONE);
+    let main = fx.main;
+    // Rule::GroupQosReserved: accepted in lEvent, never posted.
+    assert_eq!(fx.srv().wsa_async_select(a, main, WM, NetworkEvent::FD_GROUP_QOS), Ok(()));
+    fx.sim.change_qos(a);
+    assert_eq!(fx.drain(main), vec![]);
+    assert_eq!(fx.srv().wsa_async_select(a, main, WM, NetworkEvent::from_bits(0x400)), Err(WsaError::WSAEINVAL));
+}
+
+#[test]
+fn wsaasyncselect_errors() {
+    let mut fx = Fx::new();
+    let main = fx.main;
+    let s = fx.srv().socket(SocketType::Stream).unwrap();
+    assert_eq!(fx.srv().wsa_async_select(SocketHandle(9999), main, WM, READ), Err(WsaError::WSAENOTSOCK));
+    assert_eq!(fx.srv().wsa_async_select(s, Hwnd(0xdead), WM, READ), Err(WsaError::WSAEINVAL));
+    let cwin = fx.cwin;
+    assert_eq!(fx.srv().wsa_async_select(s, cwin, WM, READ), Err(WsaError::WSAEINVAL), "another host's window");
+    fx.sim.destroy_window(main);
+    assert_eq!(fx.srv().wsa_async_select(s, main, WM, READ), Err(WsaError::WSAEINVAL), "destroyed window");
+    let mut fresh = Sim::new();
+    let h = fresh.add_host("h", "10.0.0.9".parse().unwrap()).unwrap();
+    let w = fresh.create_window(h, "w");
+    assert_eq!(fresh.on(h).socket(SocketType::Stream), Err(WsaError::WSANOTINITIALISED));
+    assert_eq!(fresh.on(h).wsa_async_select(SocketHandle(100), w, WM, READ), Err(WsaError::WSANOTINITIALISED));
+    assert_eq!(fresh.on(h).wsa_get_last_error(), Some(WsaError::WSANOTINITIALISED));
+}
+
+#[test]
+fn wsaeventselect_and_wsaasyncselect_cancel_each_other() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(NONE, NONE);
+    let e = fx.srv().wsa_create_event().unwrap();
+    fx.srv().wsa_event_select(a, e, READ | WRITE).unwrap();
+    let got = fx.srv().wsa_enum_network_events(a, Some(e)).unwrap();
+    assert_eq!(got.events, WRITE, "persistence: FD_WRITE recorded at once");
+    fx.cli().send(c, b"x", MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert!(fx.sim.event_objects()[0].signaled);
+    assert_eq!(fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events, READ);
+    assert!(!fx.sim.event_objects()[0].signaled);
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, READ).unwrap();
+    assert_eq!(fx.drain(main), vec![(a, READ, None)]);
+    fx.cli().send(c, b"y", MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert_eq!(fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events, NONE, "the event selection was cancelled");
+}
+
+#[test]
+fn every_rule_is_named_by_a_test() {
+    // A new rule needs a test: each rule must be named in one of the integration tests.
+    let src = [include_str!("rules.rs"), include_str!("spec_sequences.rs"), include_str!("exchanges.rs")].concat();
+    for r in Rule::ALL {
+        let name = format!("Rule::{r:?}");
+        let self_mention = format!("\"{name}\"");
+        assert!(src.matches(&name).count() > src.matches(&self_mention).count(), "no test names {name}");
+    }
+}
