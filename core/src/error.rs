@@ -144,7 +144,9 @@ impl WsaError {
             WSAETIMEDOUT => "Attempt to connect timed out without establishing a connection.",
             WSAECONNREFUSED => "The attempt to connect was rejected.",
             WSAEHOSTUNREACH => "The remote host cannot be reached.",
-            WSANOTINITIALISED => "A successful WSAStartup call must occur before using this function.",
+            WSANOTINITIALISED => {
+                "A successful WSAStartup call must occur before using this function."
+            }
         }
     }
 }
@@ -165,7 +167,10 @@ impl core::str::FromStr for WsaError {
         if let Some(e) = WsaError::ALL.iter().find(|e| e.name() == s) {
             return Ok(*e);
         }
-        s.parse::<u16>().ok().and_then(WsaError::from_code).ok_or(UnknownName)
+        s.parse::<u16>()
+            .ok()
+            .and_then(WsaError::from_code)
+            .ok_or(UnknownName)
     }
 }
 

@@ -321,13 +321,20 @@ mod tests {
             assert_eq!(e.bits(), b, "{e}");
         }
         assert_eq!(NetworkEvent::FD_ADDRESS_LIST_CHANGE.bit_index(), Some(9));
-        assert_eq!((NetworkEvent::FD_READ | NetworkEvent::FD_OOB).bit_index(), None);
+        assert_eq!(
+            (NetworkEvent::FD_READ | NetworkEvent::FD_OOB).bit_index(),
+            None
+        );
     }
 
     #[test]
     fn lparam_round_trips_every_event_and_error() {
         for e in NetworkEvent::ALL {
-            for err in [None, Some(WsaError::WSAECONNRESET), Some(WsaError::WSAENETDOWN)] {
+            for err in [
+                None,
+                Some(WsaError::WSAECONNRESET),
+                Some(WsaError::WSAENETDOWN),
+            ] {
                 let l = LParam::new(e, err);
                 assert_eq!(l.event(), e);
                 assert_eq!(l.error(), err);
@@ -337,9 +344,18 @@ mod tests {
 
     #[test]
     fn lparam_display_names_both_words() {
-        assert_eq!(LParam::from_raw(0x0000_0001).to_string(), "0x00000001 (FD_READ, 0)");
-        assert_eq!(LParam::from_raw(0x1234_0001).to_string(), "0x12340001 (FD_READ, 4660)");
-        assert_eq!(LParam::parse("0x27460020").map(|l| l.raw()), Some(0x2746_0020));
+        assert_eq!(
+            LParam::from_raw(0x0000_0001).to_string(),
+            "0x00000001 (FD_READ, 0)"
+        );
+        assert_eq!(
+            LParam::from_raw(0x1234_0001).to_string(),
+            "0x12340001 (FD_READ, 4660)"
+        );
+        assert_eq!(
+            LParam::parse("0x27460020").map(|l| l.raw()),
+            Some(0x2746_0020)
+        );
         assert_eq!(LParam::parse("zz"), None);
     }
 

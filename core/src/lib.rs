@@ -26,7 +26,9 @@ pub use net::{HostId, Ipv4, SockAddr};
 pub use profile::Profile;
 pub use queue::{Hwnd, Message, WindowMessage};
 pub use sim::Sim;
-pub use socket::{Ioctl, MsgFlags, Shutdown, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent, WsaIoctl};
+pub use socket::{
+    Ioctl, MsgFlags, Shutdown, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent, WsaIoctl,
+};
 pub use spec::Rule;
 pub use tcp::TcpState;
 pub use time::{Duration, Instant};

@@ -97,7 +97,10 @@ impl core::str::FromStr for SockAddr {
     type Err = AddrParseError;
     fn from_str(s: &str) -> Result<SockAddr, AddrParseError> {
         let (ip, port) = s.rsplit_once(':').ok_or(AddrParseError)?;
-        Ok(SockAddr { ip: ip.parse()?, port: port.parse().map_err(|_| AddrParseError)? })
+        Ok(SockAddr {
+            ip: ip.parse()?,
+            port: port.parse().map_err(|_| AddrParseError)?,
+        })
     }
 }
 
@@ -131,7 +134,13 @@ pub struct TcpFlags {
 impl fmt::Display for TcpFlags {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut names: Vec<&str> = Vec::new();
-        for (on, name) in [(self.syn, "SYN"), (self.fin, "FIN"), (self.rst, "RST"), (self.urg, "URG"), (self.ack, "ACK")] {
+        for (on, name) in [
+            (self.syn, "SYN"),
+            (self.fin, "FIN"),
+            (self.rst, "RST"),
+            (self.urg, "URG"),
+            (self.ack, "ACK"),
+        ] {
             if on {
                 names.push(name);
             }
@@ -182,7 +191,14 @@ impl Segment {
     /// A one-line summary such as `SYN seq=0 ack=0 win=8192` or `UDP 5 bytes`.
     pub fn summary(&self) -> String {
         match &self.payload {
-            Payload::Tcp { flags, seq, ack, wnd, urp, data } => {
+            Payload::Tcp {
+                flags,
+                seq,
+                ack,
+                wnd,
+                urp,
+                data,
+            } => {
                 let mut s = alloc::format!("{flags} seq={seq}");
                 if flags.ack {
                     s.push_str(&alloc::format!(" ack={ack}"));
@@ -257,7 +273,12 @@ impl Links {
         let pos = match self.links.iter().position(|l| l.a == a && l.b == b) {
             Some(pos) => pos,
             None => {
-                self.links.push(Link { a, b, latency: DEFAULT_LATENCY, up: true });
+                self.links.push(Link {
+                    a,
+                    b,
+                    latency: DEFAULT_LATENCY,
+                    up: true,
+                });
                 self.links.len() - 1
             }
         };
@@ -267,14 +288,24 @@ impl Links {
     /// The latency and state of the link between `a` and `b`.
     pub fn get(&self, a: HostId, b: HostId) -> Link {
         if a == b {
-            return Link { a, b, latency: LOOPBACK_LATENCY, up: true };
+            return Link {
+                a,
+                b,
+                latency: LOOPBACK_LATENCY,
+                up: true,
+            };
         }
         let (a, b) = Self::key(a, b);
         self.links
             .iter()
             .find(|l| l.a == a && l.b == b)
             .cloned()
-            .unwrap_or(Link { a, b, latency: DEFAULT_LATENCY, up: true })
+            .unwrap_or(Link {
+                a,
+                b,
+                latency: DEFAULT_LATENCY,
+                up: true,
+            })
     }
 
     /// Every link that differs from the default.

@@ -70,7 +70,11 @@ pub struct Message {
 
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}(wParam={}, lParam={}) [{}]", self.msg, self.wparam, self.lparam, self.rule)
+        write!(
+            f,
+            "{}(wParam={}, lParam={}) [{}]",
+            self.msg, self.wparam, self.lparam, self.rule
+        )
     }
 }
 

@@ -41,7 +41,10 @@ pub fn reenabling_call(event: NetworkEvent) -> Option<&'static str> {
 
 /// True for the events the specification calls level-triggered.
 pub fn is_level_triggered(event: NetworkEvent) -> bool {
-    matches!(event, NetworkEvent::FD_READ | NetworkEvent::FD_OOB | NetworkEvent::FD_ACCEPT)
+    matches!(
+        event,
+        NetworkEvent::FD_READ | NetworkEvent::FD_OOB | NetworkEvent::FD_ACCEPT
+    )
 }
 
 impl Sim {
@@ -49,9 +52,20 @@ impl Sim {
     /// otherwise records why not. Returns true if a message was posted (or recorded).
     ///
     /// This is the only function that posts a WSAAsyncSelect message.
-    pub(crate) fn post(&mut self, s: SocketHandle, event: NetworkEvent, error: Option<WsaError>, rule: Rule) -> bool {
-        debug_assert!(event.bit_index().is_some(), "invariant: one event at a time");
-        let Some(sock) = self.sockets.get(&s) else { return false };
+    pub(crate) fn post(
+        &mut self,
+        s: SocketHandle,
+        event: NetworkEvent,
+        error: Option<WsaError>,
+        rule: Rule,
+    ) -> bool {
+        debug_assert!(
+            event.bit_index().is_some(),
+            "invariant: one event at a time"
+        );
+        let Some(sock) = self.sockets.get(&s) else {
+            return false;
+        };
         if sock.parent.is_some() {
             return false; // not yet returned by accept(): it has no selection of its own
         }
@@ -72,12 +86,22 @@ impl Sim {
         let notify = sock.notify;
         if !notify.events().contains(event) {
             if notify != Notify::None {
-                self.change(Change::Suppressed { socket: s, event, reason: Suppression::NotSelected, rule });
+                self.change(Change::Suppressed {
+                    socket: s,
+                    event,
+                    reason: Suppression::NotSelected,
+                    rule,
+                });
             }
             return false;
         }
         if !sock.armed.contains(event) {
-            self.change(Change::Suppressed { socket: s, event, reason: Suppression::AwaitingReenable, rule: Rule::NoFlood });
+            self.change(Change::Suppressed {
+                socket: s,
+                event,
+                reason: Suppression::AwaitingReenable,
+                rule: Rule::NoFlood,
+            });
             return false;
         }
         match notify {
@@ -85,11 +109,25 @@ impl Sim {
             Notify::Window { hwnd, msg, .. } => {
                 let id = self.next_message_id();
                 let now = self.now;
-                let Some(window) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive) else {
-                    self.change(Change::Suppressed { socket: s, event, reason: Suppression::WindowDestroyed, rule });
+                let Some(window) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive)
+                else {
+                    self.change(Change::Suppressed {
+                        socket: s,
+                        event,
+                        reason: Suppression::WindowDestroyed,
+                        rule,
+                    });
                     return false;
                 };
-                let m = Message { id, hwnd, msg, wparam: s, lparam: LParam::new(event, error), posted_at: now, rule };
+                let m = Message {
+                    id,
+                    hwnd,
+                    msg,
+                    wparam: s,
+                    lparam: LParam::new(event, error),
+                    posted_at: now,
+                    rule,
+                };
                 window.queue.push_back(m.clone());
                 self.change(Change::Posted(m));
                 self.disarm(s, event, rule);
@@ -104,7 +142,13 @@ impl Sim {
                 if let Some(o) = self.event_objects.iter_mut().find(|o| o.handle == object) {
                     o.signaled = true;
                 }
-                self.change(Change::Recorded { socket: s, event_object: object, event, error, rule });
+                self.change(Change::Recorded {
+                    socket: s,
+                    event_object: object,
+                    event,
+                    error,
+                    rule,
+                });
                 self.disarm(s, event, rule);
                 true
             }
@@ -114,17 +158,29 @@ impl Sim {
     fn disarm(&mut self, s: SocketHandle, event: NetworkEvent, rule: Rule) {
         let sock = self.sock_mut(s);
         sock.armed = NetworkEvent::from_bits(sock.armed.bits() & !event.bits());
-        self.change(Change::Latch { socket: s, events: event, armed: false, rule });
+        self.change(Change::Latch {
+            socket: s,
+            events: event,
+            armed: false,
+            rule,
+        });
     }
 
     /// The re-enabling call for `events` was made on `s` (successful or not): re-arm their
     /// latches, then post the level-triggered ones whose condition still holds.
     pub(crate) fn reenable(&mut self, s: SocketHandle, events: NetworkEvent) {
-        let Some(sock) = self.sockets.get_mut(&s) else { return };
+        let Some(sock) = self.sockets.get_mut(&s) else {
+            return;
+        };
         let was_disarmed = events & !sock.armed & sock.notify.events();
         sock.armed |= events;
         if !was_disarmed.is_empty() {
-            self.change(Change::Latch { socket: s, events: was_disarmed, armed: true, rule: Rule::Reenable });
+            self.change(Change::Latch {
+                socket: s,
+                events: was_disarmed,
+                armed: true,
+                rule: Rule::Reenable,
+            });
         }
         for event in events.iter() {
             if !is_level_triggered(event) {
@@ -135,7 +191,10 @@ impl Sim {
                 NetworkEvent::FD_OOB => Rule::OobAfterRecv,
                 _ => Rule::AcceptAfterAccept,
             };
-            if self.condition_holds(s, event) && self.sockets[&s].armed.contains(event) && self.sockets[&s].notify.events().contains(event) {
+            if self.condition_holds(s, event)
+                && self.sockets[&s].armed.contains(event)
+                && self.sockets[&s].notify.events().contains(event)
+            {
                 self.post(s, event, None, rule);
             }
         }
@@ -152,7 +211,10 @@ impl Sim {
         let sock = self.sockets.get(&s)?;
         let stream = sock.ty == SocketType::Stream;
         let holds = match event {
-            NetworkEvent::FD_READ => sock.readable_bytes() > 0 || (sock.ty == SocketType::Dgram && !sock.dgrams.is_empty()),
+            NetworkEvent::FD_READ => {
+                sock.readable_bytes() > 0
+                    || (sock.ty == SocketType::Dgram && !sock.dgrams.is_empty())
+            }
             NetworkEvent::FD_OOB => stream && !sock.oob_inline && !sock.oob.is_empty(),
             NetworkEvent::FD_ACCEPT => sock.listen.as_ref().is_some_and(|l| !l.ready.is_empty()),
             NetworkEvent::FD_WRITE => match sock.ty {
@@ -168,15 +230,17 @@ impl Sim {
             NetworkEvent::FD_CONNECT => {
                 self.profile.select_posts_connect()
                     && match sock.ty {
-                        SocketType::Stream => sock.state().is_synchronized() && sock.conn_error.is_none(),
+                        SocketType::Stream => {
+                            sock.state().is_synchronized() && sock.conn_error.is_none()
+                        }
                         SocketType::Dgram => sock.remote.is_some(),
                     }
             }
             NetworkEvent::FD_CLOSE => {
                 return match sock.closed {
-                    Some(CloseKind::Graceful) => {
-                        (sock.rx.is_empty() || !self.profile.close_waits_for_unread_data()).then_some(None)
-                    }
+                    Some(CloseKind::Graceful) => (sock.rx.is_empty()
+                        || !self.profile.close_waits_for_unread_data())
+                    .then_some(None),
                     Some(CloseKind::Reset) => Some(Some(self.profile.reset_close_error())),
                     Some(CloseKind::Aborted) => Some(Some(WsaError::WSAECONNABORTED)),
                     Some(CloseKind::NetDown) => Some(Some(WsaError::WSAENETDOWN)),
@@ -193,7 +257,9 @@ impl Sim {
     pub(crate) fn persist(&mut self, s: SocketHandle, inherited: bool) {
         let selected = self.sockets[&s].notify.events();
         for event in selected.iter() {
-            let Some(error) = self.condition(s, event) else { continue };
+            let Some(error) = self.condition(s, event) else {
+                continue;
+            };
             let rule = if inherited {
                 match event {
                     NetworkEvent::FD_WRITE => Rule::WriteOnConnect,

@@ -9,13 +9,13 @@ use alloc::vec::Vec;
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, Links, Payload, Segment};
-use crate::winsock::Winsock;
 use crate::profile::Profile;
 use crate::queue::{Hwnd, Message, Window};
 use crate::socket::{Socket, SocketHandle, SocketType, WsaEvent};
 use crate::spec::Rule;
 use crate::time::{Duration, Instant};
 use crate::trace::{Cause, Change, Outcome, Trace, TraceEntry};
+use crate::winsock::Winsock;
 
 /// A host: one machine with its addresses and one application making Winsock calls.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,11 +55,18 @@ pub struct EventObject {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum Pending {
     /// A segment arrives at a host.
-    Deliver { from: HostId, to: HostId, segment: Segment },
+    Deliver {
+        from: HostId,
+        to: HostId,
+        segment: Segment,
+    },
     /// A TCP timer, valid if `gen` still matches the socket's timer generation.
     Timer { socket: SocketHandle, gen: u64 },
     /// A nonblocking connect learns it cannot reach the network.
-    ConnectFailed { socket: SocketHandle, error: WsaError },
+    ConnectFailed {
+        socket: SocketHandle,
+        error: WsaError,
+    },
 }
 
 /// A segment on its way, for display.
@@ -256,7 +263,11 @@ impl Sim {
 
     /// The window of `host` with this name.
     pub fn window_by_name(&self, host: HostId, name: &str) -> Option<Hwnd> {
-        self.windows.iter().rev().find(|w| w.host == host && w.name == name).map(|w| w.hwnd)
+        self.windows
+            .iter()
+            .rev()
+            .find(|w| w.host == host && w.name == name)
+            .map(|w| w.hwnd)
     }
 
     /// Every event object.
@@ -279,9 +290,12 @@ impl Sim {
         self.pending
             .iter()
             .filter_map(|((at, _), p)| match p {
-                Pending::Deliver { from, to, segment } => {
-                    Some(InFlight { from: *from, to: *to, arrives: *at, segment: segment.clone() })
-                }
+                Pending::Deliver { from, to, segment } => Some(InFlight {
+                    from: *from,
+                    to: *to,
+                    arrives: *at,
+                    segment: segment.clone(),
+                }),
                 _ => None,
             })
             .collect()
@@ -312,7 +326,9 @@ impl Sim {
             return Err(SetupError::TooMany);
         }
         let id = HostId(self.hosts.len() as u16);
-        self.begin(Cause::World { action: format!("host {name} {addr}") });
+        self.begin(Cause::World {
+            action: format!("host {name} {addr}"),
+        });
         self.hosts.push(Host {
             id,
             name: name.to_string(),
@@ -330,7 +346,9 @@ impl Sim {
     /// Creates a window owned by `host`.
     pub fn create_window(&mut self, host: HostId, name: &str) -> Hwnd {
         let hwnd = Hwnd(0x0001_0010 + 2 * self.windows.len() as u32);
-        self.begin(Cause::World { action: format!("window {} {name}", self.host_name(host)) });
+        self.begin(Cause::World {
+            action: format!("window {} {name}", self.host_name(host)),
+        });
         self.windows.push(Window {
             hwnd,
             host,
@@ -346,14 +364,20 @@ impl Sim {
 
     /// `DestroyWindow`: its queued messages are discarded; later posts to it fail.
     pub fn destroy_window(&mut self, hwnd: Hwnd) -> bool {
-        let Some(w) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive) else { return false };
+        let Some(w) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive) else {
+            return false;
+        };
         w.alive = false;
         let dropped = w.queue.len();
         w.queue.clear();
         let name = w.name.clone();
-        self.begin(Cause::World { action: format!("destroy window {name}") });
+        self.begin(Cause::World {
+            action: format!("destroy window {name}"),
+        });
         if dropped > 0 {
-            self.change(Change::Note(format!("{dropped} queued message(s) discarded")));
+            self.change(Change::Note(format!(
+                "{dropped} queued message(s) discarded"
+            )));
         }
         self.end(Outcome::None);
         true
@@ -361,7 +385,13 @@ impl Sim {
 
     /// Sets the one-way latency of the link between two hosts.
     pub fn set_latency(&mut self, a: HostId, b: HostId, latency: Duration) {
-        self.begin(Cause::World { action: format!("link {} {} latency {latency}", self.host_name(a), self.host_name(b)) });
+        self.begin(Cause::World {
+            action: format!(
+                "link {} {} latency {latency}",
+                self.host_name(a),
+                self.host_name(b)
+            ),
+        });
         self.links.get_mut(a, b).latency = latency;
         self.end(Outcome::None);
     }
@@ -372,19 +402,32 @@ impl Sim {
     /// Sockets watching a route to the other side get FD_ROUTING_INTERFACE_CHANGE with
     /// WSAENETUNREACH.
     pub fn partition(&mut self, a: HostId, b: HostId) {
-        self.begin(Cause::World { action: format!("partition {} {}", self.host_name(a), self.host_name(b)) });
+        self.begin(Cause::World {
+            action: format!("partition {} {}", self.host_name(a), self.host_name(b)),
+        });
         self.links.get_mut(a, b).up = false;
         for (me, other) in [(a, b), (b, a)] {
-            let other_addrs = self.hosts.get(other.0 as usize).map(|h| h.addrs.clone()).unwrap_or_default();
+            let other_addrs = self
+                .hosts
+                .get(other.0 as usize)
+                .map(|h| h.addrs.clone())
+                .unwrap_or_default();
             let watchers: Vec<SocketHandle> = self
                 .sockets
                 .values()
-                .filter(|s| s.host == me && s.routing_watch.is_some_and(|ip| other_addrs.contains(&ip)))
+                .filter(|s| {
+                    s.host == me && s.routing_watch.is_some_and(|ip| other_addrs.contains(&ip))
+                })
                 .map(|s| s.handle)
                 .collect();
             for s in watchers {
                 self.sock_mut(s).routing_watch = None;
-                self.post(s, NetworkEvent::FD_ROUTING_INTERFACE_CHANGE, Some(WsaError::WSAENETUNREACH), Rule::RoutingInterfaceChange);
+                self.post(
+                    s,
+                    NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
+                    Some(WsaError::WSAENETUNREACH),
+                    Rule::RoutingInterfaceChange,
+                );
             }
         }
         self.end(Outcome::None);
@@ -392,7 +435,9 @@ impl Sim {
 
     /// Restores a cut link.
     pub fn heal(&mut self, a: HostId, b: HostId) {
-        self.begin(Cause::World { action: format!("heal {} {}", self.host_name(a), self.host_name(b)) });
+        self.begin(Cause::World {
+            action: format!("heal {} {}", self.host_name(a), self.host_name(b)),
+        });
         self.links.get_mut(a, b).up = true;
         self.end(Outcome::None);
     }
@@ -400,18 +445,30 @@ impl Sim {
     /// The host's network subsystem fails: its connections die with WSAENETDOWN, events
     /// are posted with WSAENETDOWN, and its Winsock calls fail with WSAENETDOWN.
     pub fn network_down(&mut self, host: HostId) {
-        self.begin(Cause::World { action: format!("network down {}", self.host_name(host)) });
+        self.begin(Cause::World {
+            action: format!("network down {}", self.host_name(host)),
+        });
         if let Some(h) = self.hosts.get_mut(host.0 as usize) {
             h.net_up = false;
         }
-        let mine: Vec<SocketHandle> =
-            self.sockets.values().filter(|s| s.host == host).map(|s| s.handle).collect();
+        let mine: Vec<SocketHandle> = self
+            .sockets
+            .values()
+            .filter(|s| s.host == host)
+            .map(|s| s.handle)
+            .collect();
         let down = Some(WsaError::WSAENETDOWN);
         for s in mine {
-            let Some(sock) = self.sockets.get(&s) else { continue };
+            let Some(sock) = self.sockets.get(&s) else {
+                continue;
+            };
             let state = sock.state();
-            let (orphan_or_child, has_tcb, ty, connecting) =
-                (sock.is_orphan() || sock.parent.is_some(), sock.tcb.is_some(), sock.ty, sock.connecting);
+            let (orphan_or_child, has_tcb, ty, connecting) = (
+                sock.is_orphan() || sock.parent.is_some(),
+                sock.tcb.is_some(),
+                sock.ty,
+                sock.connecting,
+            );
             if orphan_or_child {
                 if has_tcb {
                     self.cancel_timer(s);
@@ -436,8 +493,11 @@ impl Sim {
                 }
             }
             let sock = &self.sockets[&s];
-            let (listening, bound_dgram, send_blocked) =
-                (sock.listen.is_some(), sock.ty == SocketType::Dgram && sock.local.is_some(), sock.send_blocked);
+            let (listening, bound_dgram, send_blocked) = (
+                sock.listen.is_some(),
+                sock.ty == SocketType::Dgram && sock.local.is_some(),
+                sock.send_blocked,
+            );
             if listening {
                 self.post(s, NetworkEvent::FD_ACCEPT, down, Rule::NetworkDown);
             }
@@ -449,10 +509,20 @@ impl Sim {
                 self.post(s, NetworkEvent::FD_WRITE, down, Rule::NetworkDown);
             }
             if self.sock_mut(s).routing_watch.take().is_some() {
-                self.post(s, NetworkEvent::FD_ROUTING_INTERFACE_CHANGE, down, Rule::NetworkDown);
+                self.post(
+                    s,
+                    NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
+                    down,
+                    Rule::NetworkDown,
+                );
             }
             if core::mem::take(&mut self.sock_mut(s).address_watch) {
-                self.post(s, NetworkEvent::FD_ADDRESS_LIST_CHANGE, down, Rule::NetworkDown);
+                self.post(
+                    s,
+                    NetworkEvent::FD_ADDRESS_LIST_CHANGE,
+                    down,
+                    Rule::NetworkDown,
+                );
             }
         }
         self.end(Outcome::None);
@@ -460,7 +530,9 @@ impl Sim {
 
     /// The host's network comes back. Sockets watching the address list are told.
     pub fn network_up(&mut self, host: HostId) {
-        self.begin(Cause::World { action: format!("network up {}", self.host_name(host)) });
+        self.begin(Cause::World {
+            action: format!("network up {}", self.host_name(host)),
+        });
         if let Some(h) = self.hosts.get_mut(host.0 as usize) {
             h.net_up = true;
         }
@@ -473,7 +545,9 @@ impl Sim {
         if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
             return Err(SetupError::AddressInUse(addr));
         }
-        self.begin(Cause::World { action: format!("address add {} {addr}", self.host_name(host)) });
+        self.begin(Cause::World {
+            action: format!("address add {} {addr}", self.host_name(host)),
+        });
         let Some(h) = self.hosts.get_mut(host.0 as usize) else {
             self.end(Outcome::None);
             return Err(SetupError::UnknownHost);
@@ -486,7 +560,9 @@ impl Sim {
 
     /// Removes an address from a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
     pub fn remove_address(&mut self, host: HostId, addr: Ipv4) -> bool {
-        self.begin(Cause::World { action: format!("address remove {} {addr}", self.host_name(host)) });
+        self.begin(Cause::World {
+            action: format!("address remove {} {addr}", self.host_name(host)),
+        });
         let removed = match self.hosts.get_mut(host.0 as usize) {
             Some(h) if h.addrs.contains(&addr) => {
                 h.addrs.retain(|a| *a != addr);
@@ -497,29 +573,51 @@ impl Sim {
         if removed {
             self.address_list_changed(host);
         } else {
-            self.change(Change::Note(format!("{addr} is not an address of this host")));
+            self.change(Change::Note(format!(
+                "{addr} is not an address of this host"
+            )));
         }
         self.end(Outcome::None);
         removed
     }
 
     fn address_list_changed(&mut self, host: HostId) {
-        let watchers: Vec<SocketHandle> =
-            self.sockets.values().filter(|s| s.host == host && s.address_watch).map(|s| s.handle).collect();
+        let watchers: Vec<SocketHandle> = self
+            .sockets
+            .values()
+            .filter(|s| s.host == host && s.address_watch)
+            .map(|s| s.handle)
+            .collect();
         for s in watchers {
             self.sock_mut(s).address_watch = false;
-            self.post(s, NetworkEvent::FD_ADDRESS_LIST_CHANGE, None, Rule::AddressListChange);
+            self.post(
+                s,
+                NetworkEvent::FD_ADDRESS_LIST_CHANGE,
+                None,
+                Rule::AddressListChange,
+            );
         }
     }
 
     /// The host's routing table changes: sockets watching a route get FD_ROUTING_INTERFACE_CHANGE.
     pub fn route_change(&mut self, host: HostId) {
-        self.begin(Cause::World { action: format!("route change {}", self.host_name(host)) });
-        let watchers: Vec<SocketHandle> =
-            self.sockets.values().filter(|s| s.host == host && s.routing_watch.is_some()).map(|s| s.handle).collect();
+        self.begin(Cause::World {
+            action: format!("route change {}", self.host_name(host)),
+        });
+        let watchers: Vec<SocketHandle> = self
+            .sockets
+            .values()
+            .filter(|s| s.host == host && s.routing_watch.is_some())
+            .map(|s| s.handle)
+            .collect();
         for s in watchers {
             self.sock_mut(s).routing_watch = None;
-            self.post(s, NetworkEvent::FD_ROUTING_INTERFACE_CHANGE, None, Rule::RoutingInterfaceChange);
+            self.post(
+                s,
+                NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
+                None,
+                Rule::RoutingInterfaceChange,
+            );
         }
         self.end(Outcome::None);
     }
@@ -529,7 +627,9 @@ impl Sim {
         if !self.sockets.contains_key(&s) {
             return false;
         }
-        self.begin(Cause::World { action: format!("qos change {s}") });
+        self.begin(Cause::World {
+            action: format!("qos change {s}"),
+        });
         let sock = self.sock_mut(s);
         sock.qos.generation += 1;
         sock.qos.token_rate = 8000 * sock.qos.generation;
@@ -541,18 +641,29 @@ impl Sim {
 
     /// A reset injected on the connection of `s`: both ends receive RST now.
     pub fn inject_reset(&mut self, s: SocketHandle) -> bool {
-        let Some(sock) = self.sockets.get(&s) else { return false };
+        let Some(sock) = self.sockets.get(&s) else {
+            return false;
+        };
         if !sock.state().is_synchronized() {
             return false;
         }
         let (local, remote) = (sock.local, sock.remote);
-        self.begin(Cause::World { action: format!("reset {s}") });
+        self.begin(Cause::World {
+            action: format!("reset {s}"),
+        });
         let peer = self
             .sockets
             .values()
-            .find(|x| x.handle != s && x.local == remote && x.remote == local && x.state().is_synchronized())
+            .find(|x| {
+                x.handle != s
+                    && x.local == remote
+                    && x.remote == local
+                    && x.state().is_synchronized()
+            })
             .map(|x| x.handle);
-        self.change(Change::Note("a reset is injected on the connection: both ends receive RST".into()));
+        self.change(Change::Note(
+            "a reset is injected on the connection: both ends receive RST".into(),
+        ));
         self.tcp_reset(s);
         if let Some(p) = peer {
             self.tcp_reset(p);
@@ -565,7 +676,10 @@ impl Sim {
 
     /// When the next scheduled event happens, if any.
     pub fn next_event_at(&self) -> Option<Instant> {
-        self.pending.iter().find(|(_, p)| self.is_live(p)).map(|((at, _), _)| *at)
+        self.pending
+            .iter()
+            .find(|(_, p)| self.is_live(p))
+            .map(|((at, _), _)| *at)
     }
 
     fn is_live(&self, p: &Pending) -> bool {
@@ -591,19 +705,34 @@ impl Sim {
             self.now = self.now.max(key.0);
             match p {
                 Pending::Deliver { from, to, segment } => {
-                    self.begin(Cause::Deliver { host: to, segment: segment.clone() });
+                    self.begin(Cause::Deliver {
+                        host: to,
+                        segment: segment.clone(),
+                    });
                     self.deliver(from, to, segment);
                 }
                 Pending::Timer { socket, .. } => {
                     let host = self.sockets[&socket].host;
-                    let kind = self.sockets[&socket].tcb.as_ref().and_then(|t| t.timer).map(|t| t.1);
+                    let kind = self.sockets[&socket]
+                        .tcb
+                        .as_ref()
+                        .and_then(|t| t.timer)
+                        .map(|t| t.1);
                     let kind = kind.expect("invariant: live timer has a kind");
-                    self.begin(Cause::Timer { host, socket, kind: kind.to_string() });
+                    self.begin(Cause::Timer {
+                        host,
+                        socket,
+                        kind: kind.to_string(),
+                    });
                     self.tcp_timer(socket, kind);
                 }
                 Pending::ConnectFailed { socket, error } => {
                     let host = self.sockets.get(&socket).map_or(HostId(0), |s| s.host);
-                    self.begin(Cause::Timer { host, socket, kind: "route".into() });
+                    self.begin(Cause::Timer {
+                        host,
+                        socket,
+                        kind: "route".into(),
+                    });
                     if self.sockets.get(&socket).is_some_and(|s| s.connecting) {
                         self.connect_failed(socket, error);
                     }
@@ -646,7 +775,9 @@ impl Sim {
     // ----- internals shared by the modules -----
 
     pub(crate) fn host_name(&self, h: HostId) -> String {
-        self.hosts.get(h.0 as usize).map_or_else(|| h.to_string(), |x| x.name.clone())
+        self.hosts
+            .get(h.0 as usize)
+            .map_or_else(|| h.to_string(), |x| x.name.clone())
     }
 
     pub(crate) fn sock_mut(&mut self, s: SocketHandle) -> &mut Socket {
@@ -666,7 +797,14 @@ impl Sim {
 
     pub(crate) fn begin(&mut self, cause: Cause) {
         debug_assert!(self.current.is_none(), "invariant: one step at a time");
-        self.current = Some(TraceEntry { index: 0, at: self.now, cause, outcome: Outcome::None, changes: Vec::new(), line: None });
+        self.current = Some(TraceEntry {
+            index: 0,
+            at: self.now,
+            cause,
+            outcome: Outcome::None,
+            changes: Vec::new(),
+            line: None,
+        });
     }
 
     pub(crate) fn change(&mut self, c: Change) {
@@ -698,7 +836,11 @@ impl Sim {
     pub(crate) fn free(&mut self, s: SocketHandle) {
         if let Some(sock) = self.sockets.remove(&s) {
             if let Some(parent) = sock.parent {
-                if let Some(l) = self.sockets.get_mut(&parent).and_then(|p| p.listen.as_mut()) {
+                if let Some(l) = self
+                    .sockets
+                    .get_mut(&parent)
+                    .and_then(|p| p.listen.as_mut())
+                {
                     l.ready.retain(|c| *c != s);
                     l.half_open.retain(|c| *c != s);
                 }
@@ -711,16 +853,30 @@ impl Sim {
     pub(crate) fn transmit(&mut self, from: HostId, segment: Segment) {
         self.change(Change::Sent(segment.clone()));
         if !self.hosts[from.0 as usize].net_up {
-            self.change(Change::Dropped { segment, why: "the sender's network is down".into() });
+            self.change(Change::Dropped {
+                segment,
+                why: "the sender's network is down".into(),
+            });
             return;
         }
-        let Some(to) = self.hosts.iter().find(|h| h.addrs.contains(&segment.dst.ip)).map(|h| h.id) else {
-            self.change(Change::Dropped { segment, why: "no host has this address".into() });
+        let Some(to) = self
+            .hosts
+            .iter()
+            .find(|h| h.addrs.contains(&segment.dst.ip))
+            .map(|h| h.id)
+        else {
+            self.change(Change::Dropped {
+                segment,
+                why: "no host has this address".into(),
+            });
             return;
         };
         let link = self.links.get(from, to);
         if !link.up {
-            self.change(Change::Dropped { segment, why: "the link is cut".into() });
+            self.change(Change::Dropped {
+                segment,
+                why: "the link is cut".into(),
+            });
             return;
         }
         let at = self.now + link.latency;
@@ -729,11 +885,17 @@ impl Sim {
 
     fn deliver(&mut self, from: HostId, to: HostId, segment: Segment) {
         if !self.links.get(from, to).up {
-            self.change(Change::Dropped { segment, why: "the link was cut in flight".into() });
+            self.change(Change::Dropped {
+                segment,
+                why: "the link was cut in flight".into(),
+            });
             return;
         }
         if !self.hosts[to.0 as usize].net_up {
-            self.change(Change::Dropped { segment, why: "the receiver's network is down".into() });
+            self.change(Change::Dropped {
+                segment,
+                why: "the receiver's network is down".into(),
+            });
             return;
         }
         match segment.payload {
@@ -743,7 +905,9 @@ impl Sim {
     }
 
     fn udp_input(&mut self, host: HostId, segment: Segment) {
-        let Payload::Udp { data } = &segment.payload else { return };
+        let Payload::Udp { data } = &segment.payload else {
+            return;
+        };
         let target = self
             .sockets
             .values()
@@ -751,19 +915,27 @@ impl Sim {
                 s.host == host
                     && s.open
                     && s.ty == SocketType::Dgram
-                    && s.local.is_some_and(|l| l.port == segment.dst.port && (l.ip.is_any() || l.ip == segment.dst.ip))
+                    && s.local.is_some_and(|l| {
+                        l.port == segment.dst.port && (l.ip.is_any() || l.ip == segment.dst.ip)
+                    })
                     && s.remote.is_none_or(|r| r == segment.src)
             })
             .map(|s| s.handle);
         let Some(s) = target else {
-            self.change(Change::Dropped { segment: segment.clone(), why: "no socket is bound to this port".into() });
+            self.change(Change::Dropped {
+                segment: segment.clone(),
+                why: "no socket is bound to this port".into(),
+            });
             return;
         };
         let sock = self.sock_mut(s);
         let queued: usize = sock.dgrams.iter().map(|d| d.1.len()).sum();
         if queued + data.len() > sock.rcvbuf as usize {
             let seg = segment.clone();
-            self.change(Change::Dropped { segment: seg, why: "the receive buffer is full".into() });
+            self.change(Change::Dropped {
+                segment: seg,
+                why: "the receive buffer is full".into(),
+            });
             return;
         }
         sock.dgrams.push_back((segment.src, data.clone()));
@@ -792,13 +964,24 @@ impl Sim {
         let was_nonblocking = sock.connecting;
         sock.connecting = false;
         if was_nonblocking {
-            self.post(s, NetworkEvent::FD_CONNECT, Some(error), Rule::ConnectOutcome);
+            self.post(
+                s,
+                NetworkEvent::FD_CONNECT,
+                Some(error),
+                Rule::ConnectOutcome,
+            );
         }
     }
 
     pub(crate) fn connect_unreachable(&mut self, s: SocketHandle) {
         let at = self.now;
-        self.schedule(at, Pending::ConnectFailed { socket: s, error: WsaError::WSAENETUNREACH });
+        self.schedule(
+            at,
+            Pending::ConnectFailed {
+                socket: s,
+                error: WsaError::WSAENETUNREACH,
+            },
+        );
     }
 
     /// A free ephemeral port (49152-65535), or `None` when all are taken.
@@ -807,7 +990,11 @@ impl Sim {
             let h = &mut self.hosts[host.0 as usize];
             let p = h.next_port;
             h.next_port = if p == u16::MAX { 49152 } else { p + 1 };
-            if !self.sockets.values().any(|s| s.host == host && s.ty == ty && s.local.is_some_and(|l| l.port == p)) {
+            if !self
+                .sockets
+                .values()
+                .any(|s| s.host == host && s.ty == ty && s.local.is_some_and(|l| l.port == p))
+            {
                 return Some(p);
             }
         }
@@ -824,11 +1011,8 @@ impl Sim {
     }
 }
 
-
-
 #[allow(dead_code)]
 fn _assert_send_sync() {
     fn is<T: Clone + Send + Sync>() {}
     is::<Sim>();
 }
-

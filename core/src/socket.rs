@@ -85,11 +85,20 @@ pub struct MsgFlags {
 
 impl MsgFlags {
     /// No flags.
-    pub const NONE: MsgFlags = MsgFlags { oob: false, peek: false };
+    pub const NONE: MsgFlags = MsgFlags {
+        oob: false,
+        peek: false,
+    };
     /// `MSG_OOB`.
-    pub const OOB: MsgFlags = MsgFlags { oob: true, peek: false };
+    pub const OOB: MsgFlags = MsgFlags {
+        oob: true,
+        peek: false,
+    };
     /// `MSG_PEEK`.
-    pub const PEEK: MsgFlags = MsgFlags { oob: false, peek: true };
+    pub const PEEK: MsgFlags = MsgFlags {
+        oob: false,
+        peek: true,
+    };
 }
 
 impl fmt::Display for MsgFlags {

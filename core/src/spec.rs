@@ -139,10 +139,21 @@ mod tests {
 
     #[test]
     fn every_sentence_is_verbatim_in_the_specification() {
-        let flat: alloc::string::String = SPECIFICATION.split_whitespace().collect::<alloc::vec::Vec<_>>().join(" ");
+        let flat: alloc::string::String = SPECIFICATION
+            .split_whitespace()
+            .collect::<alloc::vec::Vec<_>>()
+            .join(" ");
         for rule in Rule::ALL {
-            let s: alloc::string::String = rule.sentence().split_whitespace().collect::<alloc::vec::Vec<_>>().join(" ");
-            assert!(flat.contains(&s), "{} is not in the specification: {s}", rule.id());
+            let s: alloc::string::String = rule
+                .sentence()
+                .split_whitespace()
+                .collect::<alloc::vec::Vec<_>>()
+                .join(" ");
+            assert!(
+                flat.contains(&s),
+                "{} is not in the specification: {s}",
+                rule.id()
+            );
         }
     }
 

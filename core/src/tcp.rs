@@ -112,7 +112,10 @@ impl TcpState {
 
     /// True once the handshake is complete (ESTABLISHED and every closing state).
     pub const fn is_synchronized(self) -> bool {
-        !matches!(self, TcpState::Closed | TcpState::Listen | TcpState::SynSent | TcpState::SynRcvd)
+        !matches!(
+            self,
+            TcpState::Closed | TcpState::Listen | TcpState::SynSent | TcpState::SynRcvd
+        )
     }
 }
 
@@ -203,16 +206,28 @@ impl Tcb {
 }
 
 fn flags(syn: bool, ack: bool, fin: bool, rst: bool) -> TcpFlags {
-    TcpFlags { syn, ack, fin, rst, urg: false }
+    TcpFlags {
+        syn,
+        ack,
+        fin,
+        rst,
+        urg: false,
+    }
 }
 
 impl Sim {
     fn tcb(&self, s: SocketHandle) -> &Tcb {
-        self.sockets[&s].tcb.as_ref().expect("invariant: TCP socket has a TCB")
+        self.sockets[&s]
+            .tcb
+            .as_ref()
+            .expect("invariant: TCP socket has a TCB")
     }
 
     fn tcb_mut(&mut self, s: SocketHandle) -> &mut Tcb {
-        self.sock_mut(s).tcb.as_mut().expect("invariant: TCP socket has a TCB")
+        self.sock_mut(s)
+            .tcb
+            .as_mut()
+            .expect("invariant: TCP socket has a TCB")
     }
 
     /// The one place a connection changes state; records the change.
@@ -224,7 +239,11 @@ impl Sim {
             return;
         }
         tcb.state = to;
-        self.change(Change::State { socket: s, from, to });
+        self.change(Change::State {
+            socket: s,
+            from,
+            to,
+        });
     }
 
     pub(crate) fn arm_timer(&mut self, s: SocketHandle, kind: TimerKind, after: Duration) {
@@ -243,21 +262,47 @@ impl Sim {
     }
 
     /// Sends one segment from `s` with the current ACK and window.
-    fn tcp_emit(&mut self, s: SocketHandle, fl: TcpFlags, seq: u32, data: alloc::vec::Vec<u8>, urp: u32) {
+    fn tcp_emit(
+        &mut self,
+        s: SocketHandle,
+        fl: TcpFlags,
+        seq: u32,
+        data: alloc::vec::Vec<u8>,
+        urp: u32,
+    ) {
         let sock = &self.sockets[&s];
-        let (Some(src), Some(dst)) = (sock.local, sock.remote) else { return };
+        let (Some(src), Some(dst)) = (sock.local, sock.remote) else {
+            return;
+        };
         let wnd = sock.recv_space() as u32;
         let host = sock.host;
         let tcb = self.tcb_mut(s);
         let ack = if fl.ack { tcb.rcv_nxt } else { 0 };
         tcb.rcv_wnd_adv = wnd;
-        let seg = Segment { src, dst, payload: Payload::Tcp { flags: fl, seq, ack, wnd, urp, data } };
+        let seg = Segment {
+            src,
+            dst,
+            payload: Payload::Tcp {
+                flags: fl,
+                seq,
+                ack,
+                wnd,
+                urp,
+                data,
+            },
+        };
         self.transmit(host, seg);
     }
 
     fn tcp_ack_now(&mut self, s: SocketHandle) {
         let seq = self.tcb(s).snd_nxt;
-        self.tcp_emit(s, flags(false, true, false, false), seq, alloc::vec::Vec::new(), 0);
+        self.tcp_emit(
+            s,
+            flags(false, true, false, false),
+            seq,
+            alloc::vec::Vec::new(),
+            0,
+        );
     }
 
     /// Starts an active open: SYN_SENT and a SYN.
@@ -267,17 +312,34 @@ impl Sim {
         let tcb = self.tcb_mut(s);
         tcb.snd_nxt = tcb.iss.wrapping_add(1);
         let iss = tcb.iss;
-        self.tcp_emit(s, flags(true, false, false, false), iss, alloc::vec::Vec::new(), 0);
+        self.tcp_emit(
+            s,
+            flags(true, false, false, false),
+            iss,
+            alloc::vec::Vec::new(),
+            0,
+        );
         let rto = self.tcb(s).rto;
         self.arm_timer(s, TimerKind::Retransmit, rto);
     }
 
     /// Sends what the window allows, then FIN if the application shut the send side.
     pub(crate) fn tcp_output(&mut self, s: SocketHandle) {
-        let Some(state) = self.sockets.get(&s).and_then(|x| x.tcb.as_ref()).map(|t| t.state) else { return };
+        let Some(state) = self
+            .sockets
+            .get(&s)
+            .and_then(|x| x.tcb.as_ref())
+            .map(|t| t.state)
+        else {
+            return;
+        };
         if !matches!(
             state,
-            TcpState::Established | TcpState::CloseWait | TcpState::FinWait1 | TcpState::Closing | TcpState::LastAck
+            TcpState::Established
+                | TcpState::CloseWait
+                | TcpState::FinWait1
+                | TcpState::Closing
+                | TcpState::LastAck
         ) {
             return;
         }
@@ -317,7 +379,13 @@ impl Sim {
             let tcb = self.tcb_mut(s);
             tcb.fin_seq = Some(seq);
             tcb.snd_nxt = seq.wrapping_add(1);
-            self.tcp_emit(s, flags(false, true, true, false), seq, alloc::vec::Vec::new(), 0);
+            self.tcp_emit(
+                s,
+                flags(false, true, true, false),
+                seq,
+                alloc::vec::Vec::new(),
+                0,
+            );
             match state {
                 TcpState::Established => self.set_state(s, TcpState::FinWait1),
                 TcpState::CloseWait => self.set_state(s, TcpState::LastAck),
@@ -334,7 +402,8 @@ impl Sim {
                 let rto = tcb.rto;
                 self.arm_timer(s, TimerKind::Retransmit, rto);
             }
-        } else if unsent > 0 && tcb.snd_wnd == 0 && running.is_none() && tcb.probes < PERSIST_PROBES {
+        } else if unsent > 0 && tcb.snd_wnd == 0 && running.is_none() && tcb.probes < PERSIST_PROBES
+        {
             let rto = tcb.rto;
             self.arm_timer(s, TimerKind::Persist, rto);
         }
@@ -342,7 +411,17 @@ impl Sim {
 
     /// A segment arrived for a host: find its socket and run the state machine.
     pub(crate) fn tcp_input(&mut self, host: crate::net::HostId, seg: Segment) {
-        let Payload::Tcp { flags: fl, seq, ack, wnd, urp, ref data } = seg.payload else { return };
+        let Payload::Tcp {
+            flags: fl,
+            seq,
+            ack,
+            wnd,
+            urp,
+            ref data,
+        } = seg.payload
+        else {
+            return;
+        };
         let data = data.clone();
         let conn = self
             .sockets
@@ -363,14 +442,22 @@ impl Sim {
                     x.host == host
                         && x.open
                         && x.listen.is_some()
-                        && x.local.is_some_and(|l| l.port == seg.dst.port && (l.ip.is_any() || l.ip == seg.dst.ip))
+                        && x.local.is_some_and(|l| {
+                            l.port == seg.dst.port && (l.ip.is_any() || l.ip == seg.dst.ip)
+                        })
                 })
                 .map(|x| x.handle);
             match listener {
                 Some(l) if fl.syn && !fl.ack && !fl.rst => self.tcp_listen_syn(l, &seg, seq, wnd),
-                _ if fl.rst => self.change(Change::Note(alloc::format!("RST for no connection on {}: ignored", seg.dst))),
+                _ if fl.rst => self.change(Change::Note(alloc::format!(
+                    "RST for no connection on {}: ignored",
+                    seg.dst
+                ))),
                 _ => {
-                    self.change(Change::Note(alloc::format!("no socket for {}: answer with RST", seg.dst)));
+                    self.change(Change::Note(alloc::format!(
+                        "no socket for {}: answer with RST",
+                        seg.dst
+                    )));
                     let (rseq, rack, rfl) = if fl.ack {
                         (ack, 0, flags(false, false, false, true))
                     } else {
@@ -380,7 +467,14 @@ impl Sim {
                     let rst = Segment {
                         src: seg.dst,
                         dst: seg.src,
-                        payload: Payload::Tcp { flags: rfl, seq: rseq, ack: rack, wnd: 0, urp: 0, data: alloc::vec::Vec::new() },
+                        payload: Payload::Tcp {
+                            flags: rfl,
+                            seq: rseq,
+                            ack: rack,
+                            wnd: 0,
+                            urp: 0,
+                            data: alloc::vec::Vec::new(),
+                        },
                     };
                     self.transmit(host, rst);
                 }
@@ -419,7 +513,9 @@ impl Sim {
             }
             TcpState::SynRcvd => {
                 if fl.rst {
-                    self.change(Change::Note(alloc::format!("connection {s} reset during the handshake")));
+                    self.change(Change::Note(alloc::format!(
+                        "connection {s} reset during the handshake"
+                    )));
                     self.free(s);
                     return;
                 }
@@ -474,7 +570,11 @@ impl Sim {
                 if tcb.snd_nxt != tcb.snd_una {
                     let rto = tcb.rto;
                     self.arm_timer(s, TimerKind::Retransmit, rto);
-                } else if self.tcb(s).timer.is_some_and(|t| t.1 == TimerKind::Retransmit) {
+                } else if self
+                    .tcb(s)
+                    .timer
+                    .is_some_and(|t| t.1 == TimerKind::Retransmit)
+                {
                     self.cancel_timer(s);
                 }
                 let sock = &self.sockets[&s];
@@ -520,16 +620,29 @@ impl Sim {
             let sock = &self.sockets[&s];
             if seq == rcv_nxt {
                 if sock.is_orphan() || sock.shut_rd {
-                    let why = if sock.shut_rd { "after shutdown(SD_RECEIVE)" } else { "after closesocket" };
-                    self.change(Change::Note(alloc::format!("data arrived {why}: the connection is reset")));
+                    let why = if sock.shut_rd {
+                        "after shutdown(SD_RECEIVE)"
+                    } else {
+                        "after closesocket"
+                    };
+                    self.change(Change::Note(alloc::format!(
+                        "data arrived {why}: the connection is reset"
+                    )));
                     let seq = self.tcb(s).snd_nxt;
-                    self.tcp_emit(s, flags(false, true, false, true), seq, alloc::vec::Vec::new(), 0);
+                    self.tcp_emit(
+                        s,
+                        flags(false, true, false, true),
+                        seq,
+                        alloc::vec::Vec::new(),
+                        0,
+                    );
                     self.tcp_abort_local(s, WsaError::WSAECONNRESET);
                     return;
                 }
                 let n = data.len().min(sock.recv_space());
-                let urgent_at = (fl.urg && urp.wrapping_sub(seq) >= 1 && (urp.wrapping_sub(seq) as usize) <= n)
-                    .then(|| urp.wrapping_sub(seq) as usize - 1);
+                let urgent_at =
+                    (fl.urg && urp.wrapping_sub(seq) >= 1 && (urp.wrapping_sub(seq) as usize) <= n)
+                        .then(|| urp.wrapping_sub(seq) as usize - 1);
                 let sock = self.sock_mut(s);
                 for (i, b) in data[..n].iter().enumerate() {
                     if Some(i) == urgent_at {
@@ -548,14 +661,20 @@ impl Sim {
                 }
                 self.tcb_mut(s).rcv_nxt = rcv_nxt.wrapping_add(n as u32);
                 if n < data.len() {
-                    self.change(Change::Note(alloc::format!("receive window full: {} bytes beyond it dropped", data.len() - n)));
+                    self.change(Change::Note(alloc::format!(
+                        "receive window full: {} bytes beyond it dropped",
+                        data.len() - n
+                    )));
                 }
             }
         }
 
         // FIN.
         let mut fin_now = false;
-        if fl.fin && !self.tcb(s).fin_rcvd && seq.wrapping_add(data.len() as u32) == self.tcb(s).rcv_nxt {
+        if fl.fin
+            && !self.tcb(s).fin_rcvd
+            && seq.wrapping_add(data.len() as u32) == self.tcb(s).rcv_nxt
+        {
             let tcb = self.tcb_mut(s);
             tcb.rcv_nxt = tcb.rcv_nxt.wrapping_add(1);
             tcb.fin_rcvd = true;
@@ -626,11 +745,18 @@ impl Sim {
     /// The rule that posts a deferred graceful FD_CLOSE, if one is due now that data was read.
     pub(crate) fn deferred_close_rule(&self, s: SocketHandle) -> Option<Rule> {
         let sock = self.sockets.get(&s)?;
-        if sock.closed != Some(CloseKind::Graceful) || !sock.rx.is_empty() || !self.profile.close_waits_for_unread_data() {
+        if sock.closed != Some(CloseKind::Graceful)
+            || !sock.rx.is_empty()
+            || !self.profile.close_waits_for_unread_data()
+        {
             return None;
         }
         let tcb = sock.tcb.as_ref()?;
-        Some(if tcb.fin_seq.is_some() { Rule::CloseAfterShutdown } else { Rule::CloseGraceful })
+        Some(if tcb.fin_seq.is_some() {
+            Rule::CloseAfterShutdown
+        } else {
+            Rule::CloseGraceful
+        })
     }
 
     /// The peer reset the connection.
@@ -640,7 +766,9 @@ impl Sim {
         let sock = &self.sockets[&s];
         if sock.is_orphan() || sock.parent.is_some() {
             if let Some(parent) = sock.parent {
-                self.change(Change::Note(alloc::format!("connection {s} reset before accept(): dropped from the queue of {parent}")));
+                self.change(Change::Note(alloc::format!(
+                    "connection {s} reset before accept(): dropped from the queue of {parent}"
+                )));
             }
             self.free(s);
             return;
@@ -673,10 +801,15 @@ impl Sim {
     /// A passive open: a SYN reached a listening socket.
     fn tcp_listen_syn(&mut self, l: SocketHandle, seg: &Segment, seq: u32, wnd: u32) {
         let lsock = &self.sockets[&l];
-        let listen = lsock.listen.as_ref().expect("invariant: listener has a queue");
+        let listen = lsock
+            .listen
+            .as_ref()
+            .expect("invariant: listener has a queue");
         let host = lsock.host;
         if listen.ready.len() + listen.half_open.len() >= listen.backlog as usize {
-            self.change(Change::Note(alloc::format!("backlog of socket {l} is full: refuse with RST")));
+            self.change(Change::Note(alloc::format!(
+                "backlog of socket {l} is full: refuse with RST"
+            )));
             let rst = Segment {
                 src: seg.dst,
                 dst: seg.src,
@@ -692,7 +825,8 @@ impl Sim {
             self.transmit(host, rst);
             return;
         }
-        let (rcvbuf, sndbuf, inline, linger) = (lsock.rcvbuf, lsock.sndbuf, lsock.oob_inline, lsock.linger);
+        let (rcvbuf, sndbuf, inline, linger) =
+            (lsock.rcvbuf, lsock.sndbuf, lsock.oob_inline, lsock.linger);
         let child = self.new_socket(host, crate::socket::SocketType::Stream);
         let c = self.sock_mut(child);
         c.open = false;
@@ -713,7 +847,13 @@ impl Sim {
         if let Some(listen) = self.sock_mut(l).listen.as_mut() {
             listen.half_open.push(child);
         }
-        self.tcp_emit(child, flags(true, true, false, false), iss, alloc::vec::Vec::new(), 0);
+        self.tcp_emit(
+            child,
+            flags(true, true, false, false),
+            iss,
+            alloc::vec::Vec::new(),
+            0,
+        );
         self.arm_timer(child, TimerKind::Retransmit, INITIAL_RTO);
     }
 
@@ -730,10 +870,17 @@ impl Sim {
             TimerKind::Persist => {
                 let tcb = self.tcb_mut(s);
                 tcb.probes += 1;
-                tcb.rto = Duration::from_micros(tcb.rto.total_micros().saturating_mul(2)).min(Duration::from_secs(60));
+                tcb.rto = Duration::from_micros(tcb.rto.total_micros().saturating_mul(2))
+                    .min(Duration::from_secs(60));
                 let seq = tcb.snd_nxt.wrapping_sub(1);
                 self.change(Change::Note("zero window: probe the receiver".into()));
-                self.tcp_emit(s, flags(false, true, false, false), seq, alloc::vec::Vec::new(), 0);
+                self.tcp_emit(
+                    s,
+                    flags(false, true, false, false),
+                    seq,
+                    alloc::vec::Vec::new(),
+                    0,
+                );
                 if self.tcb(s).probes < PERSIST_PROBES {
                     let rto = self.tcb(s).rto;
                     self.arm_timer(s, TimerKind::Persist, rto);
@@ -743,7 +890,11 @@ impl Sim {
                 let state = self.tcb(s).state;
                 let tcb = self.tcb_mut(s);
                 tcb.retries += 1;
-                let max = if matches!(state, TcpState::SynSent | TcpState::SynRcvd) { SYN_RETRIES } else { DATA_RETRIES };
+                let max = if matches!(state, TcpState::SynSent | TcpState::SynRcvd) {
+                    SYN_RETRIES
+                } else {
+                    DATA_RETRIES
+                };
                 if tcb.retries > max {
                     self.tcp_timed_out(s, state);
                     return;
@@ -753,11 +904,23 @@ impl Sim {
                 match state {
                     TcpState::SynSent => {
                         let iss = tcb.iss;
-                        self.tcp_emit(s, flags(true, false, false, false), iss, alloc::vec::Vec::new(), 0);
+                        self.tcp_emit(
+                            s,
+                            flags(true, false, false, false),
+                            iss,
+                            alloc::vec::Vec::new(),
+                            0,
+                        );
                     }
                     TcpState::SynRcvd => {
                         let iss = tcb.iss;
-                        self.tcp_emit(s, flags(true, true, false, false), iss, alloc::vec::Vec::new(), 0);
+                        self.tcp_emit(
+                            s,
+                            flags(true, true, false, false),
+                            iss,
+                            alloc::vec::Vec::new(),
+                            0,
+                        );
                     }
                     _ => {
                         tcb.snd_nxt = tcb.snd_una;
@@ -778,7 +941,9 @@ impl Sim {
                 self.free(s);
             }
             _ => {
-                self.change(Change::Note(alloc::format!("retransmissions on {s} exhausted: connection aborted")));
+                self.change(Change::Note(alloc::format!(
+                    "retransmissions on {s} exhausted: connection aborted"
+                )));
                 self.cancel_timer(s);
                 self.set_state(s, TcpState::Closed);
                 if self.sockets[&s].is_orphan() {
@@ -790,16 +955,31 @@ impl Sim {
                 sock.closed = Some(CloseKind::Aborted);
                 sock.rx.clear();
                 sock.tx.clear();
-                self.post(s, NetworkEvent::FD_CLOSE, Some(WsaError::WSAECONNABORTED), Rule::CloseAborted);
+                self.post(
+                    s,
+                    NetworkEvent::FD_CLOSE,
+                    Some(WsaError::WSAECONNABORTED),
+                    Rule::CloseAborted,
+                );
             }
         }
     }
 
     /// Sends RST to the peer and forgets the connection (abortive close).
     pub(crate) fn tcp_send_reset(&mut self, s: SocketHandle) {
-        if self.sockets[&s].tcb.as_ref().is_some_and(|t| t.state.is_synchronized() || t.state == TcpState::SynRcvd) {
+        if self.sockets[&s]
+            .tcb
+            .as_ref()
+            .is_some_and(|t| t.state.is_synchronized() || t.state == TcpState::SynRcvd)
+        {
             let seq = self.tcb(s).snd_nxt;
-            self.tcp_emit(s, flags(false, true, false, true), seq, alloc::vec::Vec::new(), 0);
+            self.tcp_emit(
+                s,
+                flags(false, true, false, true),
+                seq,
+                alloc::vec::Vec::new(),
+                0,
+            );
         }
         if self.sockets[&s].tcb.is_some() {
             self.cancel_timer(s);
@@ -815,7 +995,10 @@ impl Sim {
             return;
         }
         let space = sock.recv_space() as u32;
-        if (tcb.rcv_wnd_adv as usize) < MSS && space > tcb.rcv_wnd_adv && (space as usize >= MSS || sock.rx.is_empty()) {
+        if (tcb.rcv_wnd_adv as usize) < MSS
+            && space > tcb.rcv_wnd_adv
+            && (space as usize >= MSS || sock.rx.is_empty())
+        {
             self.tcp_ack_now(s);
         }
     }

@@ -66,12 +66,16 @@ impl Duration {
 
     /// A duration of `millis` milliseconds.
     pub const fn from_millis(millis: u64) -> Duration {
-        Duration { micros: millis.saturating_mul(1000) }
+        Duration {
+            micros: millis.saturating_mul(1000),
+        }
     }
 
     /// A duration of `secs` seconds.
     pub const fn from_secs(secs: u64) -> Duration {
-        Duration { micros: secs.saturating_mul(1_000_000) }
+        Duration {
+            micros: secs.saturating_mul(1_000_000),
+        }
     }
 
     /// The length in microseconds.
@@ -87,9 +91,9 @@ impl Duration {
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.micros % 1_000_000 == 0 {
+        if self.micros.is_multiple_of(1_000_000) {
             write!(f, "{}s", self.micros / 1_000_000)
-        } else if self.micros % 1000 == 0 {
+        } else if self.micros.is_multiple_of(1000) {
             write!(f, "{}ms", self.micros / 1000)
         } else {
             write!(f, "{}us", self.micros)
@@ -100,7 +104,9 @@ impl fmt::Display for Duration {
 impl Add<Duration> for Instant {
     type Output = Instant;
     fn add(self, rhs: Duration) -> Instant {
-        Instant { micros: self.micros.saturating_add(rhs.micros) }
+        Instant {
+            micros: self.micros.saturating_add(rhs.micros),
+        }
     }
 }
 
@@ -120,7 +126,9 @@ impl Sub<Instant> for Instant {
 impl Add for Duration {
     type Output = Duration;
     fn add(self, rhs: Duration) -> Duration {
-        Duration { micros: self.micros.saturating_add(rhs.micros) }
+        Duration {
+            micros: self.micros.saturating_add(rhs.micros),
+        }
     }
 }
 

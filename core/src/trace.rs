@@ -206,21 +206,42 @@ impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Change::Posted(m) => write!(f, "post {} to {}", m, m.hwnd),
-            Change::Recorded { socket, event_object, event, error, rule } => {
+            Change::Recorded {
+                socket,
+                event_object,
+                event,
+                error,
+                rule,
+            } => {
                 write!(f, "record {event}")?;
                 if let Some(e) = error {
                     write!(f, " ({e})")?;
                 }
                 write!(f, " on socket {socket}, signal {event_object} [{rule}]")
             }
-            Change::Suppressed { socket, event, reason, rule } => {
+            Change::Suppressed {
+                socket,
+                event,
+                reason,
+                rule,
+            } => {
                 write!(f, "no {event} on socket {socket}: {reason} [{rule}]")
             }
-            Change::Latch { socket, events, armed, rule } => {
+            Change::Latch {
+                socket,
+                events,
+                armed,
+                rule,
+            } => {
                 let verb = if *armed { "re-enable" } else { "disable" };
                 write!(f, "{verb} {events} on socket {socket} [{rule}]")
             }
-            Change::Selection { socket, hwnd, events, rule } => match hwnd {
+            Change::Selection {
+                socket,
+                hwnd,
+                events,
+                rule,
+            } => match hwnd {
                 Some(h) => write!(f, "select {events} on socket {socket} for {h} [{rule}]"),
                 None => write!(f, "selection of socket {socket} is now {events} [{rule}]"),
             },

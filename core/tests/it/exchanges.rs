@@ -51,12 +51,24 @@ fn blocking_calls_complete_when_the_world_lets_them() {
     // A blocking recv waits for the segment to arrive.
     assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE).unwrap(), b"ping");
     // Nothing will ever arrive: the blocking call is cancelled with WSAEINTR.
-    assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE), Err(WsaError::WSAEINTR));
-    let outcomes: Vec<_> = fx.sim.trace().entries().iter().map(|e| e.outcome.clone()).collect();
+    assert_eq!(
+        fx.srv().recv(a, 10, MsgFlags::NONE),
+        Err(WsaError::WSAEINTR)
+    );
+    let outcomes: Vec<_> = fx
+        .sim
+        .trace()
+        .entries()
+        .iter()
+        .map(|e| e.outcome.clone())
+        .collect();
     assert!(outcomes.contains(&wsasim::trace::Outcome::Blocked));
     // A blocking connect to a port nobody listens on fails with WSAECONNREFUSED.
     let d = fx.cli().socket(SocketType::Stream).unwrap();
-    assert_eq!(fx.cli().connect(d, addr("10.0.0.2:81")), Err(WsaError::WSAECONNREFUSED));
+    assert_eq!(
+        fx.cli().connect(d, addr("10.0.0.2:81")),
+        Err(WsaError::WSAECONNREFUSED)
+    );
 }
 
 #[test]
@@ -67,16 +79,41 @@ fn udp_datagrams_and_fd_read() {
     let main = fx.main;
     fx.srv().wsa_async_select(u, main, WM, READ).unwrap();
     let k = fx.cli().socket(SocketType::Dgram).unwrap();
-    assert_eq!(fx.cli().sendto(k, b"query-1", addr("10.0.0.2:53"), MsgFlags::NONE), Ok(7));
-    assert_eq!(fx.cli().sendto(k, b"query-2", addr("10.0.0.2:53"), MsgFlags::NONE), Ok(7));
+    assert_eq!(
+        fx.cli()
+            .sendto(k, b"query-1", addr("10.0.0.2:53"), MsgFlags::NONE),
+        Ok(7)
+    );
+    assert_eq!(
+        fx.cli()
+            .sendto(k, b"query-2", addr("10.0.0.2:53"), MsgFlags::NONE),
+        Ok(7)
+    );
     fx.settle();
     assert_eq!(fx.drain(main), vec![(u, READ, None)]);
     let (d, from) = fx.srv().recvfrom(u, 100, MsgFlags::NONE).unwrap();
-    assert_eq!((d.as_slice(), from.ip), (&b"query-1"[..], "10.0.0.1".parse().unwrap()));
-    assert_eq!(fx.drain(main), vec![(u, READ, None)], "level-triggered: one datagram remains");
-    assert_eq!(fx.srv().recvfrom(u, 3, MsgFlags::NONE), Err(WsaError::WSAEMSGSIZE));
-    assert_eq!(fx.srv().recvfrom(u, 100, MsgFlags::NONE), Err(WsaError::WSAEWOULDBLOCK));
-    assert_eq!(fx.cli().sendto(k, b"x", addr("172.16.0.1:53"), MsgFlags::NONE), Err(WsaError::WSAENETUNREACH));
+    assert_eq!(
+        (d.as_slice(), from.ip),
+        (&b"query-1"[..], "10.0.0.1".parse().unwrap())
+    );
+    assert_eq!(
+        fx.drain(main),
+        vec![(u, READ, None)],
+        "level-triggered: one datagram remains"
+    );
+    assert_eq!(
+        fx.srv().recvfrom(u, 3, MsgFlags::NONE),
+        Err(WsaError::WSAEMSGSIZE)
+    );
+    assert_eq!(
+        fx.srv().recvfrom(u, 100, MsgFlags::NONE),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
+    assert_eq!(
+        fx.cli()
+            .sendto(k, b"x", addr("172.16.0.1:53"), MsgFlags::NONE),
+        Err(WsaError::WSAENETUNREACH)
+    );
 }
 
 #[test]
@@ -97,29 +134,60 @@ fn backlog_full_refuses_connections() {
 fn errors_of_bad_input_never_panic() {
     let mut fx = Fx::new();
     let bogus = SocketHandle(12345);
-    assert_eq!(fx.srv().recv(bogus, 10, MsgFlags::NONE), Err(WsaError::WSAENOTSOCK));
+    assert_eq!(
+        fx.srv().recv(bogus, 10, MsgFlags::NONE),
+        Err(WsaError::WSAENOTSOCK)
+    );
     assert_eq!(fx.srv().closesocket(bogus), Err(WsaError::WSAENOTSOCK));
     let u = fx.srv().socket(SocketType::Dgram).unwrap();
     assert_eq!(fx.srv().listen(u, 5), Err(WsaError::WSAEOPNOTSUPP));
     assert_eq!(fx.srv().accept(u), Err(WsaError::WSAEOPNOTSUPP));
     let s = fx.srv().socket(SocketType::Stream).unwrap();
     assert_eq!(fx.srv().listen(s, 5), Err(WsaError::WSAEINVAL), "not bound");
-    assert_eq!(fx.srv().bind(s, addr("10.0.0.99:80")), Err(WsaError::WSAEADDRNOTAVAIL));
+    assert_eq!(
+        fx.srv().bind(s, addr("10.0.0.99:80")),
+        Err(WsaError::WSAEADDRNOTAVAIL)
+    );
     fx.srv().bind(s, addr("10.0.0.2:80")).unwrap();
-    assert_eq!(fx.srv().bind(s, addr("10.0.0.2:81")), Err(WsaError::WSAEINVAL));
+    assert_eq!(
+        fx.srv().bind(s, addr("10.0.0.2:81")),
+        Err(WsaError::WSAEINVAL)
+    );
     let t = fx.srv().socket(SocketType::Stream).unwrap();
-    assert_eq!(fx.srv().bind(t, addr("10.0.0.2:80")), Err(WsaError::WSAEADDRINUSE));
-    assert_eq!(fx.srv().send(t, b"x", MsgFlags::NONE), Err(WsaError::WSAENOTCONN));
-    assert_eq!(fx.srv().shutdown(t, Shutdown::Send), Err(WsaError::WSAENOTCONN));
-    assert_eq!(fx.srv().socket_in(wsasim::socket::AddressFamily::Inet6, SocketType::Stream), Err(WsaError::WSAEAFNOSUPPORT));
+    assert_eq!(
+        fx.srv().bind(t, addr("10.0.0.2:80")),
+        Err(WsaError::WSAEADDRINUSE)
+    );
+    assert_eq!(
+        fx.srv().send(t, b"x", MsgFlags::NONE),
+        Err(WsaError::WSAENOTCONN)
+    );
+    assert_eq!(
+        fx.srv().shutdown(t, Shutdown::Send),
+        Err(WsaError::WSAENOTCONN)
+    );
+    assert_eq!(
+        fx.srv()
+            .socket_in(wsasim::socket::AddressFamily::Inet6, SocketType::Stream),
+        Err(WsaError::WSAEAFNOSUPPORT)
+    );
     let c = fx.cli().socket(SocketType::Stream).unwrap();
-    assert_eq!(fx.cli().connect(c, addr("0.0.0.0:80")), Err(WsaError::WSAEADDRNOTAVAIL));
+    assert_eq!(
+        fx.cli().connect(c, addr("0.0.0.0:80")),
+        Err(WsaError::WSAEADDRNOTAVAIL)
+    );
     // The client socket of a finished connect cannot connect again.
     let (l2, c2, _) = {
         let mut fx2 = Fx::new();
         let r = fx2.established(NONE, NONE);
-        assert_eq!(fx2.cli().connect(r.1, addr(PORT_ADDR)), Err(WsaError::WSAEISCONN));
-        assert_eq!(fx2.srv().connect(r.0, addr("10.0.0.1:80")), Err(WsaError::WSAEINVAL));
+        assert_eq!(
+            fx2.cli().connect(r.1, addr(PORT_ADDR)),
+            Err(WsaError::WSAEISCONN)
+        );
+        assert_eq!(
+            fx2.srv().connect(r.0, addr("10.0.0.1:80")),
+            Err(WsaError::WSAEINVAL)
+        );
         r
     };
     let _ = (l2, c2);
@@ -150,10 +218,14 @@ fn many_clients_each_get_their_own_accept_and_close() {
     let l = sim.on(server).socket(SocketType::Stream).unwrap();
     sim.on(server).bind(l, addr(PORT_ADDR)).unwrap();
     sim.on(server).listen(l, 200).unwrap();
-    sim.on(server).wsa_async_select(l, main, WM, ACCEPT | READ | CLOSE).unwrap();
+    sim.on(server)
+        .wsa_async_select(l, main, WM, ACCEPT | READ | CLOSE)
+        .unwrap();
     let mut clients = Vec::new();
     for i in 0..20u8 {
-        let h = sim.add_host(&format!("c{i}"), wsasim::Ipv4([10, 0, 0, 10 + i])).unwrap();
+        let h = sim
+            .add_host(&format!("c{i}"), wsasim::Ipv4([10, 0, 0, 10 + i]))
+            .unwrap();
         sim.on(h).wsa_startup().unwrap();
         let c = sim.on(h).socket(SocketType::Stream).unwrap();
         sim.on(h).ioctl_fionbio(c, true).unwrap();
@@ -174,6 +246,12 @@ fn many_clients_each_get_their_own_accept_and_close() {
         sim.on(h).closesocket(c).unwrap();
     }
     sim.run_for(Duration::from_millis(100), 100_000).unwrap();
-    let closes = sim.window(main).unwrap().queue.iter().filter(|m| m.lparam.event() == CLOSE).count();
+    let closes = sim
+        .window(main)
+        .unwrap()
+        .queue
+        .iter()
+        .filter(|m| m.lparam.event() == CLOSE)
+        .count();
     assert_eq!(closes, 20);
 }

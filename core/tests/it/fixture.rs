@@ -36,7 +36,13 @@ impl Fx {
         let cwin = sim.create_window(client, "cwin");
         sim.on(server).wsa_startup().unwrap();
         sim.on(client).wsa_startup().unwrap();
-        Fx { sim, server, client, main, cwin }
+        Fx {
+            sim,
+            server,
+            client,
+            main,
+            cwin,
+        }
     }
 
     pub fn srv(&mut self) -> Winsock<'_> {
@@ -68,12 +74,19 @@ impl Fx {
             let cwin = self.cwin;
             self.cli().wsa_async_select(c, cwin, WM, events).unwrap();
         }
-        assert_eq!(self.cli().connect(c, addr(PORT_ADDR)), Err(WsaError::WSAEWOULDBLOCK));
+        assert_eq!(
+            self.cli().connect(c, addr(PORT_ADDR)),
+            Err(WsaError::WSAEWOULDBLOCK)
+        );
         c
     }
 
     /// Listener, client and accepted socket, with both queues drained.
-    pub fn established(&mut self, server_events: NetworkEvent, client_events: NetworkEvent) -> (SocketHandle, SocketHandle, SocketHandle) {
+    pub fn established(
+        &mut self,
+        server_events: NetworkEvent,
+        client_events: NetworkEvent,
+    ) -> (SocketHandle, SocketHandle, SocketHandle) {
         let l = self.listener(server_events);
         let c = self.connecting(client_events);
         self.settle();
@@ -86,17 +99,24 @@ impl Fx {
 
     /// Runs the network until nothing is scheduled.
     pub fn settle(&mut self) {
-        self.sim.run_until_idle(100_000).expect("the network settles");
+        self.sim
+            .run_until_idle(100_000)
+            .expect("the network settles");
     }
 
     /// Runs the network for a short while (not into TIME_WAIT's 240 s).
     pub fn run_ms(&mut self, ms: u64) {
-        self.sim.run_for(Duration::from_millis(ms), 100_000).expect("bounded");
+        self.sim
+            .run_for(Duration::from_millis(ms), 100_000)
+            .expect("bounded");
     }
 
     pub fn take(&mut self, hwnd: Hwnd) -> Option<Msg> {
         let host = self.sim.window(hwnd).unwrap().host;
-        self.sim.on(host).get_message(hwnd).map(|m| (m.wparam, m.lparam.event(), m.lparam.error()))
+        self.sim
+            .on(host)
+            .get_message(hwnd)
+            .map(|m| (m.wparam, m.lparam.event(), m.lparam.error()))
     }
 
     pub fn drain(&mut self, hwnd: Hwnd) -> Vec<Msg> {

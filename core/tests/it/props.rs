@@ -27,7 +27,8 @@ enum Op {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let sel = prop::sample::subsequence(vec![0x01u32, 0x02, 0x04, 0x10, 0x20, 0x40], 0..=6).prop_map(|v| v.iter().sum());
+    let sel = prop::sample::subsequence(vec![0x01u32, 0x02, 0x04, 0x10, 0x20, 0x40], 0..=6)
+        .prop_map(|v| v.iter().sum());
     prop_oneof![
         4 => (0usize..3000, prop::bool::weighted(0.1)).prop_map(|(n, o)| Op::ClientSend(n, o)),
         4 => (1usize..4000, prop::bool::weighted(0.2), prop::bool::weighted(0.1)).prop_map(|(n, p, o)| Op::ServerRecv(n, p, o)),
@@ -76,7 +77,8 @@ fn check_trace(trace: &Trace) -> Result<(), String> {
             if let Some((name, s)) = first_socket(call) {
                 let s = SocketHandle(s);
                 let ev = reenabled_by(call);
-                outstanding.retain(|(x, bit)| !(*x == s && ev.contains(NetworkEvent::from_bits(*bit))));
+                outstanding
+                    .retain(|(x, bit)| !(*x == s && ev.contains(NetworkEvent::from_bits(*bit))));
                 if name == "closesocket" && matches!(e.outcome, Outcome::Ok(_)) {
                     closed.insert(s);
                 }
@@ -91,13 +93,22 @@ fn check_trace(trace: &Trace) -> Result<(), String> {
                     let ev = m.lparam.event();
                     let sel = selected.get(&m.wparam).copied().unwrap_or(NONE);
                     if !sel.contains(ev) {
-                        return Err(format!("#{}: {ev} posted for socket {} selected for {sel}", e.index, m.wparam));
+                        return Err(format!(
+                            "#{}: {ev} posted for socket {} selected for {sel}",
+                            e.index, m.wparam
+                        ));
                     }
                     if !outstanding.insert((m.wparam, ev.bits())) {
-                        return Err(format!("#{}: second {ev} for socket {} before its re-enabling call", e.index, m.wparam));
+                        return Err(format!(
+                            "#{}: second {ev} for socket {} before its re-enabling call",
+                            e.index, m.wparam
+                        ));
                     }
                     if closed.contains(&m.wparam) {
-                        return Err(format!("#{}: {ev} posted for closed socket {}", e.index, m.wparam));
+                        return Err(format!(
+                            "#{}: {ev} posted for closed socket {}",
+                            e.index, m.wparam
+                        ));
                     }
                 }
                 _ => {}
@@ -114,7 +125,11 @@ fn check_close(fx: &Fx, from: usize) -> Result<(), String> {
             if m.lparam.event() == CLOSE && m.lparam.error().is_none() {
                 if let Some(s) = fx.sim.socket_info(m.wparam) {
                     if !s.rx.is_empty() {
-                        return Err(format!("#{}: graceful FD_CLOSE with {} bytes unread", e.index, s.rx.len()));
+                        return Err(format!(
+                            "#{}: graceful FD_CLOSE with {} bytes unread",
+                            e.index,
+                            s.rx.len()
+                        ));
                     }
                 }
             }
@@ -125,7 +140,10 @@ fn check_close(fx: &Fx, from: usize) -> Result<(), String> {
 
 fn run_ops(ops: &[Op]) -> Result<(), String> {
     let mut fx = Fx::new();
-    let (_l, c, a) = fx.established(READ | WRITE | CLOSE | ACCEPT, READ | WRITE | CONNECT | CLOSE);
+    let (_l, c, a) = fx.established(
+        READ | WRITE | CLOSE | ACCEPT,
+        READ | WRITE | CONNECT | CLOSE,
+    );
     let (mut sent, mut got) = (Vec::<u8>::new(), Vec::<u8>::new());
     let mut next_byte = 0u8;
     let (client, server) = (fx.client, fx.server);
@@ -134,7 +152,10 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         match *op {
             Op::ClientSend(n, oob) => {
                 let data: Vec<u8> = (0..n).map(|i| next_byte.wrapping_add(i as u8)).collect();
-                if let Ok(k) = fx.cli().send(c, &data, if oob { MsgFlags::OOB } else { MsgFlags::NONE }) {
+                if let Ok(k) =
+                    fx.cli()
+                        .send(c, &data, if oob { MsgFlags::OOB } else { MsgFlags::NONE })
+                {
                     // Urgent bytes may leave the stream (SO_OOBINLINE off): keep only plain sends
                     // in the in-order check.
                     if !oob {
@@ -157,11 +178,15 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
             }
             Op::ServerSelect(ev) => {
                 let main = fx.main;
-                let _ = fx.srv().wsa_async_select(a, main, WM, NetworkEvent::from_bits(ev));
+                let _ = fx
+                    .srv()
+                    .wsa_async_select(a, main, WM, NetworkEvent::from_bits(ev));
             }
             Op::ClientSelect(ev) => {
                 let cwin = fx.cwin;
-                let _ = fx.cli().wsa_async_select(c, cwin, WM, NetworkEvent::from_bits(ev));
+                let _ = fx
+                    .cli()
+                    .wsa_async_select(c, cwin, WM, NetworkEvent::from_bits(ev));
             }
             Op::Step => {
                 fx.sim.step();
@@ -196,7 +221,10 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         check_close(&fx, from)?;
     }
     // Finish: heal, close the client gracefully, read everything.
-    let client_intact = fx.sim.socket_info(c).is_some_and(|s| s.conn_error.is_none());
+    let client_intact = fx
+        .sim
+        .socket_info(c)
+        .is_some_and(|s| s.conn_error.is_none());
     fx.sim.heal(client, server);
     let _ = fx.cli().closesocket(c);
     for _ in 0..10_000 {
@@ -220,11 +248,26 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
     }
     check_trace(fx.sim.trace())?;
     // A connection whose retransmissions ran out was aborted, not closed gracefully.
-    let aborted = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Note(n) if n.contains("exhausted")));
-    let intact = client_intact && !aborted && fx.sim.socket_info(a).is_some_and(|s| s.conn_error.is_none());
+    let aborted = fx
+        .sim
+        .trace()
+        .entries()
+        .iter()
+        .flat_map(|e| &e.changes)
+        .any(|c| matches!(c, Change::Note(n) if n.contains("exhausted")));
+    let intact = client_intact
+        && !aborted
+        && fx
+            .sim
+            .socket_info(a)
+            .is_some_and(|s| s.conn_error.is_none());
     let poisoned = sent.first() == Some(&0xff);
     if intact && !poisoned && got != sent {
-        return Err(format!("stream damaged: sent {} bytes, received {}", sent.len(), got.len()));
+        return Err(format!(
+            "stream damaged: sent {} bytes, received {}",
+            sent.len(),
+            got.len()
+        ));
     }
     Ok(())
 }
@@ -258,7 +301,12 @@ fn chaos() -> impl Strategy<Value = Chaos> {
 /// Arbitrary calls on arbitrary (also closed and foreign) handles, faults at any time.
 fn run_chaos(ops: &[Chaos]) -> String {
     let mut sim = Sim::new();
-    let hosts: Vec<HostId> = (0..3u8).map(|i| sim.add_host(&format!("h{i}"), Ipv4([10, 0, 0, 1 + i])).unwrap()).collect();
+    let hosts: Vec<HostId> = (0..3u8)
+        .map(|i| {
+            sim.add_host(&format!("h{i}"), Ipv4([10, 0, 0, 1 + i]))
+                .unwrap()
+        })
+        .collect();
     let wins: Vec<Hwnd> = hosts.iter().map(|h| sim.create_window(*h, "w")).collect();
     let mut socks: Vec<SocketHandle> = vec![SocketHandle(1)];
     for op in ops {
@@ -272,7 +320,11 @@ fn run_chaos(ops: &[Chaos]) -> String {
                 match k % 20 {
                     0 => drop(ws.wsa_startup()),
                     1 => {
-                        if let Ok(n) = ws.socket(if arg % 2 == 0 { SocketType::Stream } else { SocketType::Dgram }) {
+                        if let Ok(n) = ws.socket(if arg % 2 == 0 {
+                            SocketType::Stream
+                        } else {
+                            SocketType::Dgram
+                        }) {
                             socks.push(n);
                         }
                     }
@@ -284,25 +336,68 @@ fn run_chaos(ops: &[Chaos]) -> String {
                             socks.push(n);
                         }
                     }
-                    6 => drop(ws.send(s, &vec![7; arg as usize % 5000], MsgFlags { oob: arg % 7 == 0, peek: false })),
-                    7 => drop(ws.recv(s, arg as usize, MsgFlags { oob: arg % 5 == 0, peek: arg % 3 == 0 })),
+                    6 => drop(ws.send(
+                        s,
+                        &vec![7; arg as usize % 5000],
+                        MsgFlags {
+                            oob: arg % 7 == 0,
+                            peek: false,
+                        },
+                    )),
+                    7 => drop(ws.recv(
+                        s,
+                        arg as usize,
+                        MsgFlags {
+                            oob: arg % 5 == 0,
+                            peek: arg % 3 == 0,
+                        },
+                    )),
                     8 => drop(ws.sendto(s, b"dgram", to, MsgFlags::NONE)),
                     9 => drop(ws.recvfrom(s, arg as usize % 10, MsgFlags::NONE)),
-                    10 => drop(ws.shutdown(s, [Shutdown::Receive, Shutdown::Send, Shutdown::Both][arg as usize % 3])),
+                    10 => drop(ws.shutdown(
+                        s,
+                        [Shutdown::Receive, Shutdown::Send, Shutdown::Both][arg as usize % 3],
+                    )),
                     11 => drop(ws.closesocket(s)),
-                    12 => drop(ws.wsa_async_select(s, w, WM, NetworkEvent::from_bits(arg as u32 & 0x7ff))),
+                    12 => drop(ws.wsa_async_select(
+                        s,
+                        w,
+                        WM,
+                        NetworkEvent::from_bits(arg as u32 & 0x7ff),
+                    )),
                     13 => drop(ws.ioctl_fionbio(s, arg % 2 == 0)),
-                    14 => drop(ws.setsockopt(s, [SockOpt::OobInline(arg % 2 == 0), SockOpt::Linger { on: true, secs: 0 }, SockOpt::RcvBuf(arg as u32), SockOpt::SndBuf(arg as u32)][arg as usize % 4])),
-                    15 => drop(ws.wsa_ioctl(s, [WsaIoctl::GetQos, WsaIoctl::RoutingInterfaceChange(None), WsaIoctl::AddressListChange][arg as usize % 3])),
+                    14 => drop(ws.setsockopt(
+                        s,
+                        [
+                            SockOpt::OobInline(arg % 2 == 0),
+                            SockOpt::Linger { on: true, secs: 0 },
+                            SockOpt::RcvBuf(arg as u32),
+                            SockOpt::SndBuf(arg as u32),
+                        ][arg as usize % 4],
+                    )),
+                    15 => drop(ws.wsa_ioctl(
+                        s,
+                        [
+                            WsaIoctl::GetQos,
+                            WsaIoctl::RoutingInterfaceChange(None),
+                            WsaIoctl::AddressListChange,
+                        ][arg as usize % 3],
+                    )),
                     16 => drop(ws.get_message(w)),
                     17 => drop(ws.wsa_cleanup()),
                     18 => {
                         if let Ok(e) = ws.wsa_create_event() {
-                            let _ = ws.wsa_event_select(s, e, NetworkEvent::from_bits(arg as u32 & 0x3ff));
+                            let _ = ws.wsa_event_select(
+                                s,
+                                e,
+                                NetworkEvent::from_bits(arg as u32 & 0x3ff),
+                            );
                             let _ = ws.wsa_enum_network_events(s, Some(e));
                         }
                     }
-                    _ => drop(ws.ioctlsocket(s, [Ioctl::Fionread, Ioctl::Siocatmark][arg as usize % 2])),
+                    _ => drop(
+                        ws.ioctlsocket(s, [Ioctl::Fionread, Ioctl::Siocatmark][arg as usize % 2]),
+                    ),
                 }
             }
             Chaos::Fault(a, b) => {
@@ -340,4 +435,3 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
-

@@ -9,7 +9,12 @@ fn last_rule(fx: &Fx) -> Rule {
 }
 
 fn suppressed(fx: &Fx, reason: Suppression) -> bool {
-    fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Suppressed { reason: r, .. } if *r == reason))
+    fx.sim
+        .trace()
+        .entries()
+        .iter()
+        .flat_map(|e| &e.changes)
+        .any(|c| matches!(c, Change::Suppressed { reason: r, .. } if *r == reason))
 }
 
 #[test]
@@ -32,10 +37,28 @@ fn fd_read_2_on_arrival_once_until_recv() {
     fx.settle();
     fx.cli().send(c, b"two", MsgFlags::NONE).unwrap();
     fx.settle();
-    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)], "no flood: one FD_READ for two arrivals");
+    assert_eq!(
+        fx.drain(fx.main),
+        vec![(a, READ, None)],
+        "no flood: one FD_READ for two arrivals"
+    );
     assert_eq!(fx.rules(), vec![Rule::ReadOnArrival]);
     assert!(suppressed(&fx, Suppression::AwaitingReenable));
-    let no_flood = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Suppressed { rule: Rule::NoFlood, .. }));
+    let no_flood = fx
+        .sim
+        .trace()
+        .entries()
+        .iter()
+        .flat_map(|e| &e.changes)
+        .any(|c| {
+            matches!(
+                c,
+                Change::Suppressed {
+                    rule: Rule::NoFlood,
+                    ..
+                }
+            )
+        });
     assert!(no_flood);
 }
 
@@ -47,7 +70,11 @@ fn fd_read_3_after_recv_with_msg_peek() {
     fx.settle();
     assert_eq!(fx.take(fx.main), Some((a, READ, None)));
     assert_eq!(fx.srv().recv(a, 4, MsgFlags::PEEK).unwrap(), b"peek");
-    assert_eq!(fx.take(fx.main), Some((a, READ, None)), "MSG_PEEK leaves the data, so FD_READ again");
+    assert_eq!(
+        fx.take(fx.main),
+        Some((a, READ, None)),
+        "MSG_PEEK leaves the data, so FD_READ again"
+    );
     assert_eq!(last_rule(&fx), Rule::ReadAfterRecv);
 }
 
@@ -67,7 +94,11 @@ fn fd_write_2_after_connect_and_after_accept() {
     let l = fx.listener(ACCEPT | WRITE);
     let c = fx.connecting(CONNECT | WRITE);
     fx.settle();
-    assert_eq!(fx.drain(fx.cwin), vec![(c, CONNECT, None), (c, WRITE, None)], "FD_WRITE after FD_CONNECT");
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(c, CONNECT, None), (c, WRITE, None)],
+        "FD_WRITE after FD_CONNECT"
+    );
     assert_eq!(fx.take(fx.main), Some((l, ACCEPT, None)));
     let (a, _) = fx.srv().accept(l).unwrap();
     assert_eq!(fx.drain(fx.main), vec![(a, WRITE, None)]);
@@ -94,7 +125,11 @@ fn fd_write_3_after_wouldblock_when_space_frees() {
     }
     assert!(sent >= 1000);
     fx.run_ms(10);
-    assert_eq!(fx.take(fx.cwin), None, "no FD_WRITE while the buffer is full");
+    assert_eq!(
+        fx.take(fx.cwin),
+        None,
+        "no FD_WRITE while the buffer is full"
+    );
     let mut got = 0;
     while got < sent {
         match fx.srv().recv(a, 4096, MsgFlags::NONE) {
@@ -134,11 +169,18 @@ fn fd_oob_1_on_select_2_on_arrival_3_after_recv() {
     fx.settle();
     assert_eq!(fx.take(main), None, "FD_OOB already posted");
     assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"!");
-    assert_eq!(fx.take(main), Some((a, OOB, None)), "another urgent byte remains");
+    assert_eq!(
+        fx.take(main),
+        Some((a, OOB, None)),
+        "another urgent byte remains"
+    );
     assert_eq!(last_rule(&fx), Rule::OobAfterRecv);
     assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"?");
     assert_eq!(fx.take(main), None);
-    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(
+        fx.srv().recv(a, 1, MsgFlags::OOB),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
     fx.cli().send(c, b"#", MsgFlags::OOB).unwrap();
     fx.settle();
     assert_eq!(fx.take(main), Some((a, OOB, None)));
@@ -167,7 +209,11 @@ fn fd_accept_3_after_accept_while_more_wait() {
     fx.connecting(NONE);
     fx.settle();
     assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, None)]);
-    assert_eq!(fx.rules(), vec![Rule::AcceptOnArrival], "one FD_ACCEPT for two arrivals");
+    assert_eq!(
+        fx.rules(),
+        vec![Rule::AcceptOnArrival],
+        "one FD_ACCEPT for two arrivals"
+    );
     fx.srv().accept(l).unwrap();
     assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, None)]);
     assert_eq!(last_rule(&fx), Rule::AcceptAfterAccept);
@@ -189,7 +235,11 @@ fn accepted_socket_inherits_the_selection() {
     let info = fx.sim.socket_info(a).unwrap();
     assert!(info.nonblocking);
     assert_eq!(info.notify.events(), ACCEPT | READ | CLOSE);
-    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)], "data already there: FD_READ with the inherited selection");
+    assert_eq!(
+        fx.drain(fx.main),
+        vec![(a, READ, None)],
+        "data already there: FD_READ with the inherited selection"
+    );
     assert_eq!(last_rule(&fx), Rule::AcceptInherits);
 }
 
@@ -223,9 +273,15 @@ fn fd_connect_4_refused() {
     let mut fx = Fx::new();
     let c = fx.connecting(CONNECT | WRITE); // nobody listens on port 80
     fx.settle();
-    assert_eq!(fx.drain(fx.cwin), vec![(c, CONNECT, Some(WsaError::WSAECONNREFUSED))]);
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(c, CONNECT, Some(WsaError::WSAECONNREFUSED))]
+    );
     assert_eq!(last_rule(&fx), Rule::ConnectOutcome);
-    assert_eq!(fx.cli().send(c, b"x", MsgFlags::NONE), Err(WsaError::WSAENOTCONN));
+    assert_eq!(
+        fx.cli().send(c, b"x", MsgFlags::NONE),
+        Err(WsaError::WSAENOTCONN)
+    );
 }
 
 #[test]
@@ -237,8 +293,15 @@ fn fd_connect_4_timed_out_after_21_seconds() {
     let start = fx.sim.now();
     let sock = fx.connecting(CONNECT);
     fx.settle();
-    assert_eq!(fx.drain(fx.cwin), vec![(sock, CONNECT, Some(WsaError::WSAETIMEDOUT))]);
-    assert_eq!(fx.sim.now() - start, Duration::from_secs(21), "SYN at 0, 3 and 9 s; give up at 21 s");
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(sock, CONNECT, Some(WsaError::WSAETIMEDOUT))]
+    );
+    assert_eq!(
+        fx.sim.now() - start,
+        Duration::from_secs(21),
+        "SYN at 0, 3 and 9 s; give up at 21 s"
+    );
 }
 
 #[test]
@@ -247,9 +310,15 @@ fn fd_connect_4_network_unreachable() {
     let c = fx.cli().socket(SocketType::Stream).unwrap();
     let cwin = fx.cwin;
     fx.cli().wsa_async_select(c, cwin, WM, CONNECT).unwrap();
-    assert_eq!(fx.cli().connect(c, addr("192.168.7.7:80")), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(
+        fx.cli().connect(c, addr("192.168.7.7:80")),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
     fx.settle();
-    assert_eq!(fx.drain(cwin), vec![(c, CONNECT, Some(WsaError::WSAENETUNREACH))]);
+    assert_eq!(
+        fx.drain(cwin),
+        vec![(c, CONNECT, Some(WsaError::WSAENETUNREACH))]
+    );
 }
 
 #[test]
@@ -271,13 +340,28 @@ fn fd_close_2_graceful_waits_for_unread_data() {
     fx.cli().send(c, b"last words", MsgFlags::NONE).unwrap();
     fx.cli().closesocket(c).unwrap();
     fx.run_ms(50);
-    assert_eq!(fx.drain(fx.main), vec![(a, READ, None)], "no FD_CLOSE while data is unread");
+    assert_eq!(
+        fx.drain(fx.main),
+        vec![(a, READ, None)],
+        "no FD_CLOSE while data is unread"
+    );
     assert!(suppressed(&fx, Suppression::DataUnread));
-    assert_eq!(fx.srv().recv(a, 100, MsgFlags::NONE).unwrap(), b"last words");
+    assert_eq!(
+        fx.srv().recv(a, 100, MsgFlags::NONE).unwrap(),
+        b"last words"
+    );
     assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
     assert_eq!(last_rule(&fx), Rule::CloseGraceful);
-    assert!(fx.sim.trace().to_string().contains(&format!("[{}]", Rule::CloseWaitsForData.id())));
-    assert_eq!(fx.srv().recv(a, 100, MsgFlags::NONE).unwrap(), b"", "recv returns 0 at the end");
+    assert!(fx
+        .sim
+        .trace()
+        .to_string()
+        .contains(&format!("[{}]", Rule::CloseWaitsForData.id())));
+    assert_eq!(
+        fx.srv().recv(a, 100, MsgFlags::NONE).unwrap(),
+        b"",
+        "recv returns 0 at the end"
+    );
     assert_eq!(fx.sim.socket_info(a).unwrap().state(), TcpState::CloseWait);
 }
 
@@ -300,13 +384,24 @@ fn fd_close_3_after_local_shutdown_and_peer_fin() {
 fn fd_close_4_reset_by_peer() {
     let mut fx = Fx::new();
     let (_l, c, a) = fx.established(READ | CLOSE, NONE);
-    fx.cli().setsockopt(c, SockOpt::Linger { on: true, secs: 0 }).unwrap();
+    fx.cli()
+        .setsockopt(c, SockOpt::Linger { on: true, secs: 0 })
+        .unwrap();
     fx.cli().closesocket(c).unwrap();
     fx.run_ms(50);
-    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, Some(WsaError::WSAECONNRESET))]);
+    assert_eq!(
+        fx.drain(fx.main),
+        vec![(a, CLOSE, Some(WsaError::WSAECONNRESET))]
+    );
     assert_eq!(last_rule(&fx), Rule::CloseReset);
-    assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE), Err(WsaError::WSAECONNRESET));
-    assert_eq!(fx.srv().send(a, b"x", MsgFlags::NONE), Err(WsaError::WSAECONNRESET));
+    assert_eq!(
+        fx.srv().recv(a, 10, MsgFlags::NONE),
+        Err(WsaError::WSAECONNRESET)
+    );
+    assert_eq!(
+        fx.srv().send(a, b"x", MsgFlags::NONE),
+        Err(WsaError::WSAECONNRESET)
+    );
 }
 
 #[test]
@@ -317,9 +412,15 @@ fn fd_close_aborted_when_retransmissions_time_out() {
     fx.sim.partition(cl, s);
     fx.cli().send(c, b"into the void", MsgFlags::NONE).unwrap();
     fx.settle();
-    assert_eq!(fx.drain(fx.cwin), vec![(c, CLOSE, Some(WsaError::WSAECONNABORTED))]);
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(c, CLOSE, Some(WsaError::WSAECONNABORTED))]
+    );
     assert_eq!(last_rule(&fx), Rule::CloseAborted);
-    assert_eq!(fx.cli().send(c, b"x", MsgFlags::NONE), Err(WsaError::WSAECONNABORTED));
+    assert_eq!(
+        fx.cli().send(c, b"x", MsgFlags::NONE),
+        Err(WsaError::WSAECONNABORTED)
+    );
 }
 
 #[test]
@@ -328,10 +429,19 @@ fn network_down_posts_wsaenetdown_and_fails_calls() {
     let (l, _c, a) = fx.established(ACCEPT | CLOSE, NONE);
     let s = fx.server;
     fx.sim.network_down(s);
-    assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, Some(WsaError::WSAENETDOWN)), (a, CLOSE, Some(WsaError::WSAENETDOWN))]);
+    assert_eq!(
+        fx.drain(fx.main),
+        vec![
+            (l, ACCEPT, Some(WsaError::WSAENETDOWN)),
+            (a, CLOSE, Some(WsaError::WSAENETDOWN))
+        ]
+    );
     assert_eq!(last_rule(&fx), Rule::NetworkDown);
     let main = fx.main;
-    assert_eq!(fx.srv().wsa_async_select(l, main, WM, ACCEPT), Err(WsaError::WSAENETDOWN));
+    assert_eq!(
+        fx.srv().wsa_async_select(l, main, WM, ACCEPT),
+        Err(WsaError::WSAENETDOWN)
+    );
     fx.sim.network_up(s);
     assert_eq!(fx.srv().wsa_async_select(l, main, WM, ACCEPT), Ok(()));
 }
@@ -342,14 +452,20 @@ fn fd_qos_is_edge_triggered() {
     let (_l, _c, a) = fx.established(NONE, NONE);
     fx.sim.change_qos(a);
     let main = fx.main;
-    fx.srv().wsa_async_select(a, main, WM, NetworkEvent::FD_QOS).unwrap();
+    fx.srv()
+        .wsa_async_select(a, main, WM, NetworkEvent::FD_QOS)
+        .unwrap();
     assert_eq!(fx.drain(main), vec![(a, NetworkEvent::FD_QOS, None)]);
     assert_eq!(last_rule(&fx), Rule::QosOnSelect);
     fx.sim.change_qos(a);
     assert_eq!(fx.drain(main), vec![], "not re-enabled yet");
     let qos = fx.srv().wsa_ioctl(a, WsaIoctl::GetQos).unwrap().unwrap();
     assert_eq!(qos.generation, 2);
-    assert_eq!(fx.drain(main), vec![], "edge-triggered: re-enabling posts nothing");
+    assert_eq!(
+        fx.drain(main),
+        vec![],
+        "edge-triggered: re-enabling posts nothing"
+    );
     fx.sim.change_qos(a);
     assert_eq!(fx.drain(main), vec![(a, NetworkEvent::FD_QOS, None)]);
     assert_eq!(last_rule(&fx), Rule::QosChanged);
@@ -362,16 +478,26 @@ fn fd_routing_interface_change_once_per_ioctl() {
     let cwin = fx.cwin;
     let ev = NetworkEvent::FD_ROUTING_INTERFACE_CHANGE;
     fx.cli().wsa_async_select(c, cwin, WM, ev).unwrap();
-    assert_eq!(fx.cli().wsa_ioctl(c, WsaIoctl::RoutingInterfaceChange(None)), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(
+        fx.cli()
+            .wsa_ioctl(c, WsaIoctl::RoutingInterfaceChange(None)),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
     let h = fx.client;
     fx.sim.route_change(h);
     fx.sim.route_change(h);
     assert_eq!(fx.drain(cwin), vec![(c, ev, None)]);
     assert_eq!(last_rule(&fx), Rule::RoutingInterfaceChange);
-    let _ = fx.cli().wsa_ioctl(c, WsaIoctl::RoutingInterfaceChange(None));
+    let _ = fx
+        .cli()
+        .wsa_ioctl(c, WsaIoctl::RoutingInterfaceChange(None));
     let s = fx.server;
     fx.sim.partition(h, s);
-    assert_eq!(fx.drain(cwin), vec![(c, ev, Some(WsaError::WSAENETUNREACH))], "destination no longer reachable");
+    assert_eq!(
+        fx.drain(cwin),
+        vec![(c, ev, Some(WsaError::WSAENETUNREACH))],
+        "destination no longer reachable"
+    );
 }
 
 #[test]
@@ -402,9 +528,27 @@ fn a_failing_reenabling_call_still_reenables() {
     assert_eq!(last_rule(&fx), Rule::ReadOnArrival);
     // recv(MSG_OOB) fails (no urgent data), but it is a recv: FD_READ is re-enabled and,
     // data being there, posted again.
-    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(
+        fx.srv().recv(a, 1, MsgFlags::OOB),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
     assert_eq!(fx.take(fx.main), Some((a, READ, None)));
-    let rearmed = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Latch { armed: true, rule: Rule::Reenable, .. }));
+    let rearmed = fx
+        .sim
+        .trace()
+        .entries()
+        .iter()
+        .flat_map(|e| &e.changes)
+        .any(|c| {
+            matches!(
+                c,
+                Change::Latch {
+                    armed: true,
+                    rule: Rule::Reenable,
+                    ..
+                }
+            )
+        });
     assert!(rearmed);
 }
 
@@ -413,15 +557,25 @@ fn select_makes_nonblocking_and_blocking_needs_cancel() {
     let mut fx = Fx::new();
     let (_l, _c, a) = fx.established(NONE, NONE);
     assert!(!fx.sim.socket_info(a).unwrap().nonblocking);
-    let notes = |fx: &Fx, rule: Rule| fx.sim.trace().to_string().contains(&format!("[{}]", rule.id()));
+    let notes = |fx: &Fx, rule: Rule| {
+        fx.sim
+            .trace()
+            .to_string()
+            .contains(&format!("[{}]", rule.id()))
+    };
     let main = fx.main;
     fx.srv().wsa_async_select(a, main, WM, READ).unwrap();
     assert!(fx.sim.socket_info(a).unwrap().nonblocking);
     assert!(notes(&fx, Rule::SelectNonblocking) && notes(&fx, Rule::SelectReplaces));
-    assert_eq!(fx.srv().recv(a, 10, MsgFlags::NONE), Err(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(
+        fx.srv().recv(a, 10, MsgFlags::NONE),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
     assert_eq!(fx.srv().ioctl_fionbio(a, false), Err(WsaError::WSAEINVAL));
     assert!(notes(&fx, Rule::BlockingNeedsCancel));
-    fx.srv().wsa_async_select(a, main, WindowMessage(0), NONE).unwrap();
+    fx.srv()
+        .wsa_async_select(a, main, WindowMessage(0), NONE)
+        .unwrap();
     assert!(notes(&fx, Rule::SelectCancel));
     assert_eq!(fx.srv().ioctl_fionbio(a, false), Ok(0));
 }
@@ -435,9 +589,27 @@ fn no_fd_close_after_closesocket() {
     assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
     fx.srv().closesocket(a).unwrap();
     fx.run_ms(50);
-    assert_eq!(fx.drain(fx.cwin), vec![], "the client closed its socket: no FD_CLOSE");
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![],
+        "the client closed its socket: no FD_CLOSE"
+    );
     assert!(suppressed(&fx, Suppression::SocketClosed));
-    let cited = fx.sim.trace().entries().iter().flat_map(|e| &e.changes).any(|c| matches!(c, Change::Suppressed { rule: Rule::NoCloseAfterClosesocket, .. }));
+    let cited = fx
+        .sim
+        .trace()
+        .entries()
+        .iter()
+        .flat_map(|e| &e.changes)
+        .any(|c| {
+            matches!(
+                c,
+                Change::Suppressed {
+                    rule: Rule::NoCloseAfterClosesocket,
+                    ..
+                }
+            )
+        });
     assert!(cited);
 }
 
@@ -447,10 +619,18 @@ fn fd_group_qos_is_accepted_and_never_posted() {
     let (_l, _c, a) = fx.established(NONE, NONE);
     let main = fx.main;
     // Rule::GroupQosReserved: accepted in lEvent, never posted.
-    assert_eq!(fx.srv().wsa_async_select(a, main, WM, NetworkEvent::FD_GROUP_QOS), Ok(()));
+    assert_eq!(
+        fx.srv()
+            .wsa_async_select(a, main, WM, NetworkEvent::FD_GROUP_QOS),
+        Ok(())
+    );
     fx.sim.change_qos(a);
     assert_eq!(fx.drain(main), vec![]);
-    assert_eq!(fx.srv().wsa_async_select(a, main, WM, NetworkEvent::from_bits(0x400)), Err(WsaError::WSAEINVAL));
+    assert_eq!(
+        fx.srv()
+            .wsa_async_select(a, main, WM, NetworkEvent::from_bits(0x400)),
+        Err(WsaError::WSAEINVAL)
+    );
 }
 
 #[test]
@@ -458,18 +638,42 @@ fn wsaasyncselect_errors() {
     let mut fx = Fx::new();
     let main = fx.main;
     let s = fx.srv().socket(SocketType::Stream).unwrap();
-    assert_eq!(fx.srv().wsa_async_select(SocketHandle(9999), main, WM, READ), Err(WsaError::WSAENOTSOCK));
-    assert_eq!(fx.srv().wsa_async_select(s, Hwnd(0xdead), WM, READ), Err(WsaError::WSAEINVAL));
+    assert_eq!(
+        fx.srv()
+            .wsa_async_select(SocketHandle(9999), main, WM, READ),
+        Err(WsaError::WSAENOTSOCK)
+    );
+    assert_eq!(
+        fx.srv().wsa_async_select(s, Hwnd(0xdead), WM, READ),
+        Err(WsaError::WSAEINVAL)
+    );
     let cwin = fx.cwin;
-    assert_eq!(fx.srv().wsa_async_select(s, cwin, WM, READ), Err(WsaError::WSAEINVAL), "another host's window");
+    assert_eq!(
+        fx.srv().wsa_async_select(s, cwin, WM, READ),
+        Err(WsaError::WSAEINVAL),
+        "another host's window"
+    );
     fx.sim.destroy_window(main);
-    assert_eq!(fx.srv().wsa_async_select(s, main, WM, READ), Err(WsaError::WSAEINVAL), "destroyed window");
+    assert_eq!(
+        fx.srv().wsa_async_select(s, main, WM, READ),
+        Err(WsaError::WSAEINVAL),
+        "destroyed window"
+    );
     let mut fresh = Sim::new();
     let h = fresh.add_host("h", "10.0.0.9".parse().unwrap()).unwrap();
     let w = fresh.create_window(h, "w");
-    assert_eq!(fresh.on(h).socket(SocketType::Stream), Err(WsaError::WSANOTINITIALISED));
-    assert_eq!(fresh.on(h).wsa_async_select(SocketHandle(100), w, WM, READ), Err(WsaError::WSANOTINITIALISED));
-    assert_eq!(fresh.on(h).wsa_get_last_error(), Some(WsaError::WSANOTINITIALISED));
+    assert_eq!(
+        fresh.on(h).socket(SocketType::Stream),
+        Err(WsaError::WSANOTINITIALISED)
+    );
+    assert_eq!(
+        fresh.on(h).wsa_async_select(SocketHandle(100), w, WM, READ),
+        Err(WsaError::WSANOTINITIALISED)
+    );
+    assert_eq!(
+        fresh.on(h).wsa_get_last_error(),
+        Some(WsaError::WSANOTINITIALISED)
+    );
 }
 
 #[test]
@@ -483,23 +687,38 @@ fn wsaeventselect_and_wsaasyncselect_cancel_each_other() {
     fx.cli().send(c, b"x", MsgFlags::NONE).unwrap();
     fx.settle();
     assert!(fx.sim.event_objects()[0].signaled);
-    assert_eq!(fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events, READ);
+    assert_eq!(
+        fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events,
+        READ
+    );
     assert!(!fx.sim.event_objects()[0].signaled);
     let main = fx.main;
     fx.srv().wsa_async_select(a, main, WM, READ).unwrap();
     assert_eq!(fx.drain(main), vec![(a, READ, None)]);
     fx.cli().send(c, b"y", MsgFlags::NONE).unwrap();
     fx.settle();
-    assert_eq!(fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events, NONE, "the event selection was cancelled");
+    assert_eq!(
+        fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events,
+        NONE,
+        "the event selection was cancelled"
+    );
 }
 
 #[test]
 fn every_rule_is_named_by_a_test() {
     // A new rule needs a test: each rule must be named in one of the integration tests.
-    let src = [include_str!("rules.rs"), include_str!("spec_sequences.rs"), include_str!("exchanges.rs")].concat();
+    let src = [
+        include_str!("rules.rs"),
+        include_str!("spec_sequences.rs"),
+        include_str!("exchanges.rs"),
+    ]
+    .concat();
     for r in Rule::ALL {
         let name = format!("Rule::{r:?}");
         let self_mention = format!("\"{name}\"");
-        assert!(src.matches(&name).count() > src.matches(&self_mention).count(), "no test names {name}");
+        assert!(
+            src.matches(&name).count() > src.matches(&self_mention).count(),
+            "no test names {name}"
+        );
     }
 }

@@ -20,8 +20,14 @@ fn wouldblock_race() {
     // 5. It reaches the FD_READ message.
     assert_eq!(fx.take(fx.main), Some((a, READ, None)));
     // 6. recv fails with WSAEWOULDBLOCK.
-    assert_eq!(fx.srv().recv(a, 100, MsgFlags::NONE), Err(WsaError::WSAEWOULDBLOCK));
-    assert_eq!(fx.srv().wsa_get_last_error(), Some(WsaError::WSAEWOULDBLOCK));
+    assert_eq!(
+        fx.srv().recv(a, 100, MsgFlags::NONE),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
+    assert_eq!(
+        fx.srv().wsa_get_last_error(),
+        Some(WsaError::WSAEWOULDBLOCK)
+    );
     assert_eq!(fx.take(fx.main), None);
 }
 
@@ -72,8 +78,19 @@ fn second_call_replaces_first() {
     fx.srv().wsa_async_select(a, main, m2, WRITE).unwrap();
     fx.cli().send(c, b"data", MsgFlags::NONE).unwrap();
     fx.settle();
-    let msgs: Vec<_> = fx.sim.window(main).unwrap().queue.iter().map(|m| (m.msg, m.lparam.event())).collect();
-    assert_eq!(msgs, vec![(m2, WRITE)], "FD_WRITE (already writable) with wMsg2, and no FD_READ");
+    let msgs: Vec<_> = fx
+        .sim
+        .window(main)
+        .unwrap()
+        .queue
+        .iter()
+        .map(|m| (m.msg, m.lparam.event()))
+        .collect();
+    assert_eq!(
+        msgs,
+        vec![(m2, WRITE)],
+        "FD_WRITE (already writable) with wMsg2, and no FD_READ"
+    );
 }
 
 /// "rc = WSAAsyncSelect(s, hWnd, 0, 0); … it is possible that messages could be waiting in
@@ -86,10 +103,16 @@ fn cancellation_leaves_queued_messages() {
     fx.cli().send(c, b"one", MsgFlags::NONE).unwrap();
     fx.settle();
     let main = fx.main;
-    fx.srv().wsa_async_select(a, main, WindowMessage(0), NONE).unwrap();
+    fx.srv()
+        .wsa_async_select(a, main, WindowMessage(0), NONE)
+        .unwrap();
     fx.cli().send(c, b"two", MsgFlags::NONE).unwrap();
     fx.settle();
-    assert_eq!(fx.drain(main), vec![(a, READ, None)], "the queued FD_READ stays; nothing new");
+    assert_eq!(
+        fx.drain(main),
+        vec![(a, READ, None)],
+        "the queued FD_READ stays; nothing new"
+    );
     // Cancelling made FIONBIO to blocking possible again.
     assert_eq!(fx.srv().ioctl_fionbio(a, false), Ok(0));
 }
@@ -105,5 +128,9 @@ fn closesocket_leaves_queued_messages() {
     fx.srv().closesocket(a).unwrap();
     fx.settle();
     assert_eq!(fx.drain(fx.main), vec![(a, READ, None)]);
-    assert!(fx.sim.trace().to_string().contains(&format!("[{}]", Rule::ClosesocketCancels.id())));
+    assert!(fx
+        .sim
+        .trace()
+        .to_string()
+        .contains(&format!("[{}]", Rule::ClosesocketCancels.id())));
 }
