@@ -30,6 +30,7 @@
 pub mod ast;
 mod lexer;
 mod parser;
+pub mod runner;
 
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ pub use ast::{
     Call, Expr, ExprKind, HostCall, Ident, MsgPattern, Outcome, Script, Span, Spanned, Stmt,
     StmtKind,
 };
+pub use runner::{run, Failure, Report, RunOptions, Runner, StepReport};
 
 /// The largest script accepted, in bytes (1 MiB).
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;
