@@ -7,6 +7,7 @@ extern crate alloc;
 
 pub mod error;
 pub mod event;
+pub mod gallery;
 pub mod net;
 pub mod profile;
 pub mod queue;

@@ -1016,3 +1016,18 @@ fn _assert_send_sync() {
     fn is<T: Clone + Send + Sync>() {}
     is::<Sim>();
 }
+
+impl Sim {
+    /// The whole trace as JSON lines (one object per step, see [`TraceEntry::to_json`]),
+    /// with host and window names filled in.
+    pub fn trace_json(&self) -> String {
+        let host_name = |h: HostId| self.host_name(h);
+        let window_name = |w: Hwnd| self.window(w).map(|w| w.name.clone());
+        let mut out = String::new();
+        for e in self.trace.entries() {
+            out.push_str(&e.to_json(&host_name, &window_name));
+            out.push('\n');
+        }
+        out
+    }
+}
