@@ -164,6 +164,7 @@ impl core::error::Error for SetupError {}
 /// assert_eq!((m.wparam, m.lparam.event()), (l, NetworkEvent::FD_ACCEPT));
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Sim {
     pub(crate) profile: Profile,
     pub(crate) now: Instant,
