@@ -304,7 +304,11 @@ impl Sim {
 
     /// Runs Winsock calls as `host`'s application.
     pub fn on(&mut self, host: HostId) -> Winsock<'_> {
-        Winsock { sim: self, host }
+        Winsock {
+            sim: self,
+            host,
+            hook: None,
+        }
     }
 
     /// Marks every trace entry from index `from_entry` on as caused by script line `line`

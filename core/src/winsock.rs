@@ -39,10 +39,15 @@ pub struct NetworkEvents {
     pub errors: [Option<WsaError>; 10],
 }
 
+/// A Winsock 1.1 blocking hook (`WSASetBlockingHook`): called with the world and the
+/// blocked host before each simulation step while a blocking call waits.
+pub type BlockingHook<'a> = &'a mut dyn FnMut(&mut Sim, HostId);
+
 /// The Winsock calls of one host's application: `sim.on(host).recv(s, 50, MsgFlags::NONE)`.
 pub struct Winsock<'a> {
     pub(crate) sim: &'a mut Sim,
     pub(crate) host: HostId,
+    pub(crate) hook: Option<BlockingHook<'a>>,
 }
 
 fn show_bytes(data: &[u8]) -> String {
@@ -82,7 +87,33 @@ fn describe(data: &[u8]) -> String {
     }
 }
 
-impl Winsock<'_> {
+impl<'a> Winsock<'a> {
+    /// Installs a blocking hook for the calls made through this value (`WSASetBlockingHook`).
+    /// While a blocking call waits, the hook runs before every simulation step, as
+    /// Winsock 1.1's default hook pumps the message loop; any Winsock call the host makes
+    /// from it fails with `WSAEINPROGRESS`.
+    ///
+    /// ```
+    /// use wsasim::{MsgFlags, NetworkEvent, Sim, SocketType, WindowMessage, WsaError};
+    /// let mut sim = Sim::new();
+    /// let a = sim.add_host("a", "10.0.0.1".parse().unwrap()).unwrap();
+    /// let w = sim.create_window(a, "w");
+    /// sim.on(a).wsa_startup().unwrap();
+    /// let u = sim.on(a).socket(SocketType::Dgram).unwrap();
+    /// sim.on(a).bind(u, "10.0.0.1:53".parse().unwrap()).unwrap();
+    /// let mut seen = Vec::new();
+    /// let mut hook = |sim: &mut Sim, h| {
+    ///     seen.push(sim.on(h).wsa_async_select(u, w, WindowMessage::user(1), NetworkEvent::FD_READ));
+    /// };
+    /// // Nothing will ever arrive: the call is cancelled after the hook ran once.
+    /// assert_eq!(sim.on(a).with_blocking_hook(&mut hook).recv(u, 10, MsgFlags::NONE), Err(WsaError::WSAEINTR));
+    /// assert_eq!(seen, vec![Err(WsaError::WSAEINPROGRESS)]);
+    /// ```
+    pub fn with_blocking_hook(mut self, hook: BlockingHook<'a>) -> Winsock<'a> {
+        self.hook = Some(hook);
+        self
+    }
+
     // ----- plumbing -----
 
     fn call<T>(
@@ -154,6 +185,9 @@ impl Winsock<'_> {
             if ready(self.sim) || !self.sim.hosts[self.host.0 as usize].net_up {
                 ok = true;
                 break;
+            }
+            if let Some(hook) = self.hook.as_mut() {
+                hook(self.sim, self.host);
             }
             if self.sim.step().is_none() {
                 ok = ready(self.sim);

@@ -722,3 +722,28 @@ fn every_rule_is_named_by_a_test() {
         );
     }
 }
+
+#[test]
+fn wsaasyncselect_fails_with_wsaeinprogress_during_a_blocking_call() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(NONE, NONE);
+    fx.cli().send(c, b"late", MsgFlags::NONE).unwrap();
+    let (server, main) = (fx.server, fx.main);
+    let mut seen = Vec::new();
+    let mut hook = |sim: &mut Sim, h: HostId| {
+        seen.push(sim.on(h).wsa_async_select(a, main, WM, READ));
+    };
+    let got = fx
+        .sim
+        .on(server)
+        .with_blocking_hook(&mut hook)
+        .recv(a, 10, MsgFlags::NONE);
+    assert_eq!(got.unwrap(), b"late");
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|r| *r == Err(WsaError::WSAEINPROGRESS)));
+    assert_eq!(
+        fx.srv().wsa_async_select(a, main, WM, READ),
+        Ok(()),
+        "after the call it works"
+    );
+}
