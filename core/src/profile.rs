@@ -43,12 +43,14 @@ impl Profile {
         matches!(self, Profile::Documented)
     }
 
-    /// Whether WSAAsyncSelect on a connected socket posts FD_CONNECT.
+    /// Whether a new selection of a connected socket reports FD_CONNECT; `event_select`
+    /// tells WSAEventSelect from WSAAsyncSelect.
     ///
     /// Documented (FD_CONNECT.1): "When WSAAsyncSelect called, if there is currently a
-    /// connection established." Windows: never; it posts FD_WRITE only.
-    pub const fn select_posts_connect(self) -> bool {
-        matches!(self, Profile::Documented)
+    /// connection established." Windows: never for WSAAsyncSelect (it posts FD_WRITE
+    /// only), but WSAEventSelect does record FD_CONNECT.
+    pub const fn select_posts_connect(self, event_select: bool) -> bool {
+        matches!(self, Profile::Documented) || event_select
     }
 
     /// Whether connect() on a datagram socket posts FD_CONNECT (Documented, FD_CONNECT.2)
@@ -66,6 +68,34 @@ impl Profile {
     /// UDP socket posts FD_WRITE at once.
     pub const fn dgram_writable_unbound(self) -> bool {
         matches!(self, Profile::Windows)
+    }
+}
+
+impl Profile {
+    /// WSAEventSelect mode: whether a re-enabling call that fails still re-enables.
+    ///
+    /// Documented (REENABLE): "Any call to the reenabling routine, even one that fails,
+    /// results in reenabling". Windows: only in message mode; a failing recv does not
+    /// re-enable FD_READ for WSAEventSelect.
+    pub const fn failed_call_reenables_event_select(self) -> bool {
+        matches!(self, Profile::Documented)
+    }
+
+    /// WSAEventSelect mode: whether new data (or a new connection) records FD_READ
+    /// (FD_ACCEPT) again before the re-enabling call.
+    ///
+    /// Documented (NOFLOOD): no further event until the re-enabling call. Windows: every
+    /// arrival is recorded and signals the event object.
+    pub const fn event_select_records_every_arrival(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+
+    /// WSAEventSelect mode: whether selecting again records conditions that already hold.
+    ///
+    /// Documented ("If any event has occurred when the application calls WSAAsyncSelect
+    /// … a message is posted"): yes. Windows: a repeated WSAEventSelect records nothing.
+    pub const fn event_reselect_records_again(self) -> bool {
+        matches!(self, Profile::Documented)
     }
 }
 

@@ -95,7 +95,10 @@ impl Sim {
             }
             return false;
         }
-        if !sock.armed.contains(event) {
+        let records_anyway = matches!(notify, Notify::Event { .. })
+            && self.profile.event_select_records_every_arrival()
+            && matches!(rule, Rule::ReadOnArrival | Rule::AcceptOnArrival);
+        if !sock.armed.contains(event) && !records_anyway {
             self.change(Change::Suppressed {
                 socket: s,
                 event,
@@ -169,9 +172,25 @@ impl Sim {
     /// The re-enabling call for `events` was made on `s` (successful or not): re-arm their
     /// latches, then post the level-triggered ones whose condition still holds.
     pub(crate) fn reenable(&mut self, s: SocketHandle, events: NetworkEvent) {
+        self.reenable_after(s, events, false);
+    }
+
+    /// [`Sim::reenable`] after a re-enabling call that succeeded or (`failed`) did not.
+    pub(crate) fn reenable_after(&mut self, s: SocketHandle, events: NetworkEvent, failed: bool) {
+        let profile = self.profile;
         let Some(sock) = self.sockets.get_mut(&s) else {
             return;
         };
+        if failed
+            && matches!(sock.notify, Notify::Event { .. })
+            && !profile.failed_call_reenables_event_select()
+        {
+            self.change(Change::Note(alloc::format!(
+                "the call failed: in WSAEventSelect mode Windows does not re-enable {events} [{}]",
+                Rule::Reenable
+            )));
+            return;
+        }
         let was_disarmed = events & !sock.armed & sock.notify.events();
         sock.armed |= events;
         if !was_disarmed.is_empty() {
@@ -228,7 +247,8 @@ impl Sim {
                 SocketType::Dgram => sock.local.is_some() || self.profile.dgram_writable_unbound(),
             },
             NetworkEvent::FD_CONNECT => {
-                self.profile.select_posts_connect()
+                self.profile
+                    .select_posts_connect(matches!(sock.notify, Notify::Event { .. }))
                     && match sock.ty {
                         SocketType::Stream => {
                             sock.state().is_synchronized() && sock.conn_error.is_none()

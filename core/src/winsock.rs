@@ -974,6 +974,9 @@ impl Sim {
 
     /// Installs a new selection (or none) on `s` and posts what already holds.
     pub(crate) fn select(&mut self, s: SocketHandle, notify: Notify) {
+        let reselect_event = matches!(notify, Notify::Event { .. })
+            && matches!(self.sockets[&s].notify, Notify::Event { .. })
+            && !self.profile.event_reselect_records_again();
         let sock = self.sock_mut(s);
         let had = sock.notify != Notify::None;
         let was_blocking = !sock.nonblocking;
@@ -1017,6 +1020,12 @@ impl Sim {
             }
             return;
         }
+        if reselect_event {
+            self.change(Change::Note(
+                "Windows: a repeated WSAEventSelect records nothing".into(),
+            ));
+            return;
+        }
         self.persist(s, false);
     }
 
@@ -1054,6 +1063,8 @@ impl Sim {
             if self.profile.dgram_connect_posts_connect() {
                 self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
             } else {
+                // Windows treats connect() on a datagram socket as a fresh FD_WRITE.
+                self.reenable(s, NetworkEvent::FD_WRITE);
                 self.post(s, NetworkEvent::FD_WRITE, None, Rule::ConnectEstablished);
             }
             return Ok(());
@@ -1122,7 +1133,7 @@ impl Sim {
         let (notify, nonblocking) = (sock.notify, sock.nonblocking);
         let next = listen.ready.front().copied();
         let Some(child) = next else {
-            self.reenable(s, NetworkEvent::FD_ACCEPT);
+            self.reenable_after(s, NetworkEvent::FD_ACCEPT, true);
             return Err(WsaError::WSAEWOULDBLOCK);
         };
         if let Some(l) = self.sock_mut(s).listen.as_mut() {
@@ -1161,7 +1172,7 @@ impl Sim {
     ) -> Result<usize, WsaError> {
         self.check_socket(h, s)?;
         let r = self.send_inner(h, s, data, flags);
-        self.reenable(s, NetworkEvent::FD_WRITE);
+        self.reenable_after(s, NetworkEvent::FD_WRITE, r.is_err());
         r
     }
 
@@ -1220,11 +1231,6 @@ impl Sim {
                 t.snd_up = Some(end);
             }
         }
-        if n < data.len() {
-            // Part of the data did not fit: the next send would fail, so FD_WRITE is due
-            // when space frees (Winsock counts a partial send as a WSAEWOULDBLOCK).
-            sock.send_blocked = true;
-        }
         self.tcp_output(s);
         Ok(n)
     }
@@ -1238,7 +1244,7 @@ impl Sim {
     ) -> Result<usize, WsaError> {
         self.check_socket(h, s)?;
         let r = self.sendto_inner(h, s, data, to);
-        self.reenable(s, NetworkEvent::FD_WRITE);
+        self.reenable_after(s, NetworkEvent::FD_WRITE, r.is_err());
         r
     }
 
@@ -1306,7 +1312,7 @@ impl Sim {
         let had_data = !self.sockets[&s].rx.is_empty();
         let r = self.recv_inner(s, len, flags);
         let drained = had_data && self.sockets[&s].rx.is_empty();
-        self.reenable(s, NetworkEvent::FD_READ | NetworkEvent::FD_OOB);
+        self.reenable_after(s, NetworkEvent::FD_READ | NetworkEvent::FD_OOB, r.is_err());
         if drained {
             if let Some(rule) = self.deferred_close_rule(s) {
                 self.post(s, NetworkEvent::FD_CLOSE, None, rule);

@@ -6,3 +6,4 @@ mod fixture;
 mod props;
 mod rules;
 mod spec_sequences;
+mod windows;

@@ -1,0 +1,186 @@
+//! The points where Windows departs from the page: each runs under both profiles.
+
+use crate::fixture::*;
+use wsasim::*;
+
+fn both(f: impl Fn(Profile) -> Vec<Msg>) -> (Vec<Msg>, Vec<Msg>) {
+    (f(Profile::Documented), f(Profile::Windows))
+}
+
+#[test]
+fn reset_is_fd_close_wsaeconnaborted_on_windows() {
+    let (doc, win) = both(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(CLOSE, NONE);
+        fx.cli()
+            .setsockopt(c, SockOpt::Linger { on: true, secs: 0 })
+            .unwrap();
+        fx.cli().closesocket(c).unwrap();
+        fx.settle();
+        assert_eq!(
+            fx.srv().recv(a, 10, MsgFlags::NONE),
+            Err(WsaError::WSAECONNRESET)
+        );
+        assert_eq!(
+            fx.srv().send(a, b"x", MsgFlags::NONE),
+            Err(WsaError::WSAECONNRESET)
+        );
+        fx.drain(fx.main)
+    });
+    assert_eq!(doc[0].2, Some(WsaError::WSAECONNRESET));
+    assert_eq!(win[0].2, Some(WsaError::WSAECONNABORTED));
+}
+
+#[test]
+fn fd_close_at_fin_with_data_unread_on_windows() {
+    let (doc, win) = both(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(READ | CLOSE, NONE);
+        fx.cli().send(c, b"bye", MsgFlags::NONE).unwrap();
+        fx.cli().shutdown(c, Shutdown::Send).unwrap();
+        fx.run_ms(20);
+        let mut got = fx.drain(fx.main);
+        fx.srv().recv(a, 10, MsgFlags::NONE).unwrap();
+        got.extend(fx.drain(fx.main));
+        got
+    });
+    let a = doc[0].0;
+    assert_eq!(doc, vec![(a, READ, None), (a, CLOSE, None)]);
+    assert_eq!(win, vec![(a, READ, None), (a, CLOSE, None)]);
+    // The difference is *when*: before the recv on Windows, after it as documented.
+    let mut fx = Fx::with_profile(Profile::Windows);
+    let (_l, c, _a) = fx.established(READ | CLOSE, NONE);
+    fx.cli().send(c, b"bye", MsgFlags::NONE).unwrap();
+    fx.cli().shutdown(c, Shutdown::Send).unwrap();
+    fx.run_ms(20);
+    assert_eq!(
+        fx.drain(fx.main).len(),
+        2,
+        "FD_READ and FD_CLOSE before any recv"
+    );
+}
+
+#[test]
+fn reselecting_a_connected_socket_never_posts_fd_connect_on_windows() {
+    let (doc, win) = both(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, _a) = fx.established(NONE, NONE);
+        let cwin = fx.cwin;
+        fx.cli()
+            .wsa_async_select(c, cwin, WM, CONNECT | WRITE)
+            .unwrap();
+        fx.cli()
+            .wsa_async_select(c, cwin, WM, CONNECT | WRITE)
+            .unwrap();
+        fx.drain(cwin)
+    });
+    let c = doc[0].0;
+    assert_eq!(
+        doc,
+        vec![
+            (c, WRITE, None),
+            (c, CONNECT, None),
+            (c, WRITE, None),
+            (c, CONNECT, None)
+        ]
+    );
+    assert_eq!(win, vec![(c, WRITE, None), (c, WRITE, None)]);
+}
+
+#[test]
+fn udp_fd_write_on_select_and_on_connect_on_windows() {
+    let (doc, win) = both(|p| {
+        let mut fx = Fx::with_profile(p);
+        let u = fx.cli().socket(SocketType::Dgram).unwrap();
+        let cwin = fx.cwin;
+        fx.cli()
+            .wsa_async_select(u, cwin, WM, WRITE | CONNECT)
+            .unwrap();
+        fx.cli().connect(u, addr("10.0.0.2:53")).unwrap();
+        fx.drain(cwin)
+    });
+    let u = doc[0].0;
+    assert_eq!(
+        doc,
+        vec![(u, CONNECT, None)],
+        "documented: nothing until bound, then FD_CONNECT"
+    );
+    assert_eq!(
+        win,
+        vec![(u, WRITE, None), (u, WRITE, None)],
+        "Windows: FD_WRITE at once and again at connect"
+    );
+}
+
+#[test]
+fn shutdown_both_keeps_the_selection() {
+    for p in [Profile::Documented, Profile::Windows] {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(CLOSE, NONE);
+        fx.srv().shutdown(a, Shutdown::Both).unwrap();
+        fx.run_ms(20);
+        assert_eq!(fx.drain(fx.main), vec![], "shutdown posts nothing");
+        fx.cli().closesocket(c).unwrap();
+        fx.run_ms(20);
+        assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)], "{p}");
+    }
+}
+
+#[test]
+fn event_select_differs_on_windows() {
+    let run = |p: Profile| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(NONE, NONE);
+        let e = fx.srv().wsa_create_event().unwrap();
+        fx.srv().wsa_event_select(a, e, READ | CONNECT).unwrap();
+        let first = fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events;
+        fx.srv().wsa_event_select(a, e, READ | CONNECT).unwrap();
+        let again = fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events;
+        fx.cli().send(c, b"1", MsgFlags::NONE).unwrap();
+        fx.settle();
+        let read1 = fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events;
+        fx.cli().send(c, b"2", MsgFlags::NONE).unwrap();
+        fx.settle();
+        let read2 = fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events;
+        (first, again, read1, read2)
+    };
+    let (f, a, r1, r2) = run(Profile::Documented);
+    assert_eq!(
+        (f, a, r1, r2),
+        (CONNECT, CONNECT, READ, NONE),
+        "documented: re-select records again; no second FD_READ before recv"
+    );
+    let (f, a, r1, r2) = run(Profile::Windows);
+    assert_eq!(
+        (f, a, r1, r2),
+        (CONNECT, NONE, READ, READ),
+        "Windows: re-select records nothing; every arrival records FD_READ"
+    );
+}
+
+#[test]
+fn failing_recv_does_not_reenable_in_event_mode_on_windows() {
+    let run = |p: Profile| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(NONE, NONE);
+        let e = fx.srv().wsa_create_event().unwrap();
+        fx.srv().wsa_event_select(a, e, READ).unwrap();
+        fx.cli().send(c, b"x", MsgFlags::NONE).unwrap();
+        fx.settle();
+        assert_eq!(
+            fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events,
+            READ
+        );
+        assert_eq!(
+            fx.srv().recv(a, 1, MsgFlags::OOB),
+            Err(WsaError::WSAEWOULDBLOCK)
+        );
+        fx.srv().wsa_enum_network_events(a, Some(e)).unwrap().events
+    };
+    assert_eq!(
+        run(Profile::Documented),
+        READ,
+        "the failing recv re-enabled FD_READ, and data is there"
+    );
+    assert_eq!(run(Profile::Windows), NONE);
+}
