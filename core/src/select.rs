@@ -8,10 +8,10 @@
 //! - Each event has a latch. Posting a message disarms it ("no further message(s) for that
 //!   network event will be posted … until the application makes the function call that
 //!   implicitly reenables notification"); the re-enabling call re-arms it even if the call
-//!   fails. [`Sim::post`] is the only function that posts.
+//!   fails. `Sim::post` is the only function that posts.
 //! - FD_READ, FD_OOB and FD_ACCEPT are level-triggered: re-arming re-checks the condition
-//!   and posts again while it holds ([`Sim::reenable`]).
-//! - A new selection posts every selected condition that already holds ([`Sim::persist`]).
+//!   and posts again while it holds (`Sim::reenable`).
+//! - A new selection posts every selected condition that already holds (`Sim::persist`).
 //! - Several events found at once are posted in bit order: FD_READ, FD_WRITE, FD_OOB,
 //!   FD_ACCEPT, FD_CONNECT, FD_CLOSE, FD_QOS, then the two change events.
 

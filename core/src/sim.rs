@@ -302,6 +302,12 @@ impl Sim {
             .collect()
     }
 
+    /// Drops the trace entries held so far (they still count: indexes go on). A long-running
+    /// user interface keeps its own copy of the trace and checkpoints without one.
+    pub fn forget_trace(&mut self) {
+        self.trace.forget();
+    }
+
     /// Runs Winsock calls as `host`'s application.
     pub fn on(&mut self, host: HostId) -> Winsock<'_> {
         Winsock {

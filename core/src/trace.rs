@@ -306,26 +306,43 @@ impl fmt::Display for TraceEntry {
 }
 
 /// The append-only record of every step.
+///
+/// A trace can [`forget`](Trace::forget) the entries it holds (a checkpoint of a long run
+/// keeps none) while still counting them, so indexes stay the same: entry `i` is always
+/// the `i`-th step of the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Trace {
+    base: usize,
     entries: Vec<TraceEntry>,
 }
 
 impl Trace {
-    /// All entries, oldest first.
+    /// The entries still held, oldest first (all of them unless [`Trace::forget`] was called).
     pub fn entries(&self) -> &[TraceEntry] {
         &self.entries
     }
 
-    /// The number of entries.
+    /// The number of steps recorded, including forgotten ones.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.base + self.entries.len()
     }
 
     /// True before the first step.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
+    }
+
+    /// The index of the oldest entry still held.
+    pub fn first_index(&self) -> usize {
+        self.base
+    }
+
+    /// The entry with this index, if it is held.
+    pub fn get(&self, index: usize) -> Option<&TraceEntry> {
+        index
+            .checked_sub(self.base)
+            .and_then(|i| self.entries.get(i))
     }
 
     /// The newest entry.
@@ -333,19 +350,25 @@ impl Trace {
         self.entries.last()
     }
 
-    /// Every message ever posted, in order.
+    /// Every message posted in the entries held, in order.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.entries.iter().flat_map(|e| e.posted())
     }
 
+    /// Drops the entries held, keeping their count.
+    pub fn forget(&mut self) {
+        self.base += self.entries.len();
+        self.entries.clear();
+    }
+
     pub(crate) fn push(&mut self, mut entry: TraceEntry) -> usize {
-        entry.index = self.entries.len();
+        entry.index = self.len();
         self.entries.push(entry);
-        self.entries.len() - 1
+        self.len() - 1
     }
 
     pub(crate) fn tag_line(&mut self, from: usize, line: u32) {
-        for e in self.entries.iter_mut().skip(from) {
+        for e in self.entries.iter_mut().skip(from.saturating_sub(self.base)) {
             e.line.get_or_insert(line);
         }
     }

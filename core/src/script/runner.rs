@@ -139,7 +139,7 @@ enum Action {
     Step(u64),
     ExpectMessage {
         window: usize,
-        pat: MsgPattern,
+        pat: alloc::boxed::Box<MsgPattern>,
     },
     ExpectEmpty(usize),
     ExpectState(SockRef, TcpState),
@@ -399,7 +399,7 @@ fn expect_args(
         .map_or(call.call.span, |a| a.span);
     Err(err(
         span,
-        format!("{usage}"),
+        usage.to_string(),
         format!("{got} argument{}", if got == 1 { "" } else { "s" }),
     ))
 }
@@ -698,7 +698,7 @@ fn lower(script: &Script) -> Result<Vec<Lowered>, Vec<ScriptError>> {
                     check_pattern(&names, message)?;
                     Action::ExpectMessage {
                         window: w,
-                        pat: message.clone(),
+                        pat: alloc::boxed::Box::new(message.clone()),
                     }
                 }
                 StmtKind::ExpectEmpty { window } => Action::ExpectEmpty(names.window(window)?),
@@ -1016,6 +1016,11 @@ impl Runner {
     /// The script's name for a host.
     pub fn host_name(&self, h: HostId) -> Option<&str> {
         self.sim.host(h).map(|x| x.name.as_str())
+    }
+
+    /// Drops the trace entries the world holds (see [`Sim::forget_trace`]).
+    pub fn forget_trace(&mut self) {
+        self.sim.forget_trace();
     }
 
     /// Runs until the end or the first failure.
