@@ -3,7 +3,6 @@
 
 use alloc::collections::VecDeque;
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 
 use crate::event::LParam;
@@ -92,15 +91,16 @@ pub struct Window {
     pub alive: bool,
     /// Messages posted and not yet taken, oldest first.
     pub queue: VecDeque<Message>,
-    /// Messages taken by GetMessage / PeekMessage(PM_REMOVE), oldest first.
-    pub taken: Vec<Message>,
+    /// How many messages GetMessage / PeekMessage(PM_REMOVE) took (the messages themselves
+    /// are in the trace, so a checkpoint of the world stays small).
+    pub taken: u64,
 }
 
 impl Window {
     /// Removes and returns the oldest queued message (`GetMessage`, `PeekMessage` with `PM_REMOVE`).
     pub(crate) fn take(&mut self) -> Option<Message> {
         let m = self.queue.pop_front()?;
-        self.taken.push(m.clone());
+        self.taken += 1;
         Some(m)
     }
 }

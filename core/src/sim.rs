@@ -366,7 +366,7 @@ impl Sim {
             name: name.to_string(),
             alive: true,
             queue: Default::default(),
-            taken: Vec::new(),
+            taken: 0,
         });
         self.change(Change::Note(format!("window {name} is {hwnd}")));
         self.end(Outcome::None);

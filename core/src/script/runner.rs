@@ -20,6 +20,7 @@
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -902,8 +903,8 @@ pub struct StepReport {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Runner {
-    script: Script,
-    program: Vec<Lowered>,
+    script: Arc<Script>,
+    program: Arc<Vec<Lowered>>,
     sim: Sim,
     pc: usize,
     driving: Option<Driving>,
@@ -960,8 +961,8 @@ impl Runner {
         let program = lower(&script)?;
         let sim = Sim::with_profile(script.profile().unwrap_or_default());
         Ok(Runner {
-            script,
-            program,
+            script: Arc::new(script),
+            program: Arc::new(program),
             sim,
             pc: 0,
             driving: None,
