@@ -1,0 +1,356 @@
+//! `wsasim`: runs, checks and lists WSAAsyncSelect scenarios from the command line.
+//!
+//! ```text
+//! wsasim run [--json] [--profile documented|windows] FILE...
+//! wsasim check FILE...
+//! wsasim gallery [ID]
+//! ```
+//!
+//! `FILE` may be `-` for standard input. Exit codes: 0 every scenario passed, 1 an
+//! expectation failed, 2 a file could not be read, parsed or name-checked, 64 bad usage.
+//! The formats are documented in `docs/scenario-language.md`, "Command-line tool".
+
+mod table;
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use wsasim::script::{RunOptions, Runner, Script, ScriptError, Spanned, Stmt, StmtKind};
+use wsasim::Profile;
+
+const USAGE: &str = "\
+usage: wsasim run [--json] [--profile documented|windows] FILE...
+       wsasim check FILE...
+       wsasim gallery [ID]
+
+  run      run each scenario and print its trace as a table (or JSON lines with --json),
+           then `ok` or the failed expectation
+  check    parse and name-check each scenario without running it
+  gallery  list the gallery's scenarios (id and title), or print one scenario's source
+
+  FILE may be `-` for standard input.
+  --json                  print the trace as JSON lines (one object per step)
+  --profile NAME          run with this profile instead of the script's `profile` line
+
+exit status: 0 ok, 1 an expectation failed, 2 read, parse or name errors, 64 usage";
+
+/// The process exit status, ordered by severity: the worst over all files is returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    Ok = 0,
+    Failed = 1,
+    Invalid = 2,
+    Usage = 64,
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Run {
+        json: bool,
+        profile: Option<Profile>,
+        files: Vec<String>,
+    },
+    Check {
+        files: Vec<String>,
+    },
+    Gallery {
+        id: Option<String>,
+    },
+    Help,
+}
+
+fn parse_args(args: &[String]) -> Result<Command, String> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err("no command given".into());
+    };
+    match cmd.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "run" | "check" => {
+            let run = cmd == "run";
+            let (mut json, mut profile, mut files) = (false, None, Vec::new());
+            let mut it = rest.iter();
+            let mut only_files = false;
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    _ if only_files => files.push(a.clone()),
+                    "--" => only_files = true,
+                    "--json" if run => json = true,
+                    "--profile" if run => {
+                        let name = it.next().ok_or("--profile needs documented or windows")?;
+                        profile = Some(parse_profile(name)?);
+                    }
+                    p if run && p.starts_with("--profile=") => {
+                        profile = Some(parse_profile(&p["--profile=".len()..])?);
+                    }
+                    "-h" | "--help" => return Ok(Command::Help),
+                    "-" => files.push(a.clone()),
+                    o if o.starts_with('-') => return Err(format!("unknown option {o} for {cmd}")),
+                    _ => files.push(a.clone()),
+                }
+            }
+            if files.is_empty() {
+                return Err(format!(
+                    "{cmd} needs at least one FILE (or - for standard input)"
+                ));
+            }
+            Ok(if run {
+                Command::Run {
+                    json,
+                    profile,
+                    files,
+                }
+            } else {
+                Command::Check { files }
+            })
+        }
+        "gallery" => match rest {
+            [] => Ok(Command::Gallery { id: None }),
+            [id] if !id.starts_with('-') => Ok(Command::Gallery {
+                id: Some(id.clone()),
+            }),
+            _ => Err("gallery takes at most one ID".into()),
+        },
+        other => Err(format!("unknown command {other}")),
+    }
+}
+
+fn parse_profile(name: &str) -> Result<Profile, String> {
+    name.parse()
+        .map_err(|_| format!("unknown profile {name}: expected documented or windows"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let status = match parse_args(&args) {
+        Err(msg) => {
+            eprintln!("wsasim: {msg}\n{USAGE}");
+            Status::Usage
+        }
+        Ok(Command::Help) => {
+            say(&format!("{USAGE}\n"));
+            Status::Ok
+        }
+        Ok(Command::Gallery { id }) => gallery(id.as_deref()),
+        Ok(Command::Check { files }) => files.iter().map(|f| check(f)).max().unwrap_or(Status::Ok),
+        Ok(Command::Run {
+            json,
+            profile,
+            files,
+        }) => {
+            let mut worst = Status::Ok;
+            for (i, f) in files.iter().enumerate() {
+                if !json && i > 0 {
+                    say("\n");
+                }
+                worst = worst.max(run(f, json, profile));
+            }
+            worst
+        }
+    };
+    let _ = std::io::stdout().flush();
+    ExitCode::from(status as u8)
+}
+
+/// Writes to standard output; a closed pipe (`wsasim gallery | head`) is not an error.
+fn say(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// The name used in messages for a file argument.
+fn display_name(path: &str) -> &str {
+    if path == "-" {
+        "<stdin>"
+    } else {
+        path
+    }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    let mut text = String::new();
+    let r = if path == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    r.map(|_| text)
+        .map_err(|e| format!("{}: cannot read: {e}", display_name(path)))
+}
+
+fn print_errors(path: &str, errors: &[ScriptError]) {
+    for e in errors {
+        eprintln!("{}:{e}", display_name(path));
+    }
+}
+
+/// Reads, parses and name-checks a file; the profile, if given, replaces the script's.
+fn load(path: &str, profile: Option<Profile>) -> Result<Runner, Status> {
+    let text = read(path).map_err(|msg| {
+        eprintln!("{msg}");
+        Status::Invalid
+    })?;
+    let mut script = wsasim::script::parse(&text).map_err(|errors| {
+        print_errors(path, &errors);
+        Status::Invalid
+    })?;
+    if let Some(p) = profile {
+        override_profile(&mut script, p);
+    }
+    Runner::from_script(script, RunOptions::default()).map_err(|errors| {
+        print_errors(path, &errors);
+        Status::Invalid
+    })
+}
+
+/// Makes `profile` the script's profile: every `profile` line is replaced by one for it, and
+/// one is added at the top if there was none.
+fn override_profile(script: &mut Script, profile: Profile) {
+    let mut found = false;
+    for stmt in &mut script.stmts {
+        if let StmtKind::Profile(p) = &mut stmt.kind {
+            p.value = profile;
+            found = true;
+        }
+    }
+    if !found {
+        let span = wsasim::script::Span::new(1, 1, 0);
+        script.stmts.insert(
+            0,
+            Stmt {
+                span,
+                kind: StmtKind::Profile(Spanned {
+                    value: profile,
+                    span,
+                }),
+            },
+        );
+    }
+}
+
+fn check(path: &str) -> Status {
+    match load(path, None) {
+        Ok(_) => {
+            say(&format!("{}: ok\n", display_name(path)));
+            Status::Ok
+        }
+        Err(s) => s,
+    }
+}
+
+fn run(path: &str, json: bool, profile: Option<Profile>) -> Status {
+    let mut runner = match load(path, profile) {
+        Ok(r) => r,
+        Err(s) => return s,
+    };
+    runner.run_to_end();
+    let name = display_name(path);
+    let verdict = match runner.failure() {
+        Some(f) => format!("{name}:{f}"),
+        None => "ok".to_string(),
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        // Standard output carries exactly the trace's JSON lines; the verdict goes to stderr.
+        let _ = out.write_all(runner.sim().trace_json().as_bytes());
+        if runner.failure().is_some() {
+            eprintln!("{verdict}");
+        }
+    } else {
+        let title = runner.script().title().map(str::to_string);
+        let _ = match title {
+            Some(t) => writeln!(out, "== {name}: {t}"),
+            None => writeln!(out, "== {name}"),
+        };
+        let _ = out.write_all(table::render(&runner).as_bytes());
+        let _ = writeln!(out, "{verdict}");
+    }
+    if runner.failure().is_some() {
+        Status::Failed
+    } else {
+        Status::Ok
+    }
+}
+
+fn gallery(id: Option<&str>) -> Status {
+    match id {
+        Some(id) => match wsasim::gallery::get(id) {
+            Some(s) => {
+                say(s.source);
+                Status::Ok
+            }
+            None => {
+                eprintln!("wsasim: no gallery scenario {id}; `wsasim gallery` lists them");
+                Status::Usage
+            }
+        },
+        None => {
+            let width = wsasim::gallery::ALL
+                .iter()
+                .map(|s| s.id.len())
+                .max()
+                .unwrap_or(0);
+            for s in wsasim::gallery::ALL {
+                say(&format!(
+                    "{:width$}  {}\n",
+                    s.id,
+                    s.title().unwrap_or_default()
+                ));
+            }
+            Status::Ok
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_run_with_options() {
+        assert_eq!(
+            parse_args(&args("run --json --profile windows a.wsa -")),
+            Ok(Command::Run {
+                json: true,
+                profile: Some(Profile::Windows),
+                files: vec!["a.wsa".into(), "-".into()],
+            })
+        );
+        assert_eq!(
+            parse_args(&args("run --profile=documented a.wsa")),
+            Ok(Command::Run {
+                json: false,
+                profile: Some(Profile::Documented),
+                files: vec!["a.wsa".into()],
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_bad_usage() {
+        for bad in [
+            "",
+            "run",
+            "run --profile",
+            "run --profile linux a.wsa",
+            "check --json a.wsa",
+            "frobnicate",
+            "gallery a b",
+        ] {
+            assert!(parse_args(&args(bad)).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn profile_override_replaces_or_inserts() {
+        let mut s = wsasim::script::parse("profile documented\nhost a 10.0.0.1\n").unwrap();
+        override_profile(&mut s, Profile::Windows);
+        assert_eq!(s.profile(), Some(Profile::Windows));
+        let mut s = wsasim::script::parse("host a 10.0.0.1\n").unwrap();
+        override_profile(&mut s, Profile::Windows);
+        assert_eq!(s.profile(), Some(Profile::Windows));
+    }
+}
