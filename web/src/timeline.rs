@@ -1,0 +1,323 @@
+//! The timeline: every step of one scenario run, with checkpoints so that going to any
+//! step, forward or back, replays at most [`CHECKPOINT_EVERY`] steps.
+//!
+//! Plain Rust, no DOM: tested natively. The run is computed once, eagerly, when the
+//! scenario loads; after that, moving the cursor restores the nearest checkpoint at or
+//! before the target and replays from there, which determinism makes exact. Checkpoints
+//! hold no trace (the timeline keeps the one copy), so each is a small clone of the world.
+
+use wsasim::script::{Failure, Runner, ScriptError, StepReport};
+use wsasim::trace::TraceEntry;
+use wsasim::Sim;
+
+/// How many steps apart checkpoints are: the most steps any move replays.
+pub const CHECKPOINT_EVERY: usize = 32;
+
+/// The most steps a run may have in the playground.
+pub const MAX_STEPS: usize = 250_000;
+
+/// One scenario's run, and a cursor into it.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    /// `checkpoints[i]`: the runner after `i * CHECKPOINT_EVERY` steps.
+    checkpoints: Vec<Runner>,
+    /// Every step of the run.
+    steps: Vec<StepReport>,
+    /// Every trace entry of the run, by index.
+    trace: Vec<TraceEntry>,
+    /// How the run ended, if it failed.
+    failure: Option<Failure>,
+    /// True if the run was cut at [`MAX_STEPS`].
+    truncated: bool,
+    /// The runner after `cursor` steps.
+    current: Runner,
+    cursor: usize,
+}
+
+impl Timeline {
+    /// Parses, checks and runs `src` to its end (or first failure).
+    pub fn new(src: &str) -> Result<Timeline, Vec<ScriptError>> {
+        let start = Runner::new(src)?;
+        Ok(Timeline::from_runner(start))
+    }
+
+    /// Runs an already checked runner to its end and records everything.
+    pub fn from_runner(start: Runner) -> Timeline {
+        let mut r = start;
+        r.forget_trace();
+        let mut checkpoints = vec![r.clone()];
+        let mut steps = Vec::new();
+        let mut trace = Vec::new();
+        let mut truncated = false;
+        loop {
+            if steps.len() >= MAX_STEPS {
+                truncated = true;
+                break;
+            }
+            let Some(report) = r.step() else { break };
+            trace.extend(r.sim().trace().entries().iter().cloned());
+            r.forget_trace();
+            steps.push(report);
+            if steps.len() % CHECKPOINT_EVERY == 0 {
+                checkpoints.push(r.clone());
+            }
+        }
+        let failure = r.failure().cloned();
+        let current = checkpoints[0].clone();
+        Timeline {
+            checkpoints,
+            steps,
+            trace,
+            failure,
+            truncated,
+            current,
+            cursor: 0,
+        }
+    }
+
+    /// The number of steps in the run.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// True for a scenario with no step at all.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// How many steps have been taken (0 = before the first).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The world after `cursor` steps.
+    pub fn sim(&self) -> &Sim {
+        self.current.sim()
+    }
+
+    /// The runner after `cursor` steps (names of sockets, next line, …).
+    pub fn runner(&self) -> &Runner {
+        &self.current
+    }
+
+    /// Every step of the run.
+    pub fn steps(&self) -> &[StepReport] {
+        &self.steps
+    }
+
+    /// The step just taken, if any.
+    pub fn current_step(&self) -> Option<&StepReport> {
+        self.cursor.checked_sub(1).and_then(|i| self.steps.get(i))
+    }
+
+    /// The whole run's trace.
+    pub fn full_trace(&self) -> &[TraceEntry] {
+        &self.trace
+    }
+
+    /// The trace up to the cursor.
+    pub fn trace(&self) -> &[TraceEntry] {
+        let end = self.current_step().map_or(0, |s| s.entries.end);
+        &self.trace[..end.min(self.trace.len())]
+    }
+
+    /// The trace entries the step just taken added.
+    pub fn current_entries(&self) -> &[TraceEntry] {
+        match self.current_step() {
+            Some(s) => {
+                &self.trace
+                    [s.entries.start.min(self.trace.len())..s.entries.end.min(self.trace.len())]
+            }
+            None => &[],
+        }
+    }
+
+    /// How the whole run ended, if it failed.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// True if the run was cut at [`MAX_STEPS`].
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Moves the cursor to `target` (clamped to the run), replaying at most
+    /// [`CHECKPOINT_EVERY`] steps.
+    pub fn seek(&mut self, target: usize) {
+        let target = target.min(self.len());
+        if target == self.cursor {
+            return;
+        }
+        let from_here = target > self.cursor && target - self.cursor <= CHECKPOINT_EVERY;
+        if !from_here {
+            let k = target / CHECKPOINT_EVERY;
+            self.current = self.checkpoints[k.min(self.checkpoints.len() - 1)].clone();
+            self.cursor = k * CHECKPOINT_EVERY;
+        }
+        while self.cursor < target {
+            if self.current.step().is_none() {
+                break;
+            }
+            self.current.forget_trace();
+            self.cursor += 1;
+        }
+    }
+
+    /// One step forward.
+    pub fn forward(&mut self) {
+        self.seek(self.cursor + 1);
+    }
+
+    /// One step back.
+    pub fn back(&mut self) {
+        self.seek(self.cursor.saturating_sub(1));
+    }
+
+    /// Back to the start.
+    pub fn reset(&mut self) {
+        self.seek(0);
+    }
+
+    /// To the end of the run.
+    pub fn to_end(&mut self) {
+        self.seek(self.len());
+    }
+
+    /// A digest of the run's trace: a 64-bit FNV-1a hash of every entry's text, and one
+    /// byte per entry (up to `max_bytes`) so a different trace can be located.
+    pub fn digest(&self, max_bytes: usize) -> TraceDigest {
+        TraceDigest::of(&self.trace, max_bytes)
+    }
+}
+
+/// A short fingerprint of a trace, carried in share links.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceDigest {
+    /// FNV-1a over every entry.
+    pub whole: u64,
+    /// One byte per entry (its own hash's low byte), for the first entries.
+    pub per_entry: Vec<u8>,
+}
+
+fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+impl TraceDigest {
+    /// The digest of these entries.
+    pub fn of(trace: &[TraceEntry], max_bytes: usize) -> TraceDigest {
+        let mut whole = FNV_OFFSET;
+        let mut per_entry = Vec::new();
+        for e in trace {
+            let text = e.to_string();
+            whole = fnv1a(text.as_bytes(), whole);
+            whole = fnv1a(b"\n", whole);
+            if per_entry.len() < max_bytes {
+                per_entry.push(fnv1a(text.as_bytes(), FNV_OFFSET) as u8);
+            }
+        }
+        TraceDigest { whole, per_entry }
+    }
+
+    /// The first trace index where `self` (the old run) and `other` (this version's run)
+    /// differ, if the per-entry bytes can tell; `None` if they are equal as far as known.
+    pub fn first_difference(&self, other: &TraceDigest) -> Option<usize> {
+        if self.whole == other.whole {
+            return None;
+        }
+        let n = self.per_entry.len().min(other.per_entry.len());
+        (0..n)
+            .find(|i| self.per_entry[*i] != other.per_entry[*i])
+            .or(Some(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> String {
+        wsasim::gallery::get("fd-read-level-triggered")
+            .expect("in the gallery")
+            .source
+            .to_string()
+    }
+
+    #[test]
+    fn seeking_back_gives_exactly_the_state_of_stepping_forward() {
+        let mut t = Timeline::new(&example()).unwrap();
+        assert!(t.len() > 10);
+        assert!(t.failure().is_none());
+        // Walk forward and record the world's state at every step.
+        let mut states = Vec::new();
+        for _ in 0..=t.len() {
+            states.push(format!(
+                "{:?}{:?}",
+                t.sim().sockets().collect::<Vec<_>>(),
+                t.sim().windows()
+            ));
+            t.forward();
+        }
+        // Jump around, backwards included: each position shows the same state.
+        for target in [t.len(), 3, 0, t.len() / 2, 1, t.len() - 1, 2] {
+            t.seek(target);
+            assert_eq!(t.cursor(), target);
+            let s = format!(
+                "{:?}{:?}",
+                t.sim().sockets().collect::<Vec<_>>(),
+                t.sim().windows()
+            );
+            assert_eq!(s, states[target], "state at step {target}");
+        }
+    }
+
+    #[test]
+    fn trace_up_to_the_cursor_grows_with_it() {
+        let mut t = Timeline::new(&example()).unwrap();
+        assert!(t.trace().is_empty());
+        t.seek(5);
+        let n = t.trace().len();
+        t.forward();
+        assert!(t.trace().len() >= n);
+        t.to_end();
+        assert_eq!(t.trace().len(), t.full_trace().len());
+        for (i, e) in t.full_trace().iter().enumerate() {
+            assert_eq!(e.index, i);
+        }
+    }
+
+    #[test]
+    fn digests_locate_the_first_difference() {
+        let t = Timeline::new(&example()).unwrap();
+        let d = t.digest(256);
+        assert_eq!(d.first_difference(&t.digest(256)), None);
+        let changed = example().replace("send(C, 100 bytes)", "send(C, 99 bytes)");
+        assert_ne!(changed, example());
+        let other = Timeline::new(&changed).unwrap();
+        let e = other.digest(256);
+        let at = d.first_difference(&e).expect("traces differ");
+        assert!(at > 10, "the start of both runs is the same: {at}");
+    }
+
+    #[test]
+    fn long_runs_keep_small_checkpoints() {
+        let mut src = String::from("host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\nb: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n");
+        for _ in 0..300 {
+            src.push_str("a: send(C, \"ping\")\nrun until idle\nexpect w: WM_USER+1(A, FD_READ, 0)\nb: recv(A, 10) => \"ping\"\n");
+        }
+        let mut t = Timeline::new(&src).unwrap();
+        assert!(t.failure().is_none(), "{:?}", t.failure());
+        assert!(t.len() > 1000);
+        t.seek(t.len() - 5);
+        t.back();
+        assert_eq!(t.cursor(), t.len() - 6);
+        assert!(t.sim().trace().entries().len() <= CHECKPOINT_EVERY * 8);
+    }
+}
