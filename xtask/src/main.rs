@@ -94,8 +94,10 @@ fn serve(args: &[String]) -> Result<()> {
     let sh = shell()?;
     setup::run(&sh, setup::Needs::Build)?;
     // Trunk.toml's public_url is "./" so the built site works under any sub-path;
-    // the dev server itself lives at the root.
-    cmd!(sh, "trunk serve --public-url / {args...}").run()?;
+    // the dev server itself lives at the root. Its debug build goes to target/, so
+    // dist/ keeps the release site of `cargo xtask dist`.
+    let dir = project_root().join("target").join("trunk-serve");
+    cmd!(sh, "trunk serve --public-url / --dist {dir} {args...}").run()?;
     Ok(())
 }
 

@@ -26,6 +26,32 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The workspace's member folders, read from the root `Cargo.toml` (`members = [...]`).
+fn members() -> Vec<String> {
+    let manifest = fs::read_to_string(project_root().join("Cargo.toml")).unwrap();
+    let line = manifest
+        .lines()
+        .find(|l| l.trim_start().starts_with("members"))
+        .expect("the root Cargo.toml lists its members on one line");
+    let list = line
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .unwrap()
+        .0;
+    let members: Vec<String> = list
+        .split(',')
+        .map(|m| m.trim().trim_matches('"').to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    for required in ["core", "web", "xtask"] {
+        assert!(
+            members.iter().any(|m| m == required),
+            "{required} is a workspace member"
+        );
+    }
+    members
+}
+
 fn relative(path: &Path) -> String {
     path.strip_prefix(project_root())
         .unwrap_or(path)
@@ -37,8 +63,9 @@ fn relative(path: &Path) -> String {
 fn every_source_file_starts_with_a_module_doc() {
     let root = project_root();
     let mut missing = Vec::new();
-    for dir in ["core/src", "web/src", "xtask/src"] {
-        let files = rust_files(&root.join(dir));
+    for member in members() {
+        let dir = format!("{member}/src");
+        let files = rust_files(&root.join(&dir));
         assert!(!files.is_empty(), "tidy found no .rs files in {dir}");
         for file in files {
             let text = fs::read_to_string(&file).unwrap();
@@ -60,8 +87,8 @@ fn no_should_panic_and_no_ignored_tests() {
     let banned = [concat!("#[should", "_panic"), concat!("#[ig", "nore")];
     let root = project_root();
     let mut found = Vec::new();
-    for dir in ["core", "web", "xtask"] {
-        for file in rust_files(&root.join(dir)) {
+    for member in members() {
+        for file in rust_files(&root.join(member)) {
             let text = fs::read_to_string(&file).unwrap();
             for (i, line) in text.lines().enumerate() {
                 let squeezed: String = line.split_whitespace().collect();
