@@ -730,7 +730,8 @@ impl Sim {
         if sock.parent.is_some() {
             return; // not accepted yet: accept() reports it
         }
-        if !sock.rx.is_empty() && self.profile.close_waits_for_unread_data() {
+        let selected = sock.notify.events().contains(NetworkEvent::FD_CLOSE);
+        if selected && !sock.rx.is_empty() && self.profile.close_waits_for_unread_data() {
             self.change(Change::Suppressed {
                 socket: s,
                 event: NetworkEvent::FD_CLOSE,
