@@ -280,6 +280,14 @@ pub enum StmtKind {
         /// The socket variable.
         socket: Ident,
     },
+    /// `if windows: STATEMENT`: the statement runs only under that profile, so one scenario
+    /// can assert what the page says and what Windows does.
+    Only {
+        /// The profile the statement runs under.
+        profile: Spanned<Profile>,
+        /// The statement (never itself an `if`).
+        stmt: Box<StmtKind>,
+    },
 }
 
 /// `HOST ':' [VAR '='] CALL ['=>' RESULT]`, e.g.
@@ -425,6 +433,7 @@ impl fmt::Display for StmtKind {
             ExpectMessage { window, message } => write!(f, "expect {window}: {message}"),
             ExpectEmpty { window } => write!(f, "expect {window}: empty"),
             ExpectState { socket, state } => write!(f, "expect {socket} state {state}"),
+            Only { profile, stmt } => write!(f, "if {}: {stmt}", profile.value.name()),
             Partition { a, b } => write!(f, "partition {a} {b}"),
             Heal { a, b } => write!(f, "heal {a} {b}"),
             Reset { socket } => write!(f, "reset {socket}"),

@@ -19,6 +19,7 @@ use crate::time::Duration;
 
 /// Every statement keyword, for "did you mean" suggestions.
 const KEYWORDS: &[&str] = &[
+    "if",
     "title",
     "about",
     "profile",
@@ -303,6 +304,30 @@ impl<'t, 'a> LineParser<'t, 'a> {
         }
         self.pos += 1;
         Ok(match first.text {
+            "if" => {
+                let expected = "a profile: 'documented' or 'windows'";
+                let profile = match self.peek().map(|t| (&t.kind, t.text)) {
+                    Some((Tok::Ident, "documented")) => Profile::Documented,
+                    Some((Tok::Ident, "windows")) => Profile::Windows,
+                    _ => return Err(self.error(expected)),
+                };
+                let tok = self.bump().ok_or_else(|| self.error(expected))?;
+                let profile = Spanned {
+                    value: profile,
+                    span: self.span(tok),
+                };
+                self.punct(
+                    Tok::Colon,
+                    "':' and the statement that runs only under this profile",
+                )?;
+                if self.peek_is_word("if") {
+                    return Err(self.error("a statement (an 'if' cannot hold another 'if')"));
+                }
+                StmtKind::Only {
+                    profile,
+                    stmt: alloc::boxed::Box::new(self.statement()?),
+                }
+            }
             "title" => StmtKind::Title(self.text()?),
             "about" => StmtKind::About(self.text()?),
             "profile" => {

@@ -29,6 +29,7 @@ use super::ScriptError;
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
+use crate::profile::Profile;
 use crate::queue::{Hwnd, Message, WindowMessage};
 use crate::sim::Sim;
 use crate::socket::{
@@ -45,6 +46,8 @@ pub struct RunOptions {
     pub max_steps_per_statement: usize,
     /// Simulation steps the whole scenario may take.
     pub max_total_steps: usize,
+    /// Runs under this profile instead of the script's `profile` line.
+    pub profile: Option<Profile>,
 }
 
 impl Default for RunOptions {
@@ -52,6 +55,7 @@ impl Default for RunOptions {
         RunOptions {
             max_steps_per_statement: 100_000,
             max_total_steps: 10_000_000,
+            profile: None,
         }
     }
 }
@@ -153,6 +157,7 @@ enum Action {
     AddrRemove(usize, Ipv4),
     RouteChange(usize),
     QosChange(SockRef),
+    Only(Profile, alloc::boxed::Box<Action>),
 }
 
 #[derive(Clone, Debug)]
@@ -618,8 +623,34 @@ fn lower(script: &Script) -> Result<Vec<Lowered>, Vec<ScriptError>> {
     let mut errors = Vec::new();
     let mut addrs: Vec<Ipv4> = Vec::new();
     for stmt in &script.stmts {
-        let r: Result<Action, ScriptError> = (|| {
-            Ok(match &stmt.kind {
+        let r = lower_kind(&mut names, &mut addrs, &stmt.kind);
+        match r {
+            Ok(action) => out.push(Lowered {
+                span: stmt.span,
+                action,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn lower_kind(
+    names: &mut Names,
+    addrs: &mut Vec<Ipv4>,
+    kind: &StmtKind,
+) -> Result<Action, ScriptError> {
+    {
+        {
+            Ok(match kind {
+                StmtKind::Only { profile, stmt } => Action::Only(
+                    profile.value,
+                    alloc::boxed::Box::new(lower_kind(names, addrs, stmt)?),
+                ),
                 StmtKind::Title(_) | StmtKind::About(_) | StmtKind::Profile(_) => Action::Nothing,
                 StmtKind::Host { name, addr } => {
                     if names.hosts.iter().any(|h| h == name.as_str()) {
@@ -728,19 +759,7 @@ fn lower(script: &Script) -> Result<Vec<Lowered>, Vec<ScriptError>> {
                 StmtKind::RouteChange { host } => Action::RouteChange(names.host(host)?),
                 StmtKind::QosChange { socket } => Action::QosChange(names.socket_ident(socket)?),
             })
-        })();
-        match r {
-            Ok(action) => out.push(Lowered {
-                span: stmt.span,
-                action,
-            }),
-            Err(e) => errors.push(e),
         }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
     }
 }
 
@@ -959,7 +978,7 @@ impl Runner {
     /// Checks an already parsed script.
     pub fn from_script(script: Script, options: RunOptions) -> Result<Runner, Vec<ScriptError>> {
         let program = lower(&script)?;
-        let sim = Sim::with_profile(script.profile().unwrap_or_default());
+        let sim = Sim::with_profile(options.profile.or(script.profile()).unwrap_or_default());
         Ok(Runner {
             script: Arc::new(script),
             program: Arc::new(program),
@@ -1105,6 +1124,14 @@ impl Runner {
     fn exec(&mut self, span: Span, action: &Action) -> bool {
         match action {
             Action::Nothing => true,
+            Action::Only(p, inner) => {
+                if *p == self.sim.profile() {
+                    self.exec(span, inner)
+                } else {
+                    self.driving = None;
+                    true
+                }
+            }
             Action::Host(name, ip) => {
                 match self.sim.add_host(name, *ip) {
                     Ok(h) => self.hosts.push(h),

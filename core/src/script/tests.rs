@@ -61,6 +61,8 @@ address add server 10.0.0.3
 address remove server 10.0.0.3
 route change server
 qos change A
+if windows: expect main: WM_USER+1(A, FD_CLOSE, WSAECONNABORTED)
+if documented: server: recv(A, 1) => SOCKET_ERROR WSAECONNRESET
 destroy window main
 "#;
 
@@ -126,6 +128,10 @@ fn visit_kind(kind: &mut StmtKind, f: &mut dyn FnMut(&mut Span)) {
         AddressAdd { host, addr } | AddressRemove { host, addr } => {
             f(&mut host.span);
             f(&mut addr.span);
+        }
+        Only { profile, stmt } => {
+            f(&mut profile.span);
+            visit_kind(stmt, f);
         }
     }
 }
