@@ -184,3 +184,105 @@ fn failing_recv_does_not_reenable_in_event_mode_on_windows() {
     );
     assert_eq!(run(Profile::Windows), NONE);
 }
+
+// ---- the points where Windows does what the page says: the same under both profiles ----
+
+/// Runs `f` under both profiles and checks that they agree; returns the common result.
+fn same<T: PartialEq + core::fmt::Debug>(f: impl Fn(Profile) -> T) -> T {
+    let (doc, win) = (f(Profile::Documented), f(Profile::Windows));
+    assert_eq!(doc, win, "the profiles should agree here");
+    doc
+}
+
+#[test]
+fn a_successful_send_neither_clears_nor_reposts_fd_write() {
+    let got = same(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(NONE, WRITE);
+        let cwin = fx.cwin;
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            assert_eq!(fx.cli().send(c, &[7; 100], MsgFlags::NONE), Ok(100));
+            fx.settle();
+            got.extend(fx.drain(cwin));
+        }
+        assert_eq!(
+            fx.srv().recv(a, 1000, MsgFlags::NONE).map(|d| d.len()),
+            Ok(300)
+        );
+        fx.settle();
+        got.extend(fx.drain(cwin));
+        got
+    });
+    assert_eq!(
+        got,
+        vec![],
+        "FD_WRITE came with the connection, and not again"
+    );
+}
+
+#[test]
+fn urgent_bytes_are_queued_one_per_send() {
+    let got = same(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(ACCEPT | OOB, NONE);
+        fx.cli().send(c, b"1", MsgFlags::OOB).unwrap();
+        fx.cli().send(c, b"2", MsgFlags::OOB).unwrap();
+        fx.settle();
+        let mut got = fx.drain(fx.main);
+        assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Ok(b"1".to_vec()));
+        got.extend(fx.drain(fx.main));
+        assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Ok(b"2".to_vec()));
+        got.extend(fx.drain(fx.main));
+        assert_eq!(
+            fx.srv().recv(a, 1, MsgFlags::OOB),
+            Err(WsaError::WSAEWOULDBLOCK)
+        );
+        fx.srv().setsockopt(a, SockOpt::OobInline(true)).unwrap();
+        assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB), Err(WsaError::WSAEINVAL));
+        got.extend(fx.drain(fx.main));
+        got
+    });
+    let a = got[0].0;
+    assert_eq!(got, vec![(a, OOB, None), (a, OOB, None)]);
+}
+
+#[test]
+fn a_failing_recv_reenables_fd_read_in_message_mode() {
+    let got = same(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(ACCEPT | READ, NONE);
+        fx.cli().send(c, b"one", MsgFlags::NONE).unwrap();
+        fx.settle();
+        let mut got = fx.drain(fx.main);
+        fx.cli().send(c, b"two", MsgFlags::NONE).unwrap();
+        fx.settle();
+        got.extend(fx.drain(fx.main));
+        assert_eq!(
+            fx.srv().recv(a, 10, MsgFlags::OOB),
+            Err(WsaError::WSAEWOULDBLOCK)
+        );
+        got.extend(fx.drain(fx.main));
+        got
+    });
+    let a = got[0].0;
+    assert_eq!(got, vec![(a, READ, None), (a, READ, None)]);
+}
+
+#[test]
+fn conditions_found_at_once_are_posted_in_bit_order() {
+    let got = same(|p| {
+        let mut fx = Fx::with_profile(p);
+        let (_l, c, a) = fx.established(NONE, NONE);
+        fx.cli().send(c, b"data", MsgFlags::NONE).unwrap();
+        fx.cli().send(c, b"!", MsgFlags::OOB).unwrap();
+        fx.settle();
+        let main = fx.main;
+        fx.srv()
+            .wsa_async_select(a, main, WM, CLOSE | OOB | WRITE | READ)
+            .unwrap();
+        fx.drain(main)
+    });
+    let a = got[0].0;
+    assert_eq!(got, vec![(a, READ, None), (a, WRITE, None), (a, OOB, None)]);
+}
