@@ -99,6 +99,19 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// Whether each MSG_OOB send's urgent byte is kept until read (a queue), or a new
+    /// urgent byte replaces one not yet read (one urgent byte, as TCP's single urgent
+    /// pointer and BSD sockets have it).
+    ///
+    /// The page does not say; FD_OOB.3 ("if OOB data is still available") is read here with
+    /// TCP's one urgent pointer. Windows queues one urgent byte per MSG_OOB send and
+    /// re-posts FD_OOB while another remains.
+    pub const fn urgent_bytes_queue(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+}
+
 impl core::fmt::Display for Profile {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())

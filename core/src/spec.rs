@@ -55,9 +55,9 @@ rules! {
     /// FD_WRITE when WSAAsyncSelect is called on a socket that can send.
     WriteOnSelect = ("FD_WRITE.1", "When WSAAsyncSelect called, if a send or sendto is possible.", None),
     /// FD_WRITE once a connection made by connect or accept is established.
-    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", None),
+    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", Some("Windows also posts FD_WRITE when connect() is called on a UDP socket, where the page posts FD_CONNECT.")),
     /// FD_WRITE when buffer space frees after a send failed with WSAEWOULDBLOCK.
-    WriteAfterWouldBlock = ("FD_WRITE.3", "After send or sendto fail with WSAEWOULDBLOCK, when send or sendto are likely to succeed.", Some("Windows: a successful send neither clears nor re-posts FD_WRITE; only a WSAEWOULDBLOCK failure followed by freed space brings it back.")),
+    WriteAfterWouldBlock = ("FD_WRITE.3", "After send or sendto fail with WSAEWOULDBLOCK, when send or sendto are likely to succeed.", None),
     /// FD_WRITE after bind on a connectionless socket (implementation-dependent; wsasim posts it).
     WriteAfterBind = ("FD_WRITE.4", "After bind on a connectionless socket. FD_WRITE may or may not occur at this time (implementation-dependent). In any case, a connectionless socket is always writable immediately after a bind operation.", Some("Windows: selecting an unbound UDP socket already posts FD_WRITE.")),
     /// FD_OOB when WSAAsyncSelect is called and OOB data is waiting.
@@ -65,7 +65,7 @@ rules! {
     /// FD_OOB when OOB data arrives and no FD_OOB is outstanding.
     OobOnArrival = ("FD_OOB.2", "When OOB data arrives, if FD_OOB not already posted.", None),
     /// FD_OOB re-posted after a recv while OOB data remains.
-    OobAfterRecv = ("FD_OOB.3", "After recv or recvfrom called with or without MSG_OOB flag, if OOB data is still available to receive.", Some("Windows queues one urgent byte per MSG_OOB send and re-posts FD_OOB while another remains.")),
+    OobAfterRecv = ("FD_OOB.3", "After recv or recvfrom called with or without MSG_OOB flag, if OOB data is still available to receive.", Some("Windows queues one urgent byte per MSG_OOB send and re-posts FD_OOB while another remains; with TCP's single urgent pointer a new urgent byte replaces one not yet read.")),
     /// With SO_OOBINLINE, urgent data is normal data and is reported by FD_READ.
     OobInline = ("OOB.inline", "If the socket is configured to receive OOB data inline, the OOB (expedited) data is treated as normal data and the application should register an interest in, and will receive, FD_READ events, not FD_OOB events.", None),
     /// FD_ACCEPT when WSAAsyncSelect is called and a connection is waiting.
@@ -79,7 +79,7 @@ rules! {
     /// FD_CONNECT when WSAAsyncSelect is called on a connected socket.
     ConnectOnSelect = ("FD_CONNECT.1", "When WSAAsyncSelect called, if there is currently a connection established.", Some("Windows never posts FD_CONNECT on WSAAsyncSelect: selecting an already-connected socket gives FD_WRITE only.")),
     /// FD_CONNECT when the connection is established (also at once on a datagram socket).
-    ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE, not FD_CONNECT.")),
+    ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT.")),
     /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
     ConnectOutcome = ("FD_CONNECT.4", "Whether the operation eventually succeeds or not, when the outcome has been determined, FD_CONNECT happens. The client should check the error code to determine whether the outcome was successful or failed.", None),
     /// FD_CLOSE when WSAAsyncSelect is called on a closed connection.

@@ -643,6 +643,7 @@ impl Sim {
                 let urgent_at =
                     (fl.urg && urp.wrapping_sub(seq) >= 1 && (urp.wrapping_sub(seq) as usize) <= n)
                         .then(|| urp.wrapping_sub(seq) as usize - 1);
+                let queue_urgent = self.profile.urgent_bytes_queue();
                 let sock = self.sock_mut(s);
                 for (i, b) in data[..n].iter().enumerate() {
                     if Some(i) == urgent_at {
@@ -651,6 +652,9 @@ impl Sim {
                             sock.rx.push_back(*b);
                             urgent_inline = true;
                         } else {
+                            if !queue_urgent {
+                                sock.oob.clear();
+                            }
                             sock.oob.push_back(*b);
                             got_oob = true;
                         }

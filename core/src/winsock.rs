@@ -1065,7 +1065,7 @@ impl Sim {
             } else {
                 // Windows treats connect() on a datagram socket as a fresh FD_WRITE.
                 self.reenable(s, NetworkEvent::FD_WRITE);
-                self.post(s, NetworkEvent::FD_WRITE, None, Rule::ConnectEstablished);
+                self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteOnConnect);
             }
             return Ok(());
         }

@@ -29,10 +29,6 @@ const SAME_UNDER_BOTH: &[(&str, &str)] = &[
         "6: shutdown(SD_BOTH) keeps the selection; shutdown posts nothing",
     ),
     (
-        "windows-urgent-bytes",
-        "7: one urgent byte per MSG_OOB send; WSAEINVAL and WSAEWOULDBLOCK",
-    ),
-    (
         "windows-failing-recv-reenables",
         "8: a failing recv re-enables FD_READ in message mode",
     ),

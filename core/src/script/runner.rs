@@ -647,10 +647,28 @@ fn lower_kind(
     {
         {
             Ok(match kind {
-                StmtKind::Only { profile, stmt } => Action::Only(
-                    profile.value,
-                    alloc::boxed::Box::new(lower_kind(names, addrs, stmt)?),
-                ),
+                StmtKind::Only { profile, stmt } => {
+                    if matches!(
+                        **stmt,
+                        StmtKind::Title(_)
+                            | StmtKind::About(_)
+                            | StmtKind::Profile(_)
+                            | StmtKind::Host { .. }
+                            | StmtKind::Window { .. }
+                            | StmtKind::Link { .. }
+                            | StmtKind::DestroyWindow { .. }
+                    ) {
+                        return Err(err(
+                            profile.span,
+                            "a call, a network action or an expectation after 'if …:' (declarations hold under every profile)",
+                            format!("\"{stmt}\""),
+                        ));
+                    }
+                    Action::Only(
+                        profile.value,
+                        alloc::boxed::Box::new(lower_kind(names, addrs, stmt)?),
+                    )
+                }
                 StmtKind::Title(_) | StmtKind::About(_) | StmtKind::Profile(_) => Action::Nothing,
                 StmtKind::Host { name, addr } => {
                     if names.hosts.iter().any(|h| h == name.as_str()) {
@@ -690,7 +708,7 @@ fn lower_kind(
                 StmtKind::DestroyWindow { window } => Action::DestroyWindow(names.window(window)?),
                 StmtKind::Call(hc) => {
                     let host = names.host(&hc.host)?;
-                    let (call, returns) = lower_call(&names, hc)?;
+                    let (call, returns) = lower_call(names, hc)?;
                     if let Some(b) = &hc.bind {
                         let kind = match returns {
                             Returns::Socket => VarKind::Socket,
@@ -713,7 +731,7 @@ fn lower_kind(
                         names.vars.insert(b.name.clone(), kind);
                     }
                     if let Some(o) = &hc.expect {
-                        check_expect(&names, &call, &o.atoms)?;
+                        check_expect(names, &call, &o.atoms)?;
                     }
                     Action::Call {
                         host,
@@ -727,7 +745,7 @@ fn lower_kind(
                 StmtKind::Step(n) => Action::Step(n.as_ref().map_or(1, |n| n.value)),
                 StmtKind::ExpectMessage { window, message } => {
                     let w = names.window(window)?;
-                    check_pattern(&names, message)?;
+                    check_pattern(names, message)?;
                     Action::ExpectMessage {
                         window: w,
                         pat: alloc::boxed::Box::new(message.clone()),
@@ -1616,5 +1634,62 @@ impl Runner {
         } else {
             mismatch()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "host a 10.0.0.1\nwindow a w\na: WSAStartup()\na: S = socket(AF_INET, SOCK_DGRAM)\na: WSAAsyncSelect(S, w, WM_USER+1, FD_WRITE)\n";
+
+    #[test]
+    fn if_runs_only_under_its_profile() {
+        let src = alloc::format!("{BASE}if windows: expect w: WM_USER+1(S, FD_WRITE, 0)\nif documented: expect w: empty\n");
+        for p in [Profile::Documented, Profile::Windows] {
+            let mut r = Runner::with_options(
+                &src,
+                RunOptions {
+                    profile: Some(p),
+                    ..RunOptions::default()
+                },
+            )
+            .unwrap();
+            r.run_to_end();
+            assert_eq!(r.failure(), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn declarations_under_if_are_refused() {
+        let src = alloc::format!("{BASE}if windows: host b 10.0.0.2\nif documented: window a v\n");
+        let errors = Runner::new(&src).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!((errors[0].line, errors[0].col), (6, 4));
+        assert!(errors[0].expected.contains("declarations"));
+    }
+
+    #[test]
+    fn names_are_checked_before_running() {
+        let errors =
+            Runner::new("host a 10.0.0.1\na: recv(X, 10)\na: frob()\nexpect nowin: empty\n")
+                .unwrap_err();
+        let at: Vec<(u32, u32)> = errors.iter().map(|e| (e.line, e.col)).collect();
+        assert_eq!(at, vec![(2, 9), (3, 4), (4, 8)]);
+    }
+
+    #[test]
+    fn a_failed_expectation_stops_the_run_at_its_line() {
+        let src = alloc::format!(
+            "{BASE}a: bind(S, 10.0.0.1:53) => 0\na: recv(S, 10) => 5\na: closesocket(S)\n"
+        );
+        let report = run(&src).unwrap();
+        let f = report.failure.expect("the recv fails");
+        assert_eq!(
+            (f.line, f.expected.as_str(), f.actual.as_str()),
+            (7, "5", "SOCKET_ERROR WSAEWOULDBLOCK")
+        );
+        assert_eq!(report.statements, 7, "the recv was the last statement run");
+        assert!(!report.sim.trace().to_string().contains("closesocket"));
     }
 }

@@ -165,16 +165,22 @@ fn fd_oob_1_on_select_2_on_arrival_3_after_recv() {
     fx.srv().wsa_async_select(a, main, WM, OOB).unwrap();
     assert_eq!(fx.take(main), Some((a, OOB, None)));
     assert_eq!(last_rule(&fx), Rule::OobOnSelect);
-    fx.cli().send(c, b"?", MsgFlags::OOB).unwrap();
-    fx.settle();
-    assert_eq!(fx.take(main), None, "FD_OOB already posted");
-    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"!");
+    // MSG_PEEK leaves the urgent byte: OOB data is still available, so FD_OOB again.
+    let peek_oob = MsgFlags {
+        oob: true,
+        peek: true,
+    };
+    assert_eq!(fx.srv().recv(a, 1, peek_oob).unwrap(), b"!");
     assert_eq!(
         fx.take(main),
         Some((a, OOB, None)),
-        "another urgent byte remains"
+        "the urgent byte remains"
     );
     assert_eq!(last_rule(&fx), Rule::OobAfterRecv);
+    // One urgent pointer (documented profile): a new urgent byte replaces the unread one.
+    fx.cli().send(c, b"?", MsgFlags::OOB).unwrap();
+    fx.settle();
+    assert_eq!(fx.take(main), None, "FD_OOB already posted");
     assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"?");
     assert_eq!(fx.take(main), None);
     assert_eq!(
