@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod components;
+pub mod state;
 pub mod timeline;
 
 pub use app::App;

@@ -5,10 +5,20 @@
 
 pub mod editor;
 pub mod header;
+pub mod latches;
 pub mod lparam;
 pub mod queue;
+pub mod sockets;
+pub mod trace_log;
+pub mod why;
+pub mod wire;
 
 pub use editor::Editor;
 pub use header::Header;
+pub use latches::Latches;
 pub use lparam::LParamDecoder;
 pub use queue::MessageQueue;
+pub use sockets::Sockets;
+pub use trace_log::TraceLog;
+pub use why::Why;
+pub use wire::Wire;
