@@ -219,7 +219,13 @@ impl Sim {
         }
     }
 
-    /// True if the condition behind a level-triggered or persistent event holds now.
+    /// True if the condition behind `event` holds on socket `s` now: what a new selection
+    /// would post at once (data to read, a connection to accept, room to send, a closed
+    /// connection, …). User interfaces show it beside each latch.
+    pub fn event_condition_holds(&self, s: SocketHandle, event: NetworkEvent) -> bool {
+        self.condition(s, event).is_some()
+    }
+
     pub(crate) fn condition_holds(&self, s: SocketHandle, event: NetworkEvent) -> bool {
         self.condition(s, event).is_some()
     }
