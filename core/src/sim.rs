@@ -1022,11 +1022,11 @@ impl Sim {
     }
 }
 
-#[allow(dead_code)]
-fn _assert_send_sync() {
-    fn is<T: Clone + Send + Sync>() {}
+/// Architecture invariant: the world is a plain value that can move between threads.
+const _: () = {
+    const fn is<T: Clone + Send + Sync>() {}
     is::<Sim>();
-}
+};
 
 impl Sim {
     /// The whole trace as JSON lines (one object per step, see [`TraceEntry::to_json`]),

@@ -766,41 +766,43 @@ impl Sim {
 
     /// The peer reset the connection.
     pub(crate) fn tcp_reset(&mut self, s: SocketHandle) {
+        if let Some(parent) = self.sockets[&s].parent {
+            self.change(Change::Note(alloc::format!(
+                "connection {s} reset before accept(): dropped from the queue of {parent}"
+            )));
+        }
+        if self.tcp_kill(s, WsaError::WSAECONNRESET, Some(CloseKind::Reset)) {
+            let err = self.profile.reset_close_error();
+            self.post(s, NetworkEvent::FD_CLOSE, Some(err), Rule::CloseReset);
+        }
+    }
+
+    /// The connection dies locally (shutdown(SD_RECEIVE) then data, or closesocket orphan).
+    fn tcp_abort_local(&mut self, s: SocketHandle, err: WsaError) {
+        self.tcp_kill(s, err, None);
+    }
+
+    /// Ends a connection at once: CLOSED, buffers dropped, later calls fail with `err`.
+    /// A socket no application holds (closed, or not yet accepted) is freed; returns true
+    /// if the socket lives on, so FD_CLOSE may be posted for it.
+    fn tcp_kill(&mut self, s: SocketHandle, err: WsaError, closed: Option<CloseKind>) -> bool {
         self.cancel_timer(s);
         self.set_state(s, TcpState::Closed);
         let sock = &self.sockets[&s];
         if sock.is_orphan() || sock.parent.is_some() {
-            if let Some(parent) = sock.parent {
-                self.change(Change::Note(alloc::format!(
-                    "connection {s} reset before accept(): dropped from the queue of {parent}"
-                )));
-            }
             self.free(s);
-            return;
+            return false;
         }
         let sock = self.sock_mut(s);
         sock.rx.clear();
         sock.oob.clear();
         sock.oob_mark = None;
         sock.tx.clear();
-        sock.conn_error = Some(WsaError::WSAECONNRESET);
-        sock.closed = Some(CloseKind::Reset);
-        let err = self.profile.reset_close_error();
-        self.post(s, NetworkEvent::FD_CLOSE, Some(err), Rule::CloseReset);
-    }
-
-    /// The connection dies locally (shutdown(SD_RECEIVE) then data, or closesocket orphan).
-    fn tcp_abort_local(&mut self, s: SocketHandle, err: WsaError) {
-        self.cancel_timer(s);
-        self.set_state(s, TcpState::Closed);
-        if self.sockets[&s].is_orphan() {
-            self.free(s);
-            return;
-        }
-        let sock = self.sock_mut(s);
-        sock.rx.clear();
-        sock.tx.clear();
         sock.conn_error = Some(err);
+        if closed.is_some() {
+            sock.closed = closed;
+        }
+        true
     }
 
     /// A passive open: a SYN reached a listening socket.
@@ -949,17 +951,9 @@ impl Sim {
                 self.change(Change::Note(alloc::format!(
                     "retransmissions on {s} exhausted: connection aborted"
                 )));
-                self.cancel_timer(s);
-                self.set_state(s, TcpState::Closed);
-                if self.sockets[&s].is_orphan() {
-                    self.free(s);
+                if !self.tcp_kill(s, WsaError::WSAECONNABORTED, Some(CloseKind::Aborted)) {
                     return;
                 }
-                let sock = self.sock_mut(s);
-                sock.conn_error = Some(WsaError::WSAECONNABORTED);
-                sock.closed = Some(CloseKind::Aborted);
-                sock.rx.clear();
-                sock.tx.clear();
                 self.post(
                     s,
                     NetworkEvent::FD_CLOSE,

@@ -485,15 +485,7 @@ impl<'a> Winsock<'a> {
         len: usize,
         flags: MsgFlags,
     ) -> Result<Vec<u8>, WsaError> {
-        let ready = move |sim: &Sim| {
-            sim.sockets.get(&s).is_none_or(|x| {
-                !x.rx.is_empty()
-                    || !x.dgrams.is_empty()
-                    || x.conn_error.is_some()
-                    || x.tcb.as_ref().is_some_and(|t| t.fin_rcvd)
-                    || (x.ty == SocketType::Stream && !x.state().is_synchronized())
-            })
-        };
+        let ready = move |sim: &Sim| recv_ready(sim, s);
         self.blocking(
             format!("recv({s}, {len}, {flags})"),
             s,
@@ -534,15 +526,7 @@ impl<'a> Winsock<'a> {
         len: usize,
         flags: MsgFlags,
     ) -> Result<(Vec<u8>, SockAddr), WsaError> {
-        let ready = move |sim: &Sim| {
-            sim.sockets.get(&s).is_none_or(|x| {
-                !x.rx.is_empty()
-                    || !x.dgrams.is_empty()
-                    || x.conn_error.is_some()
-                    || x.tcb.as_ref().is_some_and(|t| t.fin_rcvd)
-                    || (x.ty == SocketType::Stream && !x.state().is_synchronized())
-            })
-        };
+        let ready = move |sim: &Sim| recv_ready(sim, s);
         self.blocking(
             format!("recvfrom({s}, {len}, {flags})"),
             s,
@@ -945,6 +929,17 @@ impl<'a> Winsock<'a> {
         self.sim.end(outcome);
         m
     }
+}
+
+/// True when a blocking recv or recvfrom on `s` can return: data, an end, or an error.
+fn recv_ready(sim: &Sim, s: SocketHandle) -> bool {
+    sim.sockets.get(&s).is_none_or(|x| {
+        !x.rx.is_empty()
+            || !x.dgrams.is_empty()
+            || x.conn_error.is_some()
+            || x.tcb.as_ref().is_some_and(|t| t.fin_rcvd)
+            || (x.ty == SocketType::Stream && !x.state().is_synchronized())
+    })
 }
 
 impl Sim {
@@ -1456,6 +1451,3 @@ impl Sim {
         self.free(s);
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: Shutdown) {}
