@@ -174,6 +174,9 @@ pub struct Sim {
     pub(crate) event_objects: Vec<EventObject>,
     pub(crate) links: Links,
     pending: BTreeMap<(Instant, u64), Pending>,
+    /// A hint from (local, remote) address to the connection's socket; always checked
+    /// before use, so a stale entry only costs a scan.
+    pub(crate) conn_index: BTreeMap<(crate::net::SockAddr, crate::net::SockAddr), SocketHandle>,
     seq: u64,
     next_handle: u32,
     next_message: u64,
@@ -207,6 +210,7 @@ impl Sim {
             event_objects: Vec::new(),
             links: Links::default(),
             pending: BTreeMap::new(),
+            conn_index: BTreeMap::new(),
             seq: 0,
             next_handle: 100,
             next_message: 1,

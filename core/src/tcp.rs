@@ -423,17 +423,29 @@ impl Sim {
             return;
         };
         let data = data.clone();
-        let conn = self
-            .sockets
-            .values()
-            .find(|x| {
-                x.host == host
-                    && x.tcb.as_ref().is_some_and(|t| t.state != TcpState::Closed)
-                    && x.listen.is_none()
-                    && x.local == Some(seg.dst)
-                    && x.remote == Some(seg.src)
-            })
-            .map(|x| x.handle);
+        let is_conn = |x: &crate::socket::Socket| {
+            x.host == host
+                && x.tcb.as_ref().is_some_and(|t| t.state != TcpState::Closed)
+                && x.listen.is_none()
+                && x.local == Some(seg.dst)
+                && x.remote == Some(seg.src)
+        };
+        let key = (seg.dst, seg.src);
+        let hinted = self
+            .conn_index
+            .get(&key)
+            .copied()
+            .filter(|h| self.sockets.get(h).is_some_and(is_conn));
+        let conn = hinted.or_else(|| self.sockets.values().find(|x| is_conn(x)).map(|x| x.handle));
+        match conn {
+            Some(h) if hinted.is_none() => {
+                self.conn_index.insert(key, h);
+            }
+            None => {
+                self.conn_index.remove(&key);
+            }
+            _ => {}
+        }
         let Some(s) = conn else {
             let listener = self
                 .sockets
