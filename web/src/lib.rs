@@ -12,6 +12,7 @@ pub mod app;
 pub mod components;
 pub mod state;
 pub mod timeline;
+pub mod view;
 
 pub use app::App;
 

@@ -1,0 +1,975 @@
+//! View models: what each data panel shows, computed in plain Rust from a [`Timeline`].
+//!
+//! Components only render these values, so everything a panel says is tested natively
+//! (`view/tests.rs`). Every model derives `PartialEq`, so a `Memo` over it re-renders a
+//! panel only when what it shows changed.
+//!
+//! Cost per step: the models read the world after the cursor (`Timeline::sim`) and the
+//! entries the last step added (`Timeline::current_entries`). Two need history and look
+//! back over a bounded window of the trace only: the queue's consumed messages and the
+//! sequence diagram read at most [`HISTORY_WINDOW`] entries before the cursor, so a step
+//! costs the same on entry 100 and on entry 100,000 of a run.
+
+use std::collections::BTreeSet;
+
+use wsasim::net::{Payload, Segment};
+use wsasim::select::{is_level_triggered, reenabling_call};
+use wsasim::socket::{Notify, Socket, SocketType};
+use wsasim::spec::SPECIFICATION;
+use wsasim::trace::{Cause, Change, Outcome, TraceEntry};
+use wsasim::{HostId, Ipv4, Message, NetworkEvent, Rule, SocketHandle};
+
+use crate::state::Selection;
+use crate::timeline::Timeline;
+
+/// How many trace entries before the cursor the queue and the diagram look back at.
+pub const HISTORY_WINDOW: usize = 2_000;
+
+/// The most consumed messages a window's queue lists (older ones are counted).
+pub const MAX_CONSUMED: usize = 40;
+
+/// The most segments the sequence diagram draws (the newest).
+pub const MAX_ARROWS: usize = 120;
+
+/// The most trace entries the trace log lists (those just before the cursor).
+pub const MAX_TRACE_ROWS: usize = 300;
+
+/// The script's name for a socket (`A`), if it has one.
+fn socket_name(t: &Timeline, s: SocketHandle) -> Option<String> {
+    t.runner().socket_name(s).map(str::to_string)
+}
+
+/// A host's name, or its id when unknown.
+fn host_name(t: &Timeline, h: HostId) -> String {
+    t.sim()
+        .host(h)
+        .map_or_else(|| h.to_string(), |x| x.name.clone())
+}
+
+/// `A (108)` or `108`.
+fn socket_label(t: &Timeline, s: SocketHandle) -> String {
+    match socket_name(t, s) {
+        Some(n) => format!("{n} ({s})"),
+        None => s.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Message queues
+// ---------------------------------------------------------------------------------------
+
+/// One message in a window's queue panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageRow {
+    /// `Message::id`, unique in the run: the key of the row.
+    pub id: u64,
+    /// `hWnd`, `0x00010010`.
+    pub hwnd: String,
+    /// `wMsg`, `WM_USER+1`.
+    pub wmsg: String,
+    /// `wParam`: the socket handle.
+    pub socket: u32,
+    /// The script's variable for that socket, if any.
+    pub socket_name: Option<String>,
+    /// `lParam` in hex, `0x27460020`.
+    pub lparam: String,
+    /// `WSAGETSELECTEVENT(lParam)` by name.
+    pub event: String,
+    /// `WSAGETSELECTERROR(lParam)` by name, or `0`.
+    pub error: String,
+    /// The rule that posted it.
+    pub rule: &'static str,
+    /// The rule's "Windows differs" note (issue 6's badge), if any.
+    pub windows_note: Option<&'static str>,
+    /// When it was posted (virtual time).
+    pub posted_at: String,
+    /// Taken by GetMessage / PeekMessage (or an `expect`).
+    pub consumed: bool,
+    /// Posted by the step just taken.
+    pub fresh: bool,
+    /// Still queued although its socket's selection was cancelled after it was posted
+    /// (WSAAsyncSelect with lEvent 0, or closesocket).
+    pub after_cancel: bool,
+}
+
+impl MessageRow {
+    fn new(t: &Timeline, m: &Message) -> MessageRow {
+        let ev = m.lparam.event();
+        let error = match (m.lparam.error_code(), m.lparam.error()) {
+            (0, _) => "0".to_string(),
+            (_, Some(e)) => e.name().to_string(),
+            (n, None) => n.to_string(),
+        };
+        MessageRow {
+            id: m.id,
+            hwnd: m.hwnd.to_string(),
+            wmsg: m.msg.to_string(),
+            socket: m.wparam.0,
+            socket_name: socket_name(t, m.wparam),
+            lparam: format!("{:#010x}", m.lparam.raw()),
+            event: ev.to_string(),
+            error,
+            rule: m.rule.id(),
+            windows_note: m.rule.windows_differs(),
+            posted_at: m.posted_at.to_string(),
+            consumed: false,
+            fresh: false,
+            after_cancel: false,
+        }
+    }
+
+    /// The `<For>` key: the id, with the flags that change how the row looks.
+    pub fn key(&self) -> (u64, bool, bool, bool) {
+        (self.id, self.consumed, self.fresh, self.after_cancel)
+    }
+
+    /// `A (108)` or `108`.
+    pub fn wparam_label(&self) -> String {
+        match &self.socket_name {
+            Some(n) => format!("{n} ({})", self.socket),
+            None => self.socket.to_string(),
+        }
+    }
+}
+
+/// One window's queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowQueue {
+    /// `hWnd`.
+    pub hwnd: String,
+    /// The window's name in the script.
+    pub name: String,
+    /// The host whose application owns it.
+    pub host: String,
+    /// False after DestroyWindow.
+    pub alive: bool,
+    /// Messages taken whose rows are not listed (older than the listed ones).
+    pub earlier_consumed: u64,
+    /// Consumed messages (the latest [`MAX_CONSUMED`]), then the queued ones, oldest first.
+    pub messages: Vec<MessageRow>,
+    /// How many messages wait in the queue.
+    pub queued: usize,
+}
+
+/// Every window's queue, in window order.
+pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
+    let sim = t.sim();
+    let fresh: BTreeSet<u64> = t
+        .current_entries()
+        .iter()
+        .flat_map(|e| e.posted())
+        .map(|m| m.id)
+        .collect();
+    let trace = t.trace();
+    let recent = &trace[trace.len().saturating_sub(HISTORY_WINDOW)..];
+    // The last cancellation of each socket's selection seen in the recent trace, as the
+    // id of the last message posted before it (messages with a smaller or equal id were
+    // queued before the cancel).
+    let mut last_id = 0u64;
+    let mut cancels: Vec<(SocketHandle, u64)> = Vec::new();
+    for e in recent {
+        for c in &e.changes {
+            match c {
+                Change::Posted(m) => last_id = m.id,
+                Change::Selection { socket, events, .. } if events.is_empty() => {
+                    match cancels.iter_mut().find(|(s, _)| s == socket) {
+                        Some(x) => x.1 = last_id,
+                        None => cancels.push((*socket, last_id)),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let cancelled_after = |m: &Message| -> bool {
+        // The socket has no selection now (or is gone): every message still queued for it
+        // was posted before the cancel, since a message needs a selection to be posted.
+        let now_unselected = match sim.socket_info(m.wparam) {
+            None => true,
+            Some(s) => !s.open || s.notify.events().is_empty(),
+        };
+        now_unselected
+            || cancels
+                .iter()
+                .any(|(s, before)| *s == m.wparam && m.id <= *before)
+    };
+    sim.windows()
+        .iter()
+        .map(|w| {
+            let queued_ids: BTreeSet<u64> = w.queue.iter().map(|m| m.id).collect();
+            let mut consumed: Vec<MessageRow> = recent
+                .iter()
+                .flat_map(|e| e.posted())
+                .filter(|m| m.hwnd == w.hwnd && !queued_ids.contains(&m.id))
+                .map(|m| {
+                    let mut row = MessageRow::new(t, m);
+                    row.consumed = true;
+                    row.fresh = fresh.contains(&m.id);
+                    row
+                })
+                .collect();
+            let skip = consumed.len().saturating_sub(MAX_CONSUMED);
+            consumed.drain(..skip);
+            let earlier_consumed = w.taken.saturating_sub(consumed.len() as u64);
+            let mut messages = consumed;
+            for m in &w.queue {
+                let mut row = MessageRow::new(t, m);
+                row.fresh = fresh.contains(&m.id);
+                row.after_cancel = cancelled_after(m);
+                messages.push(row);
+            }
+            WindowQueue {
+                hwnd: w.hwnd.to_string(),
+                name: w.name.clone(),
+                host: host_name(t, w.host),
+                alive: w.alive,
+                earlier_consumed,
+                messages,
+                queued: w.queue.len(),
+            }
+        })
+        .collect()
+}
+
+/// The message with this id, from the queues or the trace up to the cursor.
+pub fn find_message(t: &Timeline, id: u64) -> Option<Message> {
+    for w in t.sim().windows() {
+        if let Some(m) = w.queue.iter().find(|m| m.id == id) {
+            return Some(m.clone());
+        }
+    }
+    t.trace()
+        .iter()
+        .rev()
+        .flat_map(|e| e.posted())
+        .find(|m| m.id == id)
+        .cloned()
+}
+
+/// The selected message as a row, if a message is selected and posted by now.
+pub fn selected_message(t: &Timeline, sel: Selection) -> Option<MessageRow> {
+    match sel {
+        Selection::Message(id) => find_message(t, id).map(|m| MessageRow::new(t, &m)),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Re-enable latches
+// ---------------------------------------------------------------------------------------
+
+/// A latch's state, for one socket and one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LatchState {
+    /// The event is not in the socket's `lEvent`.
+    NotSelected,
+    /// Selected and armed: the next occurrence is posted.
+    Armed,
+    /// Selected, posted, and waiting for its re-enabling call.
+    Waiting,
+}
+
+impl LatchState {
+    /// `not-selected`, `armed` or `waiting`: the cell's `data-state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LatchState::NotSelected => "not-selected",
+            LatchState::Armed => "armed",
+            LatchState::Waiting => "waiting",
+        }
+    }
+}
+
+/// One cell of the latch grid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LatchCell {
+    /// `FD_READ`.
+    pub event: &'static str,
+    /// Selected, armed or waiting.
+    pub state: LatchState,
+    /// The condition behind the event holds now (`Sim::event_condition_holds`).
+    pub holds: bool,
+    /// FD_READ, FD_OOB, FD_ACCEPT: re-posted after the re-enabling call while the condition holds.
+    pub level: bool,
+    /// The call that re-arms it, or "once per connection".
+    pub reenable: &'static str,
+    /// The step just taken changed this latch or posted this event.
+    pub changed: bool,
+}
+
+impl LatchCell {
+    /// The text a screen reader (and a test) reads for the cell.
+    pub fn describe(&self) -> String {
+        let state = match self.state {
+            LatchState::NotSelected => "not selected".to_string(),
+            LatchState::Armed => "selected, armed".to_string(),
+            LatchState::Waiting => format!("selected, waiting for {}", self.reenable),
+        };
+        let holds = if self.holds {
+            "condition holds"
+        } else {
+            "condition does not hold"
+        };
+        let trig = if self.level {
+            "level-triggered"
+        } else {
+            "edge-triggered"
+        };
+        format!("{}: {state}; {holds}; {trig}", self.event)
+    }
+}
+
+/// One socket's row of latches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LatchRow {
+    /// The handle.
+    pub socket: u32,
+    /// `A (108)`.
+    pub label: String,
+    /// The owning host.
+    pub host: String,
+    /// `→ main (0x00010010) WM_USER+1`, `event object 1`, or `no selection`.
+    pub selection: String,
+    /// The step just taken changed the socket's selection.
+    pub selection_changed: bool,
+    /// One cell per event of [`NetworkEvent::ALL`].
+    pub cells: Vec<LatchCell>,
+}
+
+fn selection_text(t: &Timeline, n: &Notify) -> String {
+    match n {
+        Notify::None => "no selection".to_string(),
+        Notify::Window { hwnd, msg, events } => {
+            let name = t
+                .sim()
+                .window(*hwnd)
+                .map_or_else(String::new, |w| format!("{} ", w.name));
+            format!("WSAAsyncSelect → {name}({hwnd}), {msg}, {events}")
+        }
+        Notify::Event { event, events } => format!("WSAEventSelect → {event}, {events}"),
+    }
+}
+
+/// The socket an application can use: open and returned by accept (or never accepted).
+fn visible_socket(s: &Socket) -> bool {
+    s.open && s.parent.is_none()
+}
+
+/// The latch grid: every open socket × the ten events.
+pub fn latches(t: &Timeline) -> Vec<LatchRow> {
+    let sim = t.sim();
+    let mut changed: Vec<(SocketHandle, NetworkEvent)> = Vec::new();
+    let mut sel_changed: Vec<SocketHandle> = Vec::new();
+    for e in t.current_entries() {
+        for c in &e.changes {
+            match c {
+                Change::Latch { socket, events, .. } => changed.push((*socket, *events)),
+                Change::Posted(m) => changed.push((m.wparam, m.lparam.event())),
+                Change::Recorded { socket, event, .. } => changed.push((*socket, *event)),
+                Change::Selection { socket, .. } => {
+                    sel_changed.push(*socket);
+                    changed.push((*socket, NetworkEvent::FD_ALL_EVENTS));
+                }
+                _ => {}
+            }
+        }
+    }
+    sim.sockets()
+        .filter(|s| visible_socket(s))
+        .map(|s| {
+            let selected = s.notify.events();
+            let cells = NetworkEvent::ALL
+                .iter()
+                .map(|&ev| {
+                    let state = if !selected.contains(ev) {
+                        LatchState::NotSelected
+                    } else if s.armed.contains(ev) {
+                        LatchState::Armed
+                    } else {
+                        LatchState::Waiting
+                    };
+                    LatchCell {
+                        event: ev.name().unwrap_or("?"),
+                        state,
+                        holds: sim.event_condition_holds(s.handle, ev),
+                        level: is_level_triggered(ev),
+                        reenable: reenabling_call(ev).unwrap_or("once per connection"),
+                        changed: changed
+                            .iter()
+                            .any(|(h, evs)| *h == s.handle && evs.contains(ev)),
+                    }
+                })
+                .collect();
+            LatchRow {
+                socket: s.handle.0,
+                label: socket_label(t, s.handle),
+                host: host_name(t, s.host),
+                selection: selection_text(t, &s.notify),
+                selection_changed: sel_changed.contains(&s.handle),
+                cells,
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Sockets and network
+// ---------------------------------------------------------------------------------------
+
+/// One socket's row in the sockets table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SocketRow {
+    /// The handle.
+    pub socket: u32,
+    /// The script's variable, if any.
+    pub name: Option<String>,
+    /// The owning host.
+    pub host: String,
+    /// `SOCK_STREAM` or `SOCK_DGRAM`.
+    pub kind: &'static str,
+    /// The TCP state (`ESTABLISHED`), `LISTEN`, or `—` for a datagram socket.
+    pub state: String,
+    /// Local address, once bound.
+    pub local: String,
+    /// Peer address, once connected.
+    pub remote: String,
+    /// FIONBIO.
+    pub nonblocking: bool,
+    /// SO_OOBINLINE.
+    pub oob_inline: bool,
+    /// Bytes (or datagram bytes) waiting to be read.
+    pub rx: usize,
+    /// SO_RCVBUF.
+    pub rcvbuf: u32,
+    /// Bytes sent and not yet acknowledged.
+    pub tx: usize,
+    /// SO_SNDBUF.
+    pub sndbuf: u32,
+    /// Urgent bytes waiting for recv(MSG_OOB).
+    pub urgent: usize,
+    /// With SO_OOBINLINE: bytes before the urgent byte (`SIOCATMARK` false until read).
+    pub oob_mark: Option<usize>,
+    /// Its selection.
+    pub selection: String,
+    /// `open`, `closed (closing)`, `waiting for accept`.
+    pub status: String,
+    /// The error recv/send now fail with, after a reset or abort.
+    pub error: Option<String>,
+    /// The step just taken touched this socket.
+    pub changed: bool,
+}
+
+/// A host, with its addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRow {
+    /// Its name.
+    pub name: String,
+    /// Its addresses.
+    pub addrs: String,
+    /// False while its network is down.
+    pub net_up: bool,
+}
+
+/// A link someone configured or cut.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRow {
+    /// `client ↔ server`.
+    pub ends: String,
+    /// One-way latency.
+    pub latency: String,
+    /// False while cut.
+    pub up: bool,
+}
+
+/// The sockets panel: every socket, every host, every configured link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SocketsView {
+    /// Sockets by handle.
+    pub sockets: Vec<SocketRow>,
+    /// Hosts in creation order.
+    pub hosts: Vec<HostRow>,
+    /// Configured links.
+    pub links: Vec<LinkRow>,
+}
+
+fn touched(c: &Change) -> Option<SocketHandle> {
+    match c {
+        Change::Posted(m) => Some(m.wparam),
+        Change::Recorded { socket, .. }
+        | Change::Suppressed { socket, .. }
+        | Change::Latch { socket, .. }
+        | Change::Selection { socket, .. }
+        | Change::State { socket, .. } => Some(*socket),
+        Change::Created(s) | Change::Freed(s) => Some(*s),
+        _ => None,
+    }
+}
+
+/// The sockets panel's model.
+pub fn sockets(t: &Timeline) -> SocketsView {
+    let sim = t.sim();
+    let touched: BTreeSet<SocketHandle> = t
+        .current_entries()
+        .iter()
+        .flat_map(|e| e.changes.iter().filter_map(touched))
+        .collect();
+    let sockets = sim
+        .sockets()
+        .map(|s| {
+            let rx = match s.ty {
+                SocketType::Stream => s.rx.len(),
+                SocketType::Dgram => s.dgrams.iter().map(|d| d.1.len()).sum(),
+            };
+            let status = if s.parent.is_some() {
+                "waiting for accept".to_string()
+            } else if !s.open {
+                "closed (closesocket), finishing".to_string()
+            } else {
+                "open".to_string()
+            };
+            SocketRow {
+                socket: s.handle.0,
+                name: socket_name(t, s.handle),
+                host: host_name(t, s.host),
+                kind: match s.ty {
+                    SocketType::Stream => "SOCK_STREAM",
+                    SocketType::Dgram => "SOCK_DGRAM",
+                },
+                state: match s.ty {
+                    SocketType::Stream => s.state().to_string(),
+                    SocketType::Dgram => "—".to_string(),
+                },
+                local: s.local.map_or_else(|| "—".into(), |a| a.to_string()),
+                remote: s.remote.map_or_else(|| "—".into(), |a| a.to_string()),
+                nonblocking: s.nonblocking,
+                oob_inline: s.oob_inline,
+                rx,
+                rcvbuf: s.rcvbuf,
+                tx: s.tx.len(),
+                sndbuf: s.sndbuf,
+                urgent: s.oob.len(),
+                oob_mark: s.oob_mark,
+                selection: selection_text(t, &s.notify),
+                status,
+                error: s.conn_error.map(|e| e.name().to_string()),
+                changed: touched.contains(&s.handle),
+            }
+        })
+        .collect();
+    let hosts = sim
+        .hosts()
+        .iter()
+        .map(|h| HostRow {
+            name: h.name.clone(),
+            addrs: h
+                .addrs
+                .iter()
+                .map(Ipv4::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            net_up: h.net_up,
+        })
+        .collect();
+    let links = sim
+        .links()
+        .iter()
+        .map(|l| LinkRow {
+            ends: format!("{} ↔ {}", host_name(t, l.a), host_name(t, l.b)),
+            latency: l.latency.to_string(),
+            up: l.up,
+        })
+        .collect();
+    SocketsView {
+        sockets,
+        hosts,
+        links,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sequence diagram
+// ---------------------------------------------------------------------------------------
+
+/// What became of a segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArrowFate {
+    /// It arrived.
+    Delivered,
+    /// Still on the wire at the cursor: it arrives later.
+    InFlight,
+    /// Lost, and why; `at_receiver` if it reached the other host first.
+    Dropped {
+        /// Why it was lost.
+        why: String,
+        /// True if lost on arrival (no socket, full buffer), false if lost on the way.
+        at_receiver: bool,
+    },
+}
+
+/// One segment in the sequence diagram.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    /// The trace index of the entry that sent it, then its position in it: a stable key.
+    pub key: (usize, usize),
+    /// Sending host, as a column of [`Diagram::hosts`].
+    pub from: usize,
+    /// Receiving host's column.
+    pub to: usize,
+    /// The row (of [`Diagram::times`]) when it was sent.
+    pub sent_row: usize,
+    /// The row when it arrived, is due, or was dropped.
+    pub end_row: usize,
+    /// `SYN`, `ACK`, `len=5`, `URG|ACK len=1`, `FIN|ACK`, `RST`, `UDP len=5`.
+    pub label: String,
+    /// The whole segment, for a tooltip.
+    pub detail: String,
+    /// Its fate.
+    pub fate: ArrowFate,
+    /// Sent or delivered by the step just taken.
+    pub fresh: bool,
+}
+
+/// The sequence diagram: hosts as lifelines, virtual time downwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagram {
+    /// Lifelines, in host order.
+    pub hosts: Vec<String>,
+    /// The distinct instants drawn, in order, as `0.005s`: one row each.
+    pub times: Vec<String>,
+    /// The row of the current virtual time.
+    pub now_row: Option<usize>,
+    /// The segments, oldest first.
+    pub arrows: Vec<Arrow>,
+    /// Segments sent before the first one drawn (outside the bounded window).
+    pub earlier: usize,
+}
+
+/// A short label: the flags without ACK on data, the data length.
+pub fn segment_label(s: &Segment) -> String {
+    match &s.payload {
+        Payload::Tcp { flags, data, .. } => {
+            let mut f = flags.to_string();
+            if !data.is_empty() {
+                if f == "ACK" {
+                    f.clear();
+                } else {
+                    f.push(' ');
+                }
+                f.push_str(&format!("len={}", data.len()));
+            }
+            f
+        }
+        Payload::Udp { data } => format!("UDP len={}", data.len()),
+    }
+}
+
+fn host_col(t: &Timeline, ip: Ipv4, fallback: Option<HostId>) -> usize {
+    t.sim()
+        .hosts()
+        .iter()
+        .position(|h| h.addrs.contains(&ip))
+        .or_else(|| fallback.map(|h| h.0 as usize))
+        .unwrap_or(0)
+}
+
+/// The sequence diagram of the last [`MAX_ARROWS`] segments sent within the last
+/// [`HISTORY_WINDOW`] trace entries before the cursor.
+pub fn diagram(t: &Timeline) -> Diagram {
+    use wsasim::Instant;
+    struct Raw {
+        key: (usize, usize),
+        from: usize,
+        to: usize,
+        seg: Segment,
+        sent: Instant,
+        end: Option<Instant>,
+        fate: ArrowFate,
+        fresh: bool,
+    }
+    let trace = t.trace();
+    let start = trace.len().saturating_sub(HISTORY_WINDOW);
+    let recent = &trace[start..];
+    let current_first = t.current_entries().first().map_or(usize::MAX, |e| e.index);
+    let mut raw: Vec<Raw> = Vec::new();
+    let mut total = 0usize;
+    for e in recent {
+        let fresh = e.index >= current_first;
+        let mut delivered_here: Option<usize> = None;
+        if let Cause::Deliver { segment, .. } = &e.cause {
+            if let Some(i) = raw
+                .iter()
+                .position(|r| r.end.is_none() && r.seg == *segment)
+            {
+                raw[i].end = Some(e.at);
+                raw[i].fate = ArrowFate::Delivered;
+                raw[i].fresh |= fresh;
+                delivered_here = Some(i);
+            }
+        }
+        for (k, c) in e.changes.iter().enumerate() {
+            match c {
+                Change::Sent(seg) => {
+                    total += 1;
+                    raw.push(Raw {
+                        key: (e.index, k),
+                        from: host_col(t, seg.src.ip, e.host()),
+                        to: host_col(t, seg.dst.ip, None),
+                        seg: seg.clone(),
+                        sent: e.at,
+                        end: None,
+                        fate: ArrowFate::InFlight,
+                        fresh,
+                    });
+                }
+                Change::Dropped { segment, why } => {
+                    let arrived = matches!(&e.cause, Cause::Deliver { segment: s, .. } if s == segment);
+                    let target = if arrived {
+                        delivered_here
+                    } else {
+                        raw.iter().rposition(|r| r.end.is_none() && r.seg == *segment)
+                    };
+                    if let Some(i) = target {
+                        raw[i].end = Some(e.at);
+                        raw[i].fate = ArrowFate::Dropped {
+                            why: why.clone(),
+                            at_receiver: arrived,
+                        };
+                        raw[i].fresh |= fresh;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // Segments still on the wire: when they arrive.
+    let in_flight = t.sim().in_flight();
+    let mut used = vec![false; in_flight.len()];
+    for r in raw.iter_mut().filter(|r| r.end.is_none()) {
+        if let Some(i) = (0..in_flight.len()).find(|&i| !used[i] && in_flight[i].segment == r.seg) {
+            used[i] = true;
+            r.end = Some(in_flight[i].arrives);
+        }
+    }
+    let skip = raw.len().saturating_sub(MAX_ARROWS);
+    raw.drain(..skip);
+    let earlier = total - raw.len();
+    let now = t.sim().now();
+    let mut instants: Vec<Instant> = raw
+        .iter()
+        .flat_map(|r| [Some(r.sent), r.end])
+        .flatten()
+        .collect();
+    instants.push(now);
+    instants.sort();
+    instants.dedup();
+    let row = |at: Instant| instants.binary_search(&at).unwrap_or(0);
+    let arrows = raw
+        .into_iter()
+        .map(|r| Arrow {
+            key: r.key,
+            from: r.from,
+            to: r.to,
+            sent_row: row(r.sent),
+            end_row: r.end.map_or(row(r.sent), row),
+            label: segment_label(&r.seg),
+            detail: r.seg.to_string(),
+            fate: r.fate,
+            fresh: r.fresh,
+        })
+        .collect::<Vec<_>>();
+    Diagram {
+        hosts: t.sim().hosts().iter().map(|h| h.name.clone()).collect(),
+        times: instants.iter().map(|i| i.to_string()).collect(),
+        now_row: Some(row(now)),
+        arrows,
+        earlier,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Why
+// ---------------------------------------------------------------------------------------
+
+/// A rule's sentence in its place in the specification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecContext {
+    /// The paragraph's text before the sentence.
+    pub before: String,
+    /// The sentence as the page writes it.
+    pub sentence: String,
+    /// The paragraph's text after it.
+    pub after: String,
+}
+
+/// The "why" panel: which rule, its sentence, and where the page says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhyView {
+    /// What is explained: `message #3: WM_USER+1(A, FD_READ, 0)` or `step #12: recv(…)`.
+    pub subject: String,
+    /// The rule's id, `FD_READ.3`.
+    pub rule: &'static str,
+    /// Its sentence.
+    pub sentence: &'static str,
+    /// Where Windows departs from it.
+    pub windows_note: Option<&'static str>,
+    /// The sentence in its paragraph of the specification.
+    pub context: Option<SpecContext>,
+    /// The other rules the same step applied (id and change text).
+    pub also: Vec<(String, String)>,
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The paragraph of [`SPECIFICATION`] that holds `sentence`, split around it.
+pub fn spec_context(sentence: &str) -> Option<SpecContext> {
+    let needle = words(sentence);
+    let paragraphs = SPECIFICATION.split("\n\n");
+    let mut prev: Option<String> = None;
+    for p in paragraphs {
+        let flat = words(p);
+        if let Some(at) = flat.find(&needle) {
+            let mut before = flat[..at].to_string();
+            // A bare heading line ("FD_READ:") reads better with what precedes it.
+            if before.is_empty() {
+                if let Some(prev) = prev.filter(|p| p.len() < 300) {
+                    before = format!("{prev} ");
+                }
+            }
+            return Some(SpecContext {
+                before,
+                sentence: flat[at..at + needle.len()].to_string(),
+                after: flat[at + needle.len()..].to_string(),
+            });
+        }
+        if !flat.is_empty() {
+            prev = Some(flat);
+        }
+    }
+    None
+}
+
+fn change_rule(c: &Change) -> Option<Rule> {
+    match c {
+        Change::Posted(m) => Some(m.rule),
+        Change::Recorded { rule, .. }
+        | Change::Suppressed { rule, .. }
+        | Change::Latch { rule, .. }
+        | Change::Selection { rule, .. } => Some(*rule),
+        _ => None,
+    }
+}
+
+fn explain(subject: String, rule: Rule, also: Vec<(String, String)>) -> WhyView {
+    WhyView {
+        subject,
+        rule: rule.id(),
+        sentence: rule.sentence(),
+        windows_note: rule.windows_differs(),
+        context: spec_context(rule.sentence()),
+        also,
+    }
+}
+
+fn explain_entry(e: &TraceEntry) -> Option<WhyView> {
+    let mut ruled = e.changes.iter().filter_map(|c| change_rule(c).map(|r| (c, r)));
+    let first = ruled
+        .clone()
+        .find(|(c, _)| matches!(c, Change::Posted(_) | Change::Recorded { .. }))
+        .or_else(|| ruled.next())?;
+    let also = e
+        .changes
+        .iter()
+        .filter(|c| !std::ptr::eq(*c, first.0))
+        .filter_map(|c| change_rule(c).map(|r| (r.id().to_string(), c.to_string())))
+        .collect();
+    let subject = format!("step #{} {}: {}", e.index, e.at, e.cause);
+    Some(explain(subject, first.1, also))
+}
+
+/// What the Why panel explains: the selected message, else the selected entry, else the
+/// step just taken (its first posted message, or its first change that carries a rule).
+pub fn why(t: &Timeline, sel: Selection) -> Option<WhyView> {
+    match sel {
+        Selection::Message(id) => {
+            let m = find_message(t, id)?;
+            let subject = format!(
+                "message #{}: {}({}, {}) to {}",
+                m.id,
+                m.msg,
+                socket_label(t, m.wparam),
+                m.lparam,
+                m.hwnd
+            );
+            Some(explain(subject, m.rule, Vec::new()))
+        }
+        Selection::Entry(i) => t.trace().get(i).and_then(explain_entry),
+        Selection::None => t.current_entries().iter().find_map(explain_entry),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Trace log
+// ---------------------------------------------------------------------------------------
+
+/// One trace entry in the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceRow {
+    /// The entry's index: the row's key.
+    pub index: usize,
+    /// Virtual time.
+    pub at: String,
+    /// The host involved, if any.
+    pub host: Option<String>,
+    /// The call, delivery, timer or world change.
+    pub action: String,
+    /// What a call returned (empty when nothing).
+    pub result: String,
+    /// The call failed.
+    pub failed: bool,
+    /// The script line.
+    pub line: Option<u32>,
+    /// Every change, as text.
+    pub changes: Vec<String>,
+    /// Added by the step just taken.
+    pub current: bool,
+}
+
+/// The trace log: the last [`MAX_TRACE_ROWS`] entries up to the cursor, and how many
+/// earlier ones are not listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceLogView {
+    /// Entries not listed (before the first row).
+    pub earlier: usize,
+    /// The rows, oldest first.
+    pub rows: Vec<TraceRow>,
+}
+
+/// The trace log's model.
+pub fn trace_log(t: &Timeline) -> TraceLogView {
+    let trace = t.trace();
+    let start = trace.len().saturating_sub(MAX_TRACE_ROWS);
+    let current_first = t.current_entries().first().map_or(usize::MAX, |e| e.index);
+    let rows = trace[start..]
+        .iter()
+        .map(|e| TraceRow {
+            index: e.index,
+            at: e.at.to_string(),
+            host: e.host().map(|h| host_name(t, h)),
+            action: e.cause.to_string(),
+            result: e.outcome.to_string(),
+            failed: matches!(e.outcome, Outcome::Err(_)),
+            line: e.line,
+            changes: e.changes.iter().map(ToString::to_string).collect(),
+            current: e.index >= current_first,
+        })
+        .collect();
+    TraceLogView {
+        earlier: start,
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests;

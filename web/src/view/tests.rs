@@ -1,0 +1,289 @@
+//! Tests of the view models, on gallery scenarios run through a [`Timeline`].
+
+use super::*;
+
+fn timeline(id: &str) -> Timeline {
+    let src = wsasim::gallery::get(id).expect("in the gallery").source;
+    let t = Timeline::new(src).expect("the scenario parses");
+    assert!(t.failure().is_none(), "{id}: {:?}", t.failure());
+    t
+}
+
+/// The cursor just after the statement on the line containing `text` has finished.
+fn seek_after(t: &mut Timeline, id: &str, text: &str) {
+    let src = wsasim::gallery::get(id).unwrap().source;
+    let line = src
+        .lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("no line with {text}")) as u32
+        + 1;
+    let i = t
+        .steps()
+        .iter()
+        .position(|s| s.line == line && s.finished_statement)
+        .unwrap_or_else(|| panic!("no step for line {line}"));
+    t.seek(i + 1);
+}
+
+fn cell<'a>(rows: &'a [LatchRow], label: &str, event: &str) -> &'a LatchCell {
+    let row = rows
+        .iter()
+        .find(|r| r.label.starts_with(label))
+        .unwrap_or_else(|| panic!("no row {label}"));
+    row.cells.iter().find(|c| c.event == event).unwrap()
+}
+
+#[test]
+fn queue_marks_consumed_fresh_and_queued_before_cancel() {
+    let id = "cancel-with-messages-queued";
+    let mut t = timeline(id);
+    seek_after(&mut t, id, "send(C, \"first\")");
+    t.forward(); // the run until idle's steps: one at a time until FD_READ is posted
+    while !t
+        .current_entries()
+        .iter()
+        .any(|e| e.posted().any(|m| m.lparam.event() == NetworkEvent::FD_READ))
+    {
+        t.forward();
+    }
+    let q = queues(&t);
+    assert_eq!(q.len(), 1);
+    let main = &q[0];
+    assert_eq!(main.name, "main");
+    assert_eq!(main.host, "server");
+    // FD_ACCEPT was taken by the expect; FD_READ for A was just posted.
+    let accept = &main.messages[0];
+    assert_eq!((accept.event.as_str(), accept.consumed), ("FD_ACCEPT", true));
+    assert_eq!(accept.wparam_label(), format!("L ({})", accept.socket));
+    let read = main.messages.last().unwrap();
+    assert_eq!(read.event, "FD_READ");
+    assert_eq!(read.wmsg, "WM_USER+1");
+    assert_eq!(read.lparam, "0x00000001");
+    assert_eq!(read.error, "0");
+    assert_eq!(read.socket_name.as_deref(), Some("A"));
+    assert!(read.fresh && !read.consumed && !read.after_cancel);
+    assert_eq!(main.queued, 1);
+
+    // After WSAAsyncSelect(A, main, 0, 0) the FD_READ is still queued, marked.
+    seek_after(&mut t, id, "WSAAsyncSelect(A, main, 0, 0)");
+    let q = queues(&t);
+    let read = q[0].messages.last().unwrap();
+    assert!(read.after_cancel && !read.fresh && !read.consumed);
+
+    // The expect takes it: consumed.
+    seek_after(&mut t, id, "expect main: WM_USER+1(A, FD_READ, 0)");
+    let q = queues(&t);
+    assert_eq!(q[0].queued, 0);
+    assert!(q[0].messages.iter().all(|m| m.consumed));
+    assert_eq!(q[0].messages.len(), 2);
+    assert_eq!(q[0].earlier_consumed, 0);
+}
+
+#[test]
+fn closesocket_marks_queued_messages_and_windows_badges_show() {
+    let id = "closesocket-leaves-queued-messages";
+    let mut t = timeline(id);
+    seek_after(&mut t, id, "server: closesocket(A)");
+    let q = queues(&t);
+    let read = q[0].messages.last().unwrap();
+    assert_eq!(read.event, "FD_READ");
+    assert!(read.after_cancel);
+    // FD_WRITE.2 (on accept) carries a Windows note: the badge.
+    let write = q[0].messages.iter().find(|m| m.event == "FD_WRITE").unwrap();
+    assert_eq!(write.rule, "FD_WRITE.2");
+    assert!(write.windows_note.is_some());
+    assert!(read.windows_note.is_none());
+}
+
+#[test]
+fn latch_waits_for_recv_while_data_remains() {
+    let id = "fd-read-level-triggered";
+    let mut t = timeline(id);
+    seek_after(&mut t, id, "send(C, 100 bytes)");
+    // Run the network until FD_READ is posted for A.
+    while !t
+        .current_entries()
+        .iter()
+        .any(|e| e.posted().any(|m| m.lparam.event() == NetworkEvent::FD_READ))
+    {
+        t.forward();
+    }
+    let rows = latches(&t);
+    let read = cell(&rows, "A", "FD_READ");
+    assert_eq!(read.state, LatchState::Waiting);
+    assert!(read.holds && read.level && read.changed);
+    assert!(read.reenable.starts_with("recv"));
+    assert_eq!(
+        read.describe(),
+        "FD_READ: selected, waiting for recv, recvfrom, WSARecv or WSARecvFrom; condition holds; level-triggered"
+    );
+    let close = cell(&rows, "A", "FD_CLOSE");
+    assert_eq!(close.state, LatchState::Armed);
+    assert_eq!(close.reenable, "once per connection");
+    assert!(!close.holds && !close.level && !close.changed);
+    let write = cell(&rows, "A", "FD_WRITE");
+    assert_eq!(write.state, LatchState::NotSelected);
+    let row = rows.iter().find(|r| r.label.starts_with("A")).unwrap();
+    assert!(row.selection.contains("WM_USER+1"), "{}", row.selection);
+    assert_eq!(row.cells.len(), 10);
+
+    // The first recv(A, 50): re-armed, then posted again (level-triggered): still waiting.
+    seek_after(&mut t, id, "server: recv(A, 50)");
+    let read = cell(&latches(&t), "A", "FD_READ").clone();
+    assert_eq!(read.state, LatchState::Waiting);
+    assert!(read.changed && read.holds);
+    // The last recv drains A: armed, and the condition no longer holds.
+    t.to_end();
+    let read = cell(&latches(&t), "A", "FD_READ").clone();
+    assert_eq!(read.state, LatchState::Armed);
+    assert!(!read.holds);
+}
+
+#[test]
+fn sockets_and_hosts() {
+    let id = "fd-read-level-triggered";
+    let mut t = timeline(id);
+    seek_after(&mut t, id, "server: recv(A, 50)");
+    let v = sockets(&t);
+    assert_eq!(v.hosts.len(), 2);
+    assert_eq!(v.hosts[0].name, "client");
+    let a = v.sockets.iter().find(|s| s.name.as_deref() == Some("A")).unwrap();
+    assert_eq!(a.host, "server");
+    assert_eq!(a.kind, "SOCK_STREAM");
+    assert_eq!(a.state, "ESTABLISHED");
+    assert_eq!(a.local, "10.0.0.2:80");
+    assert_eq!(a.rx, 50);
+    assert!(a.nonblocking && !a.oob_inline && a.changed);
+    assert_eq!(a.status, "open");
+    let l = v.sockets.iter().find(|s| s.name.as_deref() == Some("L")).unwrap();
+    assert_eq!(l.state, "LISTEN");
+    let c = v.sockets.iter().find(|s| s.name.as_deref() == Some("C")).unwrap();
+    assert_eq!((c.host.as_str(), c.tx), ("client", 0));
+}
+
+#[test]
+fn diagram_draws_the_handshake_and_data() {
+    let id = "fd-read-level-triggered";
+    let mut t = timeline(id);
+    t.to_end();
+    let d = diagram(&t);
+    assert_eq!(d.hosts, ["client", "server"]);
+    let labels: Vec<&str> = d.arrows.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(&labels[..3], ["SYN", "SYN|ACK", "ACK"], "{labels:?}");
+    assert!(labels.contains(&"len=100"), "{labels:?}");
+    assert!(d.arrows.iter().all(|a| a.fate == ArrowFate::Delivered));
+    assert!(d.arrows.iter().all(|a| a.end_row > a.sent_row));
+    assert_eq!((d.arrows[0].from, d.arrows[0].to), (0, 1));
+    assert_eq!((d.arrows[1].from, d.arrows[1].to), (1, 0));
+    assert_eq!(d.earlier, 0);
+
+    // Just after connect: the SYN is on the wire.
+    let id2 = "fd-read-level-triggered";
+    let mut t = timeline(id2);
+    seek_after(&mut t, id2, "client: connect(C");
+    let d = diagram(&t);
+    assert_eq!(d.arrows.len(), 1);
+    assert_eq!(d.arrows[0].fate, ArrowFate::InFlight);
+    assert!(d.arrows[0].fresh);
+    assert!(d.arrows[0].end_row > d.arrows[0].sent_row);
+}
+
+#[test]
+fn diagram_crosses_dropped_segments() {
+    let mut t = timeline("connect-timed-out");
+    t.to_end();
+    let d = diagram(&t);
+    let dropped = d
+        .arrows
+        .iter()
+        .filter(|a| matches!(a.fate, ArrowFate::Dropped { .. }))
+        .count();
+    assert!(dropped >= 2, "{:?}", d.arrows);
+    assert!(d.arrows.iter().all(|a| a.label == "SYN"));
+}
+
+#[test]
+fn why_explains_a_message_an_entry_and_the_last_step() {
+    let id = "fd-read-level-triggered";
+    let mut t = timeline(id);
+    seek_after(&mut t, id, "server: recv(A, 50)");
+    // The step posted FD_READ again, by FD_READ.3.
+    let w = why(&t, Selection::None).expect("the step posted");
+    assert_eq!(w.rule, "FD_READ.3");
+    assert!(w.sentence.starts_with("After recv or recvfrom is called"));
+    let ctx = w.context.as_ref().expect("in the specification");
+    assert!(ctx.sentence.starts_with("After recv or recvfrom"));
+    assert!(!ctx.before.is_empty() || !ctx.after.is_empty());
+    assert!(w.also.iter().any(|(id, _)| id == "REENABLE"), "{:?}", w.also);
+
+    let posted = t.current_entries()[0].posted().next().unwrap().id;
+    let m = why(&t, Selection::Message(posted)).unwrap();
+    assert_eq!(m.rule, "FD_READ.3");
+    assert!(m.subject.contains("FD_READ") && m.subject.contains("A ("), "{}", m.subject);
+
+    // An entry with a Windows note: FD_WRITE.2 has none here; CloseGraceful does.
+    let e = why(&t, Selection::Entry(0));
+    assert!(e.is_none(), "WSAStartup applies no rule");
+    assert!(why(&t, Selection::Message(9_999)).is_none());
+    assert!(selected_message(&t, Selection::Message(posted)).is_some());
+}
+
+#[test]
+fn every_rule_sentence_is_found_in_context() {
+    for rule in Rule::ALL {
+        let c = spec_context(rule.sentence())
+            .unwrap_or_else(|| panic!("{} not found in the specification", rule.id()));
+        assert_eq!(words(&c.sentence), words(rule.sentence()));
+    }
+}
+
+#[test]
+fn trace_log_highlights_the_current_step() {
+    let id = "fd-read-level-triggered";
+    let mut t = timeline(id);
+    assert!(trace_log(&t).rows.is_empty());
+    seek_after(&mut t, id, "server: recv(A, 50)");
+    let log = trace_log(&t);
+    assert_eq!(log.earlier, 0);
+    assert_eq!(log.rows.len(), t.trace().len());
+    let cur: Vec<&TraceRow> = log.rows.iter().filter(|r| r.current).collect();
+    assert_eq!(cur.len(), 1);
+    assert_eq!(cur[0].action, format!("recv({}, 50, 0)", cur[0].action[5..8].to_string()));
+    assert_eq!(cur[0].result, "50");
+    assert_eq!(cur[0].host.as_deref(), Some("server"));
+    assert!(cur[0].changes.iter().any(|c| c.contains("FD_READ.3")));
+}
+
+/// Not a timed assertion: prints how long each model takes on a long run, at its end.
+#[test]
+fn view_models_cost_on_a_long_run() {
+    let mut src = String::from("host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\nb: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n");
+    let reps = if cfg!(debug_assertions) { 2_000 } else { 12_000 };
+    for _ in 0..reps {
+        src.push_str("a: send(C, \"ping\")\nrun until idle\nexpect w: WM_USER+1(A, FD_READ, 0)\nb: recv(A, 10) => \"ping\"\n");
+    }
+    let mut t = Timeline::new(&src).unwrap();
+    assert!(t.failure().is_none());
+    let n = t.len();
+    t.seek(n - 3);
+    let time = |name: &str, f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        for _ in 0..10 {
+            f();
+        }
+        println!("{name}: {:?} per call ({n} steps)", start.elapsed() / 10);
+    };
+    time("queues", &|| drop(queues(&t)));
+    time("latches", &|| drop(latches(&t)));
+    time("sockets", &|| drop(sockets(&t)));
+    time("diagram", &|| drop(diagram(&t)));
+    time("why", &|| drop(why(&t, Selection::None)));
+    time("trace_log", &|| drop(trace_log(&t)));
+    let d = diagram(&t);
+    assert_eq!(d.arrows.len(), MAX_ARROWS);
+    assert!(d.earlier > 0);
+    let q = queues(&t);
+    assert!(q[0].messages.len() <= MAX_CONSUMED + 1);
+    assert!(q[0].earlier_consumed > 0);
+    assert_eq!(trace_log(&t).rows.len(), MAX_TRACE_ROWS);
+}
