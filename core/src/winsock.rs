@@ -26,6 +26,9 @@ use crate::trace::{Cause, Change, Outcome};
 /// The most steps a blocking call lets the simulation run before giving up with `WSAEINTR`.
 pub const MAX_BLOCKING_STEPS: usize = 1_000_000;
 
+/// `sizeof(struct sockaddr_in)`: the `namelen` Winsock expects with an IPv4 address.
+pub const SOCKADDR_IN_LEN: u32 = 16;
+
 /// The largest UDP payload (`WSAEMSGSIZE` above it).
 pub const MAX_DATAGRAM: usize = 65_507;
 
@@ -373,12 +376,33 @@ impl<'a> Winsock<'a> {
     /// `connect(s, addr)`. On a nonblocking stream socket it fails with `WSAEWOULDBLOCK`
     /// and FD_CONNECT reports the outcome.
     pub fn connect(&mut self, s: SocketHandle, addr: SockAddr) -> Result<(), WsaError> {
-        let text = format!("connect({s}, {addr})");
+        self.connect_namelen(s, addr, SOCKADDR_IN_LEN)
+    }
+
+    /// `connect(s, addr, namelen)`: a `namelen` smaller than `sizeof(struct sockaddr_in)`
+    /// (16) fails with `WSAEFAULT` ("The namelen parameter is invalid").
+    pub fn connect_namelen(
+        &mut self,
+        s: SocketHandle,
+        addr: SockAddr,
+        namelen: u32,
+    ) -> Result<(), WsaError> {
+        let text = if namelen == SOCKADDR_IN_LEN {
+            format!("connect({s}, {addr})")
+        } else {
+            format!("connect({s}, {addr}, {namelen})")
+        };
         self.sim.begin(Cause::Call {
             host: self.host,
             call: text.clone(),
         });
-        let r = self.sim.start_connect(self.host, s, addr);
+        let r = if namelen < SOCKADDR_IN_LEN {
+            self.sim
+                .check_socket(self.host, s)
+                .and(Err(WsaError::WSAEFAULT))
+        } else {
+            self.sim.start_connect(self.host, s, addr)
+        };
         let blocking = self
             .sim
             .sockets

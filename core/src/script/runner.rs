@@ -97,7 +97,7 @@ enum WsCall {
     Socket(AddressFamily, SocketType),
     Bind(SockRef, SockAddr),
     Listen(SockRef, u32),
-    Connect(SockRef, SockAddr),
+    Connect(SockRef, SockAddr, u32),
     Accept(SockRef),
     Send(SockRef, Vec<u8>, MsgFlags),
     Recv(SockRef, usize, MsgFlags),
@@ -446,8 +446,12 @@ fn lower_call(names: &Names, hc: &HostCall) -> Result<(WsCall, Returns), ScriptE
             (WsCall::Listen(names.socket(&a[0])?, int(&a[1], "a backlog", u32::MAX as u64)? as u32), Returns::Other)
         }
         "connect" => {
-            expect_args(hc, 2..=2, "connect(s, address:port)")?;
-            (WsCall::Connect(names.socket(&a[0])?, addr(&a[1])?), Returns::Other)
+            expect_args(hc, 2..=3, "connect(s, address:port[, namelen])")?;
+            let namelen = match a.get(2) {
+                Some(e) => int(e, "a namelen such as 16", u32::MAX as u64)? as u32,
+                None => crate::winsock::SOCKADDR_IN_LEN,
+            };
+            (WsCall::Connect(names.socket(&a[0])?, addr(&a[1])?, namelen), Returns::Other)
         }
         "accept" => {
             expect_args(hc, 1..=1, "accept(s)")?;
@@ -1383,9 +1387,9 @@ impl Runner {
                 let s = self.sock(s);
                 unit(self.sim.on(host).listen(s, *n))
             }
-            WsCall::Connect(s, a) => {
+            WsCall::Connect(s, a, namelen) => {
                 let s = self.sock(s);
-                unit(self.sim.on(host).connect(s, *a))
+                unit(self.sim.on(host).connect_namelen(s, *a, *namelen))
             }
             WsCall::Accept(s) => {
                 let s = self.sock(s);

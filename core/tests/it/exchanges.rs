@@ -255,3 +255,66 @@ fn many_clients_each_get_their_own_accept_and_close() {
         .count();
     assert_eq!(closes, 20);
 }
+
+#[test]
+fn every_error_of_the_fd_connect_table_is_reachable() {
+    let mut fx = Fx::new();
+    let c = fx.cli().socket(SocketType::Stream).unwrap();
+    // WSAEFAULT: the namelen parameter is invalid.
+    assert_eq!(
+        fx.cli().connect_namelen(c, addr(PORT_ADDR), 8),
+        Err(WsaError::WSAEFAULT)
+    );
+    // WSAEAFNOSUPPORT: addresses in the specified family cannot be used with this socket.
+    assert_eq!(
+        fx.cli()
+            .socket_in(wsasim::socket::AddressFamily::Inet6, SocketType::Stream),
+        Err(WsaError::WSAEAFNOSUPPORT)
+    );
+    // WSAEINVAL: the socket is listening (in an invalid state for connect).
+    let l = fx.listener(NONE);
+    assert_eq!(
+        fx.srv().connect(l, addr("10.0.0.1:80")),
+        Err(WsaError::WSAEINVAL)
+    );
+    // WSAENOTCONN: not connected.
+    assert_eq!(
+        fx.cli().send(c, b"x", MsgFlags::NONE),
+        Err(WsaError::WSAENOTCONN)
+    );
+    // WSAEISCONN: already connected.
+    fx.cli().connect(c, addr(PORT_ADDR)).unwrap();
+    assert_eq!(
+        fx.cli().connect(c, addr(PORT_ADDR)),
+        Err(WsaError::WSAEISCONN)
+    );
+    // WSAECONNREFUSED, WSAENETUNREACH, WSAETIMEDOUT: in rules.rs (FD_CONNECT.4).
+}
+
+#[test]
+fn port_exhaustion_is_wsaenobufs_and_descriptor_exhaustion_wsaemfile() {
+    let mut sim = Sim::new();
+    let h = sim.add_host("h", "10.0.0.1".parse().unwrap()).unwrap();
+    sim.on(h).wsa_startup().unwrap();
+    let mut last = Ok(());
+    for _ in 0..=(65535 - 49152) + 1 {
+        let u = sim.on(h).socket(SocketType::Dgram).unwrap();
+        last = sim.on(h).bind(u, addr("10.0.0.1:0"));
+        if last.is_err() {
+            break;
+        }
+    }
+    assert_eq!(
+        last,
+        Err(WsaError::WSAENOBUFS),
+        "no buffer space: every ephemeral port is taken"
+    );
+    let mut got = Ok(SocketHandle(0));
+    for _ in 0..wsasim::sim::MAX_OBJECTS {
+        got = sim.on(h).socket(SocketType::Dgram);
+        if got.is_err() {
+            break;
+        }
+    }
+    assert_eq!(got, Err(WsaError::WSAEMFILE));
+}
