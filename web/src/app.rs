@@ -1,28 +1,266 @@
-//! The root component: lays the playground's panels out.
+//! The root component: creates the playground's state, provides it as contexts, wires
+//! the keyboard, local storage and the URL, and lays the panels out.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wsasim::Profile;
 
-use crate::components::{Editor, Header, LParamDecoder, MessageQueue};
+use crate::components::editor::EXAMPLE_SCENARIO;
+use crate::components::{
+    CompareView, Controls, Editor, Header, HelpOverlay, LParamDecoder, Latches, MessageQueue,
+    ShareBox, Sockets, TraceLog, Why, Wire,
+};
+use crate::keys::{self, Action};
+use crate::share;
+use crate::state::{CompareCtx, ErrorsCtx, Notice, PlaygroundCtx, RunCtx, Selection, SelectionCtx};
+use crate::storage;
 
-/// The whole playground page: a header, the scenario editor on the left, and the
-/// message queue above the lParam decoder on the right.
+/// How long the editor waits after the last key press before running the script.
+pub const DEBOUNCE_MS: u32 = 250;
+
+fn location_parts() -> (String, String) {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return (String::new(), String::new());
+    };
+    (
+        loc.hash().unwrap_or_default(),
+        loc.search().unwrap_or_default(),
+    )
+}
+
+fn focused_tag() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(|e| e.tag_name())
+        .unwrap_or_default()
+}
+
+/// Creates every signal and provides the contexts; returns the playground bundle.
+fn provide_state(embed: bool) -> PlaygroundCtx {
+    let saved = storage::load();
+    let pg = PlaygroundCtx {
+        source: RwSignal::new(
+            saved
+                .source
+                .clone()
+                .unwrap_or_else(|| EXAMPLE_SCENARIO.to_string()),
+        ),
+        loaded: RwSignal::new(0),
+        profile: RwSignal::new(saved.profile.unwrap_or(Profile::Documented)),
+        stale: RwSignal::new(false),
+        compare_on: RwSignal::new(false),
+        divergence: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        playing: RwSignal::new(false),
+        speed: RwSignal::new(4),
+        help_open: RwSignal::new(false),
+        share_url: RwSignal::new(None),
+        share_copied: RwSignal::new(None),
+        embed,
+        run: RwSignal::new(None),
+        errors: RwSignal::new(Vec::new()),
+        compare: RwSignal::new(None),
+        selection: RwSignal::new(Selection::None),
+    };
+    provide_context(RunCtx(pg.run));
+    provide_context(ErrorsCtx(pg.errors));
+    provide_context(SelectionCtx(pg.selection));
+    provide_context(CompareCtx(pg.compare));
+    provide_context(pg);
+    pg
+}
+
+/// Runs the editor's text a moment after the last edit (unless it already ran).
+fn debounce_runs(pg: PlaygroundCtx) {
+    let generation = StoredValue::new(0u64);
+    let last = StoredValue::new(String::new());
+    Effect::new(move |first: Option<()>| {
+        pg.source.track();
+        if first.is_none() {
+            // The first run is started by `App` itself.
+            last.set_value(pg.source.get_untracked());
+            return;
+        }
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(DEBOUNCE_MS).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            let unchanged = pg.source.with_untracked(|s| last.with_value(|l| l == s));
+            if !unchanged {
+                last.set_value(pg.source.get_untracked());
+                pg.run_now(false);
+            }
+        });
+    });
+}
+
+/// One keyboard shortcut.
+fn perform(pg: PlaygroundCtx, action: Action) {
+    match action {
+        Action::Forward => {
+            pg.forward();
+        }
+        Action::Back => pg.step_by(-1),
+        Action::ForwardMany => pg.step_by(10),
+        Action::BackMany => pg.step_by(-10),
+        Action::Reset => pg.seek(0),
+        Action::End => pg.seek(usize::MAX),
+        Action::PlayPause => pg.toggle_play(),
+        Action::ToggleProfile => {
+            pg.set_profile(crate::playground::other(pg.profile.get_untracked()))
+        }
+        Action::ToggleCompare => pg.set_compare(!pg.compare_on.get_untracked()),
+        Action::FocusEditor => {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("scenario-editor"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        }
+        Action::Help => pg.help_open.set(!pg.help_open.get_untracked()),
+        Action::Close => {
+            pg.help_open.set(false);
+            pg.share_url.set(None);
+            if let Some(open) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("details.presets[open]").ok().flatten())
+            {
+                let _ = open.remove_attribute("open");
+            }
+        }
+    }
+}
+
+fn listen_to_keys(pg: PlaygroundCtx) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let modifier = ev.ctrl_key() || ev.alt_key() || ev.meta_key();
+        let tag = focused_tag();
+        let Some(action) = keys::action(&ev.key(), ev.shift_key(), modifier, &tag) else {
+            return;
+        };
+        // While the help is open, only closing it (or toggling it) does anything.
+        if pg.help_open.get_untracked() && !matches!(action, Action::Close | Action::Help) {
+            return;
+        }
+        ev.prevent_default();
+        perform(pg, action);
+    });
+    // The page lives as long as the App: the listener is never removed.
+    std::mem::forget(handle);
+}
+
+fn listen_to_links(pg: PlaygroundCtx) {
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        let (hash, _) = location_parts();
+        pg.open_fragment(&hash);
+    });
+    std::mem::forget(handle);
+}
+
+/// The notice about the link the page was opened with.
+#[component]
+fn LinkNotice() -> impl IntoView {
+    let pg = crate::state::use_playground();
+    move || {
+        pg.notice.get().map(|n| match n {
+            Notice::BadLink(text) => view! {
+                <div class="notice bad" role="alert" data-testid="link-notice">
+                    <span>{text} " The editor kept its previous scenario."</span>
+                    <button class="tool" on:click=move |_| pg.notice.set(None) aria-label="Dismiss">"✕"</button>
+                </div>
+            }
+            .into_any(),
+            Notice::TraceDiffers { step } => view! {
+                <div class="notice warn" role="alert" data-testid="link-notice">
+                    <span>
+                        {format!(
+                            "This link was made with an earlier version of wsasim; its trace differs from step {step}."
+                        )}
+                    </span>
+                    <button class="tool" data-action="jump-notice" on:click=move |_| pg.seek(step)>
+                        {format!("Go to step {step}")}
+                    </button>
+                    <button class="tool" on:click=move |_| pg.notice.set(None) aria-label="Dismiss">"✕"</button>
+                </div>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <Header />
-        <main class="layout">
-            <Editor />
-            <div class="side">
-                <MessageQueue />
-                <LParamDecoder />
-            </div>
-        </main>
-        <footer class="footer">
-            <p>
-                "wsasim simulates the Windows Sockets "
-                <code>"WSAAsyncSelect"</code>
-                " model in your browser. Nothing here touches a real network."
-            </p>
-        </footer>
+    let (hash, search) = location_parts();
+    let embed = share::wants_embed(&search) || share::wants_embed(&hash);
+    let pg = provide_state(embed);
+    // A link in the URL wins over local storage; a bad one leaves the restored text.
+    if !pg.open_fragment(&hash) {
+        pg.run_now(false);
     }
+    debounce_runs(pg);
+    listen_to_keys(pg);
+    listen_to_links(pg);
+
+    if embed {
+        let title = move || {
+            pg.run.with(|r| {
+                r.as_ref()
+                    .and_then(|t| t.runner().script().title().map(str::to_string))
+                    .unwrap_or_else(|| "wsasim scenario".into())
+            })
+        };
+        let full = hash.replace("&embed=1", "");
+        return view! {
+            <div class="app embed">
+                <div class="embed-head">
+                    <h1 class="embed-title">{title}</h1>
+                    <a class="tool" href=format!("./{full}") target="_blank" rel="noopener">
+                        "Open in wsasim ↗"
+                    </a>
+                </div>
+                <LinkNotice />
+                <Controls />
+                <div class="embed-panels">
+                    <div class="cell cell-queue"><MessageQueue /></div>
+                    <div class="cell cell-lparam"><LParamDecoder /></div>
+                </div>
+            </div>
+            <HelpOverlay />
+        }
+        .into_any();
+    }
+
+    view! {
+        <div class="app">
+            <Header />
+            <LinkNotice />
+            <ShareBox />
+            <main class="workspace">
+                <Editor />
+                <div class="stage">
+                    <Controls />
+                    <CompareView />
+                    <div class="panels">
+                        <div class="cell cell-queue"><MessageQueue /></div>
+                        <div class="cell cell-lparam"><LParamDecoder /></div>
+                        <div class="cell cell-latches"><Latches /></div>
+                        <div class="cell cell-sockets"><Sockets /></div>
+                        <div class="cell cell-why"><Why /></div>
+                        <div class="cell cell-wire"><Wire /></div>
+                        <div class="cell cell-trace"><TraceLog /></div>
+                    </div>
+                </div>
+            </main>
+        </div>
+        <HelpOverlay />
+    }
+    .into_any()
 }

@@ -2,15 +2,25 @@
 //!
 //! The crate is split so its plain-Rust parts are testable natively:
 //!
-//! - `app`: the [`App`] root component, which lays the panels out.
-//! - `components`: one module per panel (header, scenario editor, message queue,
-//!   lParam decoder). Components stay thin: every Winsock fact comes from `wsasim`.
+//! - `app`: the [`App`] root component: state, keyboard, URL, and the layout.
+//! - `components`: one module per panel (header, scenario editor, controls, presets,
+//!   share, help, compare, and the data panels). Components stay thin: every Winsock
+//!   fact comes from `wsasim`.
+//! - `playground`: what the controls do (run, seek, profile, compare, open a link).
+//! - `state`: the newtyped contexts; `timeline`: the run with checkpoints.
+//! - `share`, `storage`, `keys`: plain-Rust share links, local storage and shortcuts,
+//!   tested natively; `panic`: the hook that shows a panic in the page.
 //!
 //! `web` is the only crate that knows the DOM; `main.rs` only mounts [`App`].
 
 pub mod app;
 pub mod components;
+pub mod keys;
+pub mod panic;
+pub mod playground;
+pub mod share;
 pub mod state;
+pub mod storage;
 pub mod timeline;
 pub mod view;
 

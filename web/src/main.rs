@@ -1,5 +1,5 @@
-//! The playground's entry point: mount [`wsasim_web::App`] on the page's `<body>`.
+//! The playground's entry point: a panic hook that shows errors in the page, then mount [`wsasim_web::App`].
 fn main() {
-    console_error_panic_hook::set_once();
+    wsasim_web::panic::install();
     leptos::mount::mount_to_body(wsasim_web::App)
 }

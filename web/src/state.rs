@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use wsasim::script::ScriptError;
+use wsasim::{Profile, Rule};
 
 use crate::timeline::Timeline;
 
@@ -55,4 +56,84 @@ pub fn use_selection() -> RwSignal<Selection> {
 /// The compare-run signal.
 pub fn use_compare() -> RwSignal<Option<Timeline>> {
     expect_context::<CompareCtx>().0
+}
+
+/// The playground's own state, beside the run: what the shell (editor, controls, share,
+/// compare) needs. Its behaviour is in `playground.rs`.
+#[derive(Clone, Copy)]
+pub struct PlaygroundCtx {
+    /// The editor's text: the scenario that runs (after a short pause in typing).
+    pub source: RwSignal<String>,
+    /// Bumped when the text is replaced from outside the editor (a preset, a link), so
+    /// the text area takes the new value; typing does not bump it.
+    pub loaded: RwSignal<u64>,
+    /// The profile the scenario runs under.
+    pub profile: RwSignal<Profile>,
+    /// True while the editor's text has errors and the run shown is the last good one.
+    pub stale: RwSignal<bool>,
+    /// True while the compare view is shown (the scenario also runs under the other profile).
+    pub compare_on: RwSignal<bool>,
+    /// Where the two profiles' traces first differ, when the compare view is on.
+    pub divergence: RwSignal<Option<Divergence>>,
+    /// A message about the link the page was opened with, if any.
+    pub notice: RwSignal<Option<Notice>>,
+    /// True while playing.
+    pub playing: RwSignal<bool>,
+    /// Playing speed, steps per second.
+    pub speed: RwSignal<u32>,
+    /// True while the help overlay is open.
+    pub help_open: RwSignal<bool>,
+    /// The last share link made, shown under the toolbar.
+    pub share_url: RwSignal<Option<String>>,
+    /// Whether the last share link reached the clipboard (`None` while trying).
+    pub share_copied: RwSignal<Option<bool>>,
+    /// True in the compact layout for iframes.
+    pub embed: bool,
+    /// The run.
+    pub run: RwSignal<Option<Timeline>>,
+    /// The script's errors.
+    pub errors: RwSignal<Vec<ScriptError>>,
+    /// The run under the other profile.
+    pub compare: RwSignal<Option<Timeline>>,
+    /// The selection.
+    pub selection: RwSignal<Selection>,
+}
+
+/// A message shown above the panels about the link the page was opened with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The link could not be read; the editor kept its text.
+    BadLink(String),
+    /// The link's trace digest differs from this version's run, from this step on.
+    TraceDiffers {
+        /// The first step whose trace differs.
+        step: usize,
+    },
+}
+
+/// The first difference between the run under each profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// The trace index where they first differ.
+    pub index: usize,
+    /// One side per profile: documented first, then Windows.
+    pub sides: [DivergenceSide; 2],
+}
+
+/// One profile's side of a [`Divergence`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DivergenceSide {
+    /// The profile.
+    pub profile: Profile,
+    /// The step of that profile's run that shows the entry.
+    pub step: usize,
+    /// The entry's text, or `None` if the run had ended.
+    pub entry: Option<String>,
+    /// The rules behind the entry's changes: id, sentence, Windows note.
+    pub rules: Vec<Rule>,
+}
+
+/// The playground signal bundle.
+pub fn use_playground() -> PlaygroundCtx {
+    expect_context::<PlaygroundCtx>()
 }

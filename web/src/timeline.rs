@@ -6,9 +6,9 @@
 //! before the target and replays from there, which determinism makes exact. Checkpoints
 //! hold no trace (the timeline keeps the one copy), so each is a small clone of the world.
 
-use wsasim::script::{Failure, Runner, ScriptError, StepReport};
-use wsasim::trace::TraceEntry;
-use wsasim::Sim;
+use wsasim::script::{Failure, RunOptions, Runner, ScriptError, StepReport};
+use wsasim::trace::{Change, TraceEntry};
+use wsasim::{Profile, Rule, Sim};
 
 /// How many steps apart checkpoints are: the most steps any move replays.
 pub const CHECKPOINT_EVERY: usize = 32;
@@ -39,6 +39,24 @@ impl Timeline {
     pub fn new(src: &str) -> Result<Timeline, Vec<ScriptError>> {
         let start = Runner::new(src)?;
         Ok(Timeline::from_runner(start))
+    }
+
+    /// Like [`Timeline::new`], under these options (the profile switch sets
+    /// `RunOptions::profile`).
+    pub fn with_options(src: &str, options: RunOptions) -> Result<Timeline, Vec<ScriptError>> {
+        let start = Runner::with_options(src, options)?;
+        Ok(Timeline::from_runner(start))
+    }
+
+    /// Like [`Timeline::new`], under `profile` whatever the script's `profile` line says.
+    pub fn with_profile(src: &str, profile: Profile) -> Result<Timeline, Vec<ScriptError>> {
+        Timeline::with_options(
+            src,
+            RunOptions {
+                profile: Some(profile),
+                ..RunOptions::default()
+            },
+        )
     }
 
     /// Runs an already checked runner to its end and records everything.
@@ -184,11 +202,50 @@ impl Timeline {
         self.seek(self.len());
     }
 
+    /// The cursor at which trace entry `index` first shows: the number of the step that
+    /// added it (steps count from 1). Past the end of the trace, the last step.
+    pub fn step_of_entry(&self, index: usize) -> usize {
+        let i = self.steps.partition_point(|s| s.entries.end <= index);
+        (i + 1).min(self.len())
+    }
+
     /// A digest of the run's trace: a 64-bit FNV-1a hash of every entry's text, and one
     /// byte per entry (up to `max_bytes`) so a different trace can be located.
     pub fn digest(&self, max_bytes: usize) -> TraceDigest {
         TraceDigest::of(&self.trace, max_bytes)
     }
+}
+
+/// The first index at which two traces differ as text (a trace that is a prefix of the
+/// other differs where the shorter one ends); `None` if they are the same.
+pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry]) -> Option<usize> {
+    let n = a.len().min(b.len());
+    // Equal values print equally, so only unequal ones need printing.
+    (0..n)
+        .find(|&i| a[i] != b[i] && a[i].to_string() != b[i].to_string())
+        .or((a.len() != b.len()).then_some(n))
+}
+
+/// The rules behind an entry's changes (posts, records, latches, selections,
+/// suppressions), in order, without repeats.
+pub fn rules_of(entry: &TraceEntry) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for c in &entry.changes {
+        let rule = match c {
+            Change::Posted(m) => Some(m.rule),
+            Change::Recorded { rule, .. }
+            | Change::Suppressed { rule, .. }
+            | Change::Latch { rule, .. }
+            | Change::Selection { rule, .. } => Some(*rule),
+            _ => None,
+        };
+        if let Some(r) = rule {
+            if !rules.contains(&r) {
+                rules.push(r);
+            }
+        }
+    }
+    rules
 }
 
 /// A short fingerprint of a trace, carried in share links.
@@ -304,6 +361,51 @@ mod tests {
         let e = other.digest(256);
         let at = d.first_difference(&e).expect("traces differ");
         assert!(at > 10, "the start of both runs is the same: {at}");
+    }
+
+    #[test]
+    fn the_profile_switch_overrides_the_script() {
+        let src = wsasim::gallery::get("windows-reset-connaborted")
+            .expect("in the gallery")
+            .source;
+        let d = Timeline::with_profile(src, Profile::Documented).unwrap();
+        let w = Timeline::with_profile(src, Profile::Windows).unwrap();
+        assert_eq!(d.sim().profile(), Profile::Documented);
+        assert_eq!(w.sim().profile(), Profile::Windows);
+        assert!(d.failure().is_none() && w.failure().is_none());
+        let at = first_divergence(d.full_trace(), w.full_trace()).expect("they differ");
+        assert_ne!(
+            d.full_trace()[at].to_string(),
+            w.full_trace()[at].to_string()
+        );
+        for i in 0..at {
+            assert_eq!(d.full_trace()[i].to_string(), w.full_trace()[i].to_string());
+        }
+        let rules: Vec<Rule> = rules_of(&d.full_trace()[at])
+            .into_iter()
+            .chain(rules_of(&w.full_trace()[at]))
+            .collect();
+        assert!(!rules.is_empty(), "the diverging entries name their rules");
+        assert_eq!(first_divergence(d.full_trace(), d.full_trace()), None);
+        let short = &d.full_trace()[..3];
+        assert_eq!(first_divergence(short, d.full_trace()), Some(3));
+    }
+
+    #[test]
+    fn entries_map_to_the_steps_that_show_them() {
+        let mut t = Timeline::new(&example()).unwrap();
+        for i in 0..t.full_trace().len() {
+            let step = t.step_of_entry(i);
+            t.seek(step);
+            assert!(t.trace().len() > i, "entry {i} shows at step {step}");
+            t.seek(step - 1);
+            assert!(
+                t.trace().len() <= i,
+                "entry {i} not yet at step {}",
+                step - 1
+            );
+        }
+        assert_eq!(t.step_of_entry(usize::MAX), t.len());
     }
 
     #[test]

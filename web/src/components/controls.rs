@@ -1,0 +1,159 @@
+//! The controls: reset, step back, step, run to end, play/pause with a speed, a timeline
+//! slider over every step, the step counter and the virtual time.
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+
+use crate::state::use_playground;
+
+/// Playing speeds offered, in steps per second.
+pub const SPEEDS: [u32; 6] = [1, 2, 4, 8, 16, 60];
+
+/// Calls `f` every `millis` while `active` is true (a `use_interval` hook on
+/// gloo-timers): the interval is dropped, and so cancelled, when `active` turns false
+/// or `millis` changes.
+pub fn use_interval(active: Signal<bool>, millis: Signal<u32>, f: impl Fn() + Clone + 'static) {
+    Effect::new(move |prev: Option<Option<Interval>>| {
+        drop(prev.flatten());
+        let ms = millis.get();
+        active.get().then(|| Interval::new(ms, f.clone()))
+    });
+}
+
+/// The "Step 3 / 20" text for screen readers and the slider.
+pub fn position_text(cursor: usize, len: usize, time: &str) -> String {
+    format!("step {cursor} of {len}, virtual time {time}")
+}
+
+/// The controls bar.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let pg = use_playground();
+    let pos = Memo::new(move |_| {
+        pg.run.with(|r| {
+            r.as_ref().map_or((0, 0, String::from("0.000s")), |t| {
+                (t.cursor(), t.len(), t.sim().now().to_string())
+            })
+        })
+    });
+    let cursor = move || pos.with(|p| p.0);
+    let len = move || pos.with(|p| p.1);
+    let no_run = move || pg.run.with(Option::is_none);
+
+    use_interval(
+        Signal::derive(move || pg.playing.get()),
+        Signal::derive(move || 1000 / pg.speed.get().max(1)),
+        move || {
+            if !pg.forward() {
+                pg.playing.set(false);
+            }
+        },
+    );
+
+    let speeds = SPEEDS
+        .iter()
+        .map(|s| {
+            let s = *s;
+            view! { <option value=s.to_string() selected=move || pg.speed.get() == s>{format!("{s}/s")}</option> }
+        })
+        .collect_view();
+
+    view! {
+        <div class="controls" role="toolbar" aria-label="Step through the scenario">
+            <div class="buttons">
+                <button
+                    class="ctl"
+                    data-action="reset"
+                    aria-label="Reset to step 0 (Home)"
+                    title="Reset (Home)"
+                    disabled=move || { no_run() || cursor() == 0 }
+                    on:click=move |_| pg.seek(0)
+                >
+                    "⏮"
+                </button>
+                <button
+                    class="ctl"
+                    data-action="back"
+                    aria-label="Step back (←)"
+                    title="Step back (←)"
+                    disabled=move || { no_run() || cursor() == 0 }
+                    on:click=move |_| pg.step_by(-1)
+                >
+                    "◀"
+                </button>
+                <button
+                    class="ctl primary"
+                    data-action="play"
+                    aria-label=move || if pg.playing.get() { "Pause (Space)" } else { "Play (Space)" }
+                    aria-pressed=move || pg.playing.get().to_string()
+                    title="Play / pause (Space)"
+                    disabled=no_run
+                    on:click=move |_| pg.toggle_play()
+                >
+                    {move || if pg.playing.get() { "❚❚" } else { "▶▶" }}
+                </button>
+                <button
+                    class="ctl"
+                    data-action="forward"
+                    aria-label="Step forward (→)"
+                    title="Step forward (→)"
+                    disabled=move || { no_run() || cursor() >= len() }
+                    on:click=move |_| {
+                        pg.forward();
+                    }
+                >
+                    "▶"
+                </button>
+                <button
+                    class="ctl"
+                    data-action="end"
+                    aria-label="Run to the end (End)"
+                    title="Run to the end (End)"
+                    disabled=move || { no_run() || cursor() >= len() }
+                    on:click=move |_| pg.seek(usize::MAX)
+                >
+                    "⏭"
+                </button>
+            </div>
+            <label class="speed">
+                <span class="visually-hidden">"Playing speed"</span>
+                <select
+                    aria-label="Playing speed, steps per second"
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<u32>() {
+                            pg.speed.set(v);
+                        }
+                    }
+                >
+                    {speeds}
+                </select>
+            </label>
+            <input
+                id="timeline"
+                class="timeline"
+                type="range"
+                min="0"
+                step="1"
+                aria-label="Timeline: go to any step"
+                max=move || len().to_string()
+                prop:value=move || cursor().to_string()
+                aria-valuetext=move || pos.with(|p| position_text(p.0, p.1, &p.2))
+                disabled=no_run
+                on:input=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                        pg.seek(n);
+                    }
+                }
+            />
+            <output class="counter" data-testid="step-counter" aria-live="off">
+                "Step "
+                <strong>{cursor}</strong>
+                " / "
+                {len}
+            </output>
+            <output class="clock" data-testid="virtual-time" title="Virtual time">
+                {move || pos.with(|p| p.2.clone())}
+            </output>
+        </div>
+    }
+}

@@ -1,0 +1,87 @@
+//! Share: puts the scenario (with its step, profile and trace digest) into the URL's
+//! fragment, copies the link and shows it, with an iframe snippet for embedding.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::use_playground;
+
+/// Makes the link for the scenario as it is now, puts it in the address bar (without
+/// reloading) and returns it.
+fn make_link(fragment: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let history = window.history().ok()?;
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{fragment}")),
+        )
+        .ok()?;
+    window.location().href().ok()
+}
+
+/// The Share button.
+#[component]
+pub fn ShareButton() -> impl IntoView {
+    let pg = use_playground();
+    let copied = pg.share_copied;
+    let share = move |_| {
+        let fragment = pg.share_fragment();
+        let Some(url) = make_link(&fragment) else {
+            return;
+        };
+        pg.share_url.set(Some(url.clone()));
+        copied.set(None);
+        if let Some(w) = web_sys::window() {
+            let promise = w.navigator().clipboard().write_text(&url);
+            spawn_local(async move {
+                copied.set(Some(JsFuture::from(promise).await.is_ok()));
+            });
+        }
+    };
+    view! {
+        <button class="tool" on:click=share title="Put this scenario in a link and copy it">
+            "Share"
+        </button>
+    }
+}
+
+/// The link just made, under the toolbar.
+#[component]
+pub fn ShareBox() -> impl IntoView {
+    let pg = use_playground();
+    let copied = pg.share_copied;
+    move || {
+        pg.share_url.get().map(|url| {
+            let embed_url = match url.split_once('#') {
+                Some((page, frag)) => format!("{page}#{frag}&embed=1"),
+                None => url.clone(),
+            };
+            let snippet = format!(
+                "<iframe src=\"{embed_url}\" width=\"720\" height=\"480\" title=\"wsasim\"></iframe>"
+            );
+            let state = move || match copied.get() {
+                Some(true) => "Link copied to the clipboard.",
+                Some(false) => "Copy the link below (the clipboard is not available here).",
+                None => "The link below opens this scenario at this step.",
+            };
+            view! {
+                <div class="share-box" role="status" aria-live="polite">
+                    <span class="share-state">{state}</span>
+                    <label class="visually-hidden" for="share-url">"Share link"</label>
+                    <input id="share-url" class="code-input" readonly prop:value=url.clone() />
+                    <details class="embed-snippet">
+                        <summary>"Embed"</summary>
+                        <label class="visually-hidden" for="embed-code">"iframe code"</label>
+                        <input id="embed-code" class="code-input" readonly prop:value=snippet />
+                    </details>
+                    <button class="tool" on:click=move |_| pg.share_url.set(None) aria-label="Close the share link">
+                        "✕"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

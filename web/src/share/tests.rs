@@ -1,0 +1,178 @@
+//! Tests for share links: round trips, the version prefix and every malformed case.
+
+use super::*;
+
+fn sample() -> Link {
+    Link {
+        source: "host a 10.0.0.1\n# ünïcode too\nwindow a w\n".repeat(20),
+        step: Some(17),
+        profile: Profile::Windows,
+        digest: Some(TraceDigest {
+            whole: 0x0123_4567_89ab_cdef,
+            per_entry: (0..64).collect(),
+        }),
+        embed: false,
+    }
+}
+
+#[test]
+fn a_link_round_trips() {
+    let link = sample();
+    let f = encode(&link);
+    assert!(f.starts_with("v1."), "{f}");
+    assert!(f.contains("&step=17&profile=windows&d="), "{f}");
+    assert!(
+        f.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.&=".contains(c)),
+        "no percent-encoding needed: {f}"
+    );
+    assert!(f.len() < link.source.len(), "compressed: {}", f.len());
+    assert!(is_link(&f));
+    assert_eq!(decode(&f), Ok(link.clone()));
+    assert_eq!(decode(&format!("#{f}")), Ok(link));
+}
+
+#[test]
+fn defaults_are_left_out_and_come_back() {
+    let link = Link::new("title \"x\"\n");
+    let f = encode(&link);
+    assert!(!f.contains('&'), "{f}");
+    assert_eq!(decode(&f), Ok(link));
+    let empty = Link::new("");
+    assert_eq!(decode(&encode(&empty)), Ok(empty));
+}
+
+#[test]
+fn embed_is_a_flag_of_the_fragment_or_the_query() {
+    let mut link = Link::new("x");
+    link.embed = true;
+    let f = encode(&link);
+    assert!(f.ends_with("&embed=1"));
+    assert_eq!(decode(&f).unwrap().embed, true);
+    assert!(wants_embed(&f));
+    assert!(wants_embed("?embed=1"));
+    assert!(wants_embed("#embed=1"));
+    assert!(wants_embed("?lang=en&embed=1"));
+    assert!(!wants_embed("?embed=0"));
+    assert!(!wants_embed(""));
+    // A fragment of flags only is not a link.
+    assert!(!is_link("#embed=1"));
+    assert!(!is_link(""));
+    assert!(!is_link("#"));
+}
+
+#[test]
+fn digests_round_trip_and_are_capped() {
+    let d = TraceDigest {
+        whole: u64::MAX,
+        per_entry: vec![7; 200],
+    };
+    let back = decode_digest(&encode_digest(&d)).unwrap();
+    assert_eq!(back.whole, u64::MAX);
+    assert_eq!(back.per_entry, vec![7; DIGEST_ENTRIES]);
+    assert_eq!(decode_digest("AAAA"), None, "shorter than the hash");
+    assert_eq!(decode_digest("!!"), None);
+}
+
+#[test]
+fn the_version_prefix_is_checked() {
+    let f = encode(&Link::new("x"));
+    let payload = f.strip_prefix("v1.").unwrap();
+    assert_eq!(
+        decode(&format!("v2.{payload}")),
+        Err(ShareError::UnknownVersion("v2".into()))
+    );
+    assert_eq!(
+        decode(payload),
+        Err(ShareError::UnknownVersion(String::new()))
+    );
+    assert!(ShareError::UnknownVersion("v2".into())
+        .to_string()
+        .contains("v2"));
+    assert!(ShareError::UnknownVersion(String::new())
+        .to_string()
+        .contains("#v1."));
+}
+
+#[test]
+fn bad_base64_is_refused() {
+    assert_eq!(decode("v1.not*base64!"), Err(ShareError::BadBase64));
+    assert_eq!(
+        decode("v1.A"),
+        Err(ShareError::BadBase64),
+        "1 char is never valid"
+    );
+}
+
+#[test]
+fn bad_deflate_is_refused() {
+    // Valid base64 of bytes that are not a deflate stream.
+    let junk = URL_SAFE_NO_PAD.encode([0xff, 0xff, 0xff, 0xff, 0x00, 0x12]);
+    assert_eq!(decode(&format!("v1.{junk}")), Err(ShareError::BadDeflate));
+    // A real stream cut short.
+    let f = encode(&Link::new("host a 10.0.0.1\n".repeat(50)));
+    let bytes = URL_SAFE_NO_PAD.decode(&f[3..]).unwrap();
+    let cut = URL_SAFE_NO_PAD.encode(&bytes[..bytes.len() / 2]);
+    assert_eq!(decode(&format!("v1.{cut}")), Err(ShareError::BadDeflate));
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused() {
+    let packed = miniz_oxide::deflate::compress_to_vec(&[0xc3, 0x28, 0xff], 9);
+    let f = format!("v1.{}", URL_SAFE_NO_PAD.encode(packed));
+    assert_eq!(decode(&f), Err(ShareError::NotText));
+}
+
+#[test]
+fn oversized_links_are_refused() {
+    // A tiny link that inflates to more than 1 MiB (a deflate bomb, in miniature).
+    let big = "a".repeat(MAX_SCENARIO_BYTES + 1);
+    let f = encode(&Link::new(big));
+    assert!(f.len() < 10_000, "compresses well: {}", f.len());
+    assert_eq!(decode(&f), Err(ShareError::TooLarge));
+    // Exactly the limit is fine.
+    let ok = "a".repeat(MAX_SCENARIO_BYTES);
+    assert_eq!(decode(&encode(&Link::new(ok.clone()))).unwrap().source, ok);
+    // A fragment too long to even look at.
+    let long = format!("v1.{}", "A".repeat(MAX_FRAGMENT_CHARS));
+    assert_eq!(decode(&long), Err(ShareError::TooLarge));
+}
+
+#[test]
+fn malformed_parameters_are_refused_and_unknown_ones_ignored() {
+    let f = encode(&Link::new("x"));
+    assert_eq!(
+        decode(&format!("{f}&step=x")),
+        Err(ShareError::BadParameter("step=x".into()))
+    );
+    assert_eq!(
+        decode(&format!("{f}&d=!!")),
+        Err(ShareError::BadParameter("d=!!".into()))
+    );
+    assert_eq!(
+        decode(&format!("{f}&junk")),
+        Err(ShareError::BadParameter("junk".into()))
+    );
+    assert_eq!(decode(&format!("{f}&later=1&")), Ok(Link::new("x")));
+    assert_eq!(
+        decode(&format!("{f}&profile=documented")),
+        Ok(Link::new("x"))
+    );
+}
+
+#[test]
+fn a_real_run_digest_survives_a_link() {
+    let src = wsasim::gallery::get("fd-read-level-triggered")
+        .unwrap()
+        .source;
+    let t = crate::timeline::Timeline::new(src).unwrap();
+    let mut link = Link::new(src);
+    link.digest = Some(t.digest(DIGEST_ENTRIES));
+    let back = decode(&encode(&link)).unwrap();
+    assert_eq!(
+        back.digest
+            .unwrap()
+            .first_difference(&t.digest(DIGEST_ENTRIES)),
+        None
+    );
+}
