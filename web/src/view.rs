@@ -59,7 +59,7 @@ fn socket_label(t: &Timeline, s: SocketHandle) -> String {
 // ---------------------------------------------------------------------------------------
 
 /// One message in a window's queue panel.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MessageRow {
     /// `Message::id`, unique in the run: the key of the row.
     pub id: u64,
@@ -133,7 +133,7 @@ impl MessageRow {
 }
 
 /// One window's queue.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct WindowQueue {
     /// `hWnd`.
     pub hwnd: String,
@@ -259,7 +259,7 @@ pub fn selected_message(t: &Timeline, sel: Selection) -> Option<MessageRow> {
 // ---------------------------------------------------------------------------------------
 
 /// A latch's state, for one socket and one event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LatchState {
     /// The event is not in the socket's `lEvent`.
     NotSelected,
@@ -281,7 +281,7 @@ impl LatchState {
 }
 
 /// One cell of the latch grid.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LatchCell {
     /// `FD_READ`.
     pub event: &'static str,
@@ -320,7 +320,7 @@ impl LatchCell {
 }
 
 /// One socket's row of latches.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LatchRow {
     /// The handle.
     pub socket: u32,
@@ -417,7 +417,7 @@ pub fn latches(t: &Timeline) -> Vec<LatchRow> {
 // ---------------------------------------------------------------------------------------
 
 /// One socket's row in the sockets table.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SocketRow {
     /// The handle.
     pub socket: u32,
@@ -460,7 +460,7 @@ pub struct SocketRow {
 }
 
 /// A host, with its addresses.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HostRow {
     /// Its name.
     pub name: String,
@@ -471,7 +471,7 @@ pub struct HostRow {
 }
 
 /// A link someone configured or cut.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LinkRow {
     /// `client ↔ server`.
     pub ends: String,
@@ -591,7 +591,7 @@ pub fn sockets(t: &Timeline) -> SocketsView {
 // ---------------------------------------------------------------------------------------
 
 /// What became of a segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ArrowFate {
     /// It arrived.
     Delivered,
@@ -607,7 +607,7 @@ pub enum ArrowFate {
 }
 
 /// One segment in the sequence diagram.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Arrow {
     /// The trace index of the entry that sent it, then its position in it: a stable key.
     pub key: (usize, usize),
@@ -691,15 +691,15 @@ pub fn diagram(t: &Timeline) -> Diagram {
     let recent = &trace[start..];
     let current_first = t.current_entries().first().map_or(usize::MAX, |e| e.index);
     let mut raw: Vec<Raw> = Vec::new();
+    // Indexes into `raw` of the segments not yet delivered or dropped, oldest first.
+    let mut open: Vec<usize> = Vec::new();
     let mut total = 0usize;
     for e in recent {
         let fresh = e.index >= current_first;
         let mut delivered_here: Option<usize> = None;
         if let Cause::Deliver { segment, .. } = &e.cause {
-            if let Some(i) = raw
-                .iter()
-                .position(|r| r.end.is_none() && r.seg == *segment)
-            {
+            if let Some(k) = open.iter().position(|&i| raw[i].seg == *segment) {
+                let i = open.remove(k);
                 raw[i].end = Some(e.at);
                 raw[i].fate = ArrowFate::Delivered;
                 raw[i].fresh |= fresh;
@@ -710,6 +710,7 @@ pub fn diagram(t: &Timeline) -> Diagram {
             match c {
                 Change::Sent(seg) => {
                     total += 1;
+                    open.push(raw.len());
                     raw.push(Raw {
                         key: (e.index, k),
                         from: host_col(t, seg.src.ip, e.host()),
@@ -726,7 +727,9 @@ pub fn diagram(t: &Timeline) -> Diagram {
                     let target = if arrived {
                         delivered_here
                     } else {
-                        raw.iter().rposition(|r| r.end.is_none() && r.seg == *segment)
+                        open.iter()
+                            .rposition(|&i| raw[i].seg == *segment)
+                            .map(|k| open.remove(k))
                     };
                     if let Some(i) = target {
                         raw[i].end = Some(e.at);
@@ -914,7 +917,7 @@ pub fn why(t: &Timeline, sel: Selection) -> Option<WhyView> {
 // ---------------------------------------------------------------------------------------
 
 /// One trace entry in the log.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TraceRow {
     /// The entry's index: the row's key.
     pub index: usize,

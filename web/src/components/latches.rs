@@ -1,9 +1,173 @@
-//! The re-enable latches: sockets × FD_ events, selected / armed / waiting for the re-enabling call.
+//! The re-enable latches: sockets × FD_ events, selected / armed / waiting for the
+//! re-enabling call, whether the event's condition holds now, and what the last step changed.
+//!
+//! The grid comes from [`view::latches`]; this module only renders it.
 
 use leptos::prelude::*;
+use wsasim::NetworkEvent;
 
-/// The re-enable latches: sockets × FD_ events, selected / armed / waiting for the re-enabling call.
+use crate::state::use_run;
+use crate::view::{self, LatchCell, LatchRow, LatchState};
+
+/// A short column heading for an event: `READ`, `ROUTING_IF`.
+fn short(event: NetworkEvent) -> &'static str {
+    match event.name().unwrap_or("?") {
+        "FD_ROUTING_INTERFACE_CHANGE" => "ROUTING",
+        "FD_ADDRESS_LIST_CHANGE" => "ADDR_LIST",
+        "FD_GROUP_QOS" => "GROUP_QOS",
+        n => n.trim_start_matches("FD_"),
+    }
+}
+
+/// The latch grid panel.
 #[component]
 pub fn Latches() -> impl IntoView {
-    view! { <section class="panel latches" aria-label="Latches"></section> }
+    let run = use_run();
+    let rows = Memo::new(move |_| run.with(|r| r.as_ref().map(view::latches).unwrap_or_default()));
+    let heads = NetworkEvent::ALL
+        .iter()
+        .map(|e| {
+            let name = e.name().unwrap_or("?");
+            let trig = if wsasim::select::is_level_triggered(*e) {
+                "level-triggered"
+            } else {
+                "edge-triggered"
+            };
+            view! {
+                <th scope="col" title=format!("{name} ({trig})") data-event=name>
+                    {short(*e)}
+                    <span class="trig">{if trig == "level-triggered" { "L" } else { "E" }}</span>
+                </th>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel latches" aria-labelledby="latches-title">
+            <div class="panel-head">
+                <h2 id="latches-title">"Re-enable latches"</h2>
+                <span class="badge">{move || format!("{} sockets", rows.with(Vec::len))}</span>
+            </div>
+            <Show
+                when=move || rows.with(|r| !r.is_empty())
+                fallback=|| {
+                    view! {
+                        <p class="panel-empty">
+                            "No open socket yet. Each socket gets a row once socket() returns."
+                        </p>
+                    }
+                }
+            >
+                <div class="grid-scroll">
+                    <table class="latch-grid">
+                        <thead>
+                            <tr>
+                                <th scope="col" class="sock-col">"socket"</th>
+                                {heads.clone()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || rows.get() key=|r: &LatchRow| r.clone() let(r)>
+                                <LatchRowView r />
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+            <p class="panel-foot legend">
+                <span class="cell-sample armed">"armed"</span>
+                "selected; the next occurrence is posted"
+                <span class="cell-sample waiting">"waiting"</span>
+                "posted; no more until the re-enabling call"
+                <span class="cell-sample holds-sample">"●"</span>
+                "condition holds now"
+                <span>"L/E: level- or edge-triggered"</span>
+            </p>
+        </section>
+    }
+}
+
+/// One socket's row.
+#[component]
+fn LatchRowView(
+    /// The row.
+    r: LatchRow,
+) -> impl IntoView {
+    let socket = r.socket;
+    let cells = r
+        .cells
+        .into_iter()
+        .map(|c| view! { <LatchCellView c socket /> })
+        .collect_view();
+    view! {
+        <tr data-socket=socket.to_string()>
+            <th scope="row" class="sock-col" class:changed=r.selection_changed title=r.selection.clone()>
+                <span class="sock-name">{r.label}</span>
+                <span class="sock-host muted">{r.host}</span>
+            </th>
+            {cells}
+        </tr>
+    }
+}
+
+/// One latch.
+#[component]
+fn LatchCellView(
+    /// The cell.
+    c: LatchCell,
+    /// The socket's handle.
+    socket: u32,
+) -> impl IntoView {
+    let text = match c.state {
+        LatchState::NotSelected => "·",
+        LatchState::Armed => "armed",
+        LatchState::Waiting => "waiting",
+    };
+    let call = match c.state {
+        LatchState::Waiting => Some(first_call(c.reenable)),
+        _ => None,
+    };
+    let describe = c.describe();
+    view! {
+        <td
+            class=format!("latch {}", c.state.as_str())
+            class:holds=c.holds
+            class:changed=c.changed
+            class:level=c.level
+            data-socket=socket.to_string()
+            data-event=c.event
+            data-state=c.state.as_str()
+            data-holds=c.holds.to_string()
+            title=describe.clone()
+            aria-label=describe
+        >
+            <span class="latch-state">{text}</span>
+            {call.map(|call| view! { <span class="latch-call">{call}</span> })}
+            {c.holds.then(|| view! { <span class="latch-holds" aria-hidden="true">"●"</span> })}
+        </td>
+    }
+}
+
+/// The first call of `recv, recvfrom, …` (the whole list is in the cell's title), or
+/// "once per connection".
+fn first_call(reenable: &'static str) -> String {
+    match reenable.split(", ").next() {
+        Some(first) if first != reenable => format!("{first}()…"),
+        Some(first) if first.starts_with("once") => "once / conn.".to_string(),
+        Some(first) => first.to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_cells_name_the_first_call() {
+        assert_eq!(first_call("recv, recvfrom, WSARecv or WSARecvFrom"), "recv()…");
+        assert_eq!(first_call("once per connection"), "once / conn.");
+        assert_eq!(first_call("WSAIoctl(SIO_GET_QOS)"), "WSAIoctl(SIO_GET_QOS)");
+        assert_eq!(short(NetworkEvent::FD_READ), "READ");
+        assert_eq!(short(NetworkEvent::FD_ADDRESS_LIST_CHANGE), "ADDR_LIST");
+    }
 }

@@ -1,10 +1,14 @@
-//! The lParam decoder: type the `lParam` of a WSAAsyncSelect message, read its two words.
+//! The lParam decoder: the selected message's `lParam` split into its two words, and a
+//! field where any `lParam` can be typed and decoded.
 //!
 //! All Winsock knowledge comes from [`wsasim::LParam`]; [`decode`] only turns its
 //! answers into the strings the panel shows, so it is tested natively.
 
 use leptos::prelude::*;
 use wsasim::LParam;
+
+use crate::state::{use_run, use_selection};
+use crate::view::{self, MessageRow};
 
 #[cfg(test)]
 mod tests;
@@ -84,9 +88,16 @@ pub fn decode(input: &str) -> Decoding {
     })
 }
 
-/// The decoder panel: an input, example buttons, and the decoded words.
+/// The decoder panel: the selected message decoded, then an input, example buttons,
+/// and the decoded words of what was typed.
 #[component]
 pub fn LParamDecoder() -> impl IntoView {
+    let run = use_run();
+    let selection = use_selection();
+    let selected = Memo::new(move |_| {
+        let sel = selection.get();
+        run.with(|r| r.as_ref().and_then(|t| view::selected_message(t, sel)))
+    });
     let input = RwSignal::new(EXAMPLES[0].to_string());
     let decoding = Memo::new(move |_| input.with(|s| decode(s)));
     let examples = EXAMPLES
@@ -103,6 +114,19 @@ pub fn LParamDecoder() -> impl IntoView {
         <section class="panel decoder" aria-labelledby="decoder-title">
             <div class="panel-head">
                 <h2 id="decoder-title">"lParam decoder"</h2>
+            </div>
+            <div id="lparam-selected" class="selected-message" aria-live="polite">
+                {move || match selected.get() {
+                    Some(m) => view! { <SelectedView m /> }.into_any(),
+                    None => {
+                        view! {
+                            <p class="message">
+                                "Click a message in a queue to decode its lParam here."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }}
             </div>
             <label class="field-label" for="lparam-input">
                 "lParam of a WSAAsyncSelect message (hex or decimal)"
@@ -145,6 +169,32 @@ pub fn LParamDecoder() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// The selected message: what it is, then its lParam's two words.
+#[component]
+fn SelectedView(
+    /// The selected message.
+    m: MessageRow,
+) -> impl IntoView {
+    let head = format!(
+        "Message #{}: {} to {}, wParam = {}",
+        m.id,
+        m.wmsg,
+        m.hwnd,
+        m.wparam_label()
+    );
+    let decoded = match decode(&m.lparam) {
+        Decoding::Decoded(d) => Some(view! { <DecodedView d /> }),
+        _ => None,
+    };
+    view! {
+        <p class="selected-head">
+            <span class="field-label">"Selected message"</span>
+            <span class="selected-what">{head}</span>
+        </p>
+        {decoded}
     }
 }
 

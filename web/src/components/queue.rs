@@ -1,35 +1,216 @@
-//! The message queue: the window messages `WSAAsyncSelect` has posted, oldest first.
+//! The message queues: per window, the messages `WSAAsyncSelect` posted, oldest first,
+//! with the ones already taken by GetMessage shown as consumed.
+//!
+//! The rows come from [`view::queues`]; this module only renders them.
 
 use leptos::prelude::*;
 
-/// The message-queue panel. Until the simulator runs scenarios it shows the table's
-/// columns and an empty state.
+use crate::state::{use_run, use_selection, Selection};
+use crate::view::{self, MessageRow, WindowQueue};
+
+/// The message-queue panel: one queue per window.
 #[component]
 pub fn MessageQueue() -> impl IntoView {
+    let run = use_run();
+    let queues = Memo::new(move |_| {
+        run.with(|r| r.as_ref().map(view::queues).unwrap_or_default())
+    });
+    let count = move || {
+        let n: usize = queues.with(|q| q.iter().map(|w| w.queued).sum());
+        match n {
+            1 => "1 queued".to_string(),
+            n => format!("{n} queued"),
+        }
+    };
     view! {
         <section class="panel queue" aria-labelledby="queue-title">
             <div class="panel-head">
-                <h2 id="queue-title">"Message queue"</h2>
-                <span class="badge">"0 messages"</span>
+                <h2 id="queue-title">"Message queues"</h2>
+                <span class="badge">{count}</span>
             </div>
-            <table class="messages">
-                <thead>
-                    <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">"time"</th>
-                        <th scope="col">"hWnd"</th>
-                        <th scope="col">"wParam (socket)"</th>
-                        <th scope="col">"lParam"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr class="empty-row">
-                        <td colspan="5">
+            <Show
+                when=move || queues.with(|q| !q.is_empty())
+                fallback=|| {
+                    view! {
+                        <p class="panel-empty">
                             "No messages yet. Run a scenario to see what Winsock posts."
-                        </td>
-                    </tr>
-                </tbody>
-            </table>
+                        </p>
+                    }
+                }
+            >
+                <For
+                    each=move || queues.get()
+                    key=|w: &WindowQueue| (w.hwnd.clone(), w.name.clone())
+                    let(w)
+                >
+                    <WindowQueueView hwnd=w.hwnd.clone() name=w.name.clone() host=w.host.clone() queues />
+                </For>
+            </Show>
+            <p class="panel-foot legend">
+                <span class="swatch fresh"></span>"posted this step"
+                <span class="swatch consumed"></span>"taken (GetMessage)"
+                <span class="swatch after-cancel"></span>"queued before the cancel"
+                <span class="win-badge" aria-hidden="true">"Win ≠"</span>"Windows differs"
+            </p>
         </section>
+    }
+}
+
+/// One window's queue, reading its rows from the panel's memo.
+#[component]
+fn WindowQueueView(
+    /// The window's handle, its key.
+    hwnd: String,
+    /// Its name in the script.
+    name: String,
+    /// The host that owns it.
+    host: String,
+    /// Every window's queue.
+    queues: Memo<Vec<WindowQueue>>,
+) -> impl IntoView {
+    let key = hwnd.clone();
+    let mine = Memo::new(move |_| {
+        queues.with(|q| q.iter().find(|w| w.hwnd == key).cloned())
+    });
+    let messages = move || mine.with(|w| w.as_ref().map(|w| w.messages.clone()).unwrap_or_default());
+    let earlier = move || mine.with(|w| w.as_ref().map_or(0, |w| w.earlier_consumed));
+    let status = move || {
+        mine.with(|w| match w {
+            Some(w) if !w.alive => "destroyed".to_string(),
+            Some(w) => format!("{} queued", w.queued),
+            None => String::new(),
+        })
+    };
+    let title_id = format!("queue-{}", hwnd.trim_start_matches("0x"));
+    let labelled_by = title_id.clone();
+    view! {
+        <div class="window-queue" data-hwnd=hwnd.clone() role="group" aria-labelledby=labelled_by>
+            <div class="window-head" id=title_id>
+                <span class="window-name">{name}</span>
+                <code class="window-hwnd">{hwnd.clone()}</code>
+                <span class="muted">"on " {host}</span>
+                <span class="window-count muted">{status}</span>
+            </div>
+            <Show when=move || earlier() != 0>
+                <p class="earlier muted">
+                    {move || format!("… {} earlier message(s) taken", earlier())}
+                </p>
+            </Show>
+            <Show
+                when=move || mine.with(|w| w.as_ref().is_some_and(|w| !w.messages.is_empty()))
+                fallback=|| {
+                    view! {
+                        <p class="panel-empty">
+                            "No messages yet. Step the scenario to see what Winsock posts."
+                        </p>
+                    }
+                }
+            >
+                <table class="messages">
+                    <thead>
+                        <tr>
+                            <th scope="col">"#"</th>
+                            <th scope="col">"hWnd"</th>
+                            <th scope="col">"wMsg"</th>
+                            <th scope="col">"wParam"</th>
+                            <th scope="col">"lParam"</th>
+                            <th scope="col">"rule"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=messages key=|m: &MessageRow| m.key() let(m)>
+                            <MessageRowView m />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </div>
+    }
+}
+
+/// One message; clicking it (or Enter) selects it for the decoder and the Why panel.
+#[component]
+fn MessageRowView(
+    /// The message.
+    m: MessageRow,
+) -> impl IntoView {
+    let selection = use_selection();
+    let id = m.id;
+    let selected = move || selection.get() == Selection::Message(id);
+    let select = move || selection.set(Selection::Message(id));
+    let state = if m.consumed { "consumed" } else { "queued" };
+    let mut label = format!(
+        "message {}: {} wParam {} lParam {} ({}, {}), rule {}",
+        m.id,
+        m.wmsg,
+        m.wparam_label(),
+        m.lparam,
+        m.event,
+        m.error,
+        m.rule
+    );
+    if m.consumed {
+        label.push_str(", taken");
+    }
+    if m.after_cancel {
+        label.push_str(", queued before the selection was cancelled");
+    }
+    if m.fresh {
+        label.push_str(", posted this step");
+    }
+    let has_error = m.error != "0";
+    let badge = m.windows_note.map(|note| {
+        view! {
+            <span
+                class="win-badge"
+                title=format!("Windows differs: {note}")
+                aria-label=format!("Windows differs: {note}")
+            >
+                "Win ≠"
+            </span>
+        }
+    });
+    let after_cancel = m.after_cancel.then(|| {
+        view! { <span class="cancel-tag" title="The socket's selection was cancelled (lEvent 0 or closesocket) after this message was posted; it stays queued.">"queued before cancel"</span> }
+    });
+    view! {
+        <tr
+            class="msg"
+            class:consumed=m.consumed
+            class:fresh=m.fresh
+            class:after-cancel=m.after_cancel
+            class:selected=selected
+            data-id=m.id.to_string()
+            data-state=state
+            data-event=m.event.clone()
+            tabindex="0"
+            aria-label=label
+            aria-selected=move || selected().to_string()
+            on:click=move |_| select()
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    select();
+                }
+            }
+        >
+            <td class="num muted">{m.id}</td>
+            <td><code class="hwnd">{m.hwnd.clone()}</code></td>
+            <td><code>{m.wmsg.clone()}</code></td>
+            <td>
+                <span class="sock-name">{m.socket_name.clone().unwrap_or_default()}</span>
+                " "
+                <code class="muted">{m.socket}</code>
+            </td>
+            <td class="lparam-cell">
+                <code class="lparam-hex">{m.lparam.clone()}</code>
+                <span class="lparam-decoded">
+                    <span class="ev">{m.event.clone()}</span>
+                    <span class="err" class:has-error=has_error>{m.error.clone()}</span>
+                </span>
+                {after_cancel}
+            </td>
+            <td class="rule-cell"><code class="rule">{m.rule}</code> {badge}</td>
+        </tr>
     }
 }

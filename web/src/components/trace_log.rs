@@ -1,9 +1,126 @@
-//! The trace: every step so far, with its cause, result and changes.
+//! The trace: every step up to the cursor (the newest [`view::MAX_TRACE_ROWS`] entries),
+//! with its time, host, action and result and its changes indented; the step just taken
+//! is highlighted and kept in view. Clicking an entry selects it for the Why panel.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// The trace: every step so far, with its cause, result and changes.
+use crate::state::{use_run, use_selection, Selection};
+use crate::view::{self, TraceLogView, TraceRow};
+
+/// The trace-log panel.
 #[component]
 pub fn TraceLog() -> impl IntoView {
-    view! { <section class="panel trace_log" aria-label="TraceLog"></section> }
+    let run = use_run();
+    let model = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref().map(view::trace_log).unwrap_or(TraceLogView {
+                earlier: 0,
+                rows: Vec::new(),
+            })
+        })
+    });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // Keep the current step in view, scrolling the log only (never the page).
+    Effect::new(move |_| {
+        model.track();
+        let Some(el) = scroller.get() else { return };
+        let Ok(Some(cur)) = el.query_selector(".trace-entry.current") else {
+            el.set_scroll_top(el.scroll_height());
+            return;
+        };
+        let Ok(cur) = cur.dyn_into::<web_sys::HtmlElement>() else { return };
+        let top = cur.offset_top();
+        let bottom = top + cur.offset_height();
+        let view_top = el.scroll_top();
+        let view_bottom = view_top + el.client_height();
+        if top < view_top || bottom > view_bottom {
+            el.set_scroll_top((bottom - el.client_height() + 8).max(top - 8).max(0));
+        }
+    });
+    view! {
+        <section class="panel trace-log" aria-labelledby="trace-title">
+            <div class="panel-head">
+                <h2 id="trace-title">"Trace"</h2>
+                <span class="badge">
+                    {move || model.with(|m| format!("{} entries", m.earlier + m.rows.len()))}
+                </span>
+            </div>
+            <div class="trace-scroll" node_ref=scroller>
+                <Show when=move || model.with(|m| m.earlier > 0)>
+                    <p class="earlier muted">
+                        {move || model.with(|m| format!("… {} earlier entries (move the slider back to see them)", m.earlier))}
+                    </p>
+                </Show>
+                <Show
+                    when=move || model.with(|m| !m.rows.is_empty())
+                    fallback=|| view! { <p class="panel-empty">"Nothing has happened yet: step forward."</p> }
+                >
+                    <ol class="trace-list">
+                        <For each=move || model.get().rows key=|r: &TraceRow| (r.index, r.current) let(r)>
+                            <TraceRowView r />
+                        </For>
+                    </ol>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+/// One entry.
+#[component]
+fn TraceRowView(
+    /// The entry.
+    r: TraceRow,
+) -> impl IntoView {
+    let selection = use_selection();
+    let index = r.index;
+    let selected = move || selection.get() == Selection::Entry(index);
+    let select = move || selection.set(Selection::Entry(index));
+    let changes = (!r.changes.is_empty()).then(|| {
+        let items = r
+            .changes
+            .iter()
+            .map(|c| {
+                let posted = c.starts_with("post ");
+                view! { <li class:posted=posted>{c.clone()}</li> }
+            })
+            .collect_view();
+        view! { <ul class="trace-changes">{items}</ul> }
+    });
+    let result = (!r.result.is_empty()).then(|| {
+        view! {
+            <span class="trace-arrow" aria-hidden="true">" → "</span>
+            <span class="trace-result" class:failed=r.failed>{r.result.clone()}</span>
+        }
+    });
+    let label = format!("step {} at {}: {}", r.index, r.at, r.action);
+    view! {
+        <li
+            class="trace-entry"
+            class:current=r.current
+            class:selected=selected
+            data-index=r.index.to_string()
+            tabindex="0"
+            aria-label=label
+            aria-current=r.current.then_some("step")
+            on:click=move |_| select()
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    ev.prevent_default();
+                    select();
+                }
+            }
+        >
+            <div class="trace-line">
+                <span class="trace-index">{format!("#{}", r.index)}</span>
+                <span class="trace-time">{r.at.clone()}</span>
+                <span class="trace-host">{r.host.clone().unwrap_or_else(|| "world".into())}</span>
+                <code class="trace-action">{r.action.clone()}</code>
+                {result}
+                {r.line.map(|l| view! { <span class="trace-lineno muted">{format!("line {l}")}</span> })}
+            </div>
+            {changes}
+        </li>
+    }
 }

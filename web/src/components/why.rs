@@ -1,9 +1,96 @@
-//! Why: the rule behind the selected message or step, with the specification's sentence.
+//! Why: the rule behind the selected message or step, its sentence, the Windows note, and
+//! the sentence in its paragraph of the shipped specification.
+//!
+//! The explanation comes from [`view::why`]; this module only renders it.
 
 use leptos::prelude::*;
 
-/// Why: the rule behind the selected message or step, with the specification's sentence.
+use crate::state::{use_run, use_selection, Selection};
+use crate::view::{self, WhyView};
+
+/// The Why panel.
 #[component]
 pub fn Why() -> impl IntoView {
-    view! { <section class="panel why" aria-label="Why"></section> }
+    let run = use_run();
+    let selection = use_selection();
+    let model = Memo::new(move |_| {
+        let sel = selection.get();
+        run.with(|r| r.as_ref().and_then(|t| view::why(t, sel)))
+    });
+    let source = move || match selection.get() {
+        Selection::None => "the step just taken",
+        Selection::Message(_) => "the selected message",
+        Selection::Entry(_) => "the selected step",
+    };
+    view! {
+        <section class="panel why" aria-labelledby="why-title">
+            <div class="panel-head">
+                <h2 id="why-title">"Why?"</h2>
+                <span class="badge">{source}</span>
+            </div>
+            <div id="why-body" aria-live="polite">
+                {move || match model.get() {
+                    Some(w) => view! { <WhyBody w /> }.into_any(),
+                    None => {
+                        view! {
+                            <p class="panel-empty">
+                                "Select a message or a step of the trace: the rule of the specification behind it appears here."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// The explanation.
+#[component]
+fn WhyBody(
+    /// What to show.
+    w: WhyView,
+) -> impl IntoView {
+    let note = w.windows_note.map(|n| {
+        view! {
+            <p class="why-windows" role="note">
+                <span class="win-badge">"Win ≠"</span>
+                " "
+                <strong>"Windows differs: "</strong>
+                {n}
+            </p>
+        }
+    });
+    let context = w.context.clone().map(|c| {
+        view! {
+            <details class="why-context" open>
+                <summary>"In the specification"</summary>
+                <p>{c.before} <mark>{c.sentence}</mark> {c.after}</p>
+            </details>
+        }
+    });
+    let also = (!w.also.is_empty()).then(|| {
+        let items = w
+            .also
+            .iter()
+            .map(|(id, text)| view! { <li><code class="rule">{id.clone()}</code> " " {text.clone()}</li> })
+            .collect_view();
+        view! {
+            <details class="why-also">
+                <summary>{format!("Also in this step ({})", w.also.len())}</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+    });
+    view! {
+        <p class="why-subject">{w.subject}</p>
+        <p class="why-rule">
+            <span class="field-label">"Rule"</span>
+            <code class="rule" data-testid="why-rule">{w.rule}</code>
+        </p>
+        <blockquote class="why-sentence">{w.sentence}</blockquote>
+        {note}
+        {context}
+        {also}
+    }
 }

@@ -1,9 +1,205 @@
 //! The network: a sequence diagram of segments between hosts over virtual time.
+//!
+//! One lifeline per host, virtual time downwards (one row per distinct instant, so long
+//! idle gaps such as TIME_WAIT take no room). Each segment is an arrow from its send to
+//! its delivery; a lost one ends in a cross; one still on the wire is dashed, ending at
+//! the time it is due. The arrows come from [`view::diagram`] (bounded to the newest
+//! [`view::MAX_ARROWS`]); this module only draws them.
 
 use leptos::prelude::*;
 
-/// The network: a sequence diagram of segments between hosts over virtual time.
+use crate::state::use_run;
+use crate::view::{self, Arrow, ArrowFate, Diagram};
+
+/// Width of one host's column.
+const COL_W: f64 = 180.0;
+/// Room for the time labels on the left.
+const LEFT: f64 = 74.0;
+/// Height of one instant's row.
+const ROW_H: f64 = 24.0;
+/// Space above the first row.
+const TOP: f64 = 6.0;
+
+fn x(col: usize) -> f64 {
+    LEFT + COL_W * col as f64 + COL_W / 2.0
+}
+
+fn y(row: usize) -> f64 {
+    TOP + ROW_H * row as f64 + ROW_H / 2.0
+}
+
+/// The diagram's width for `hosts` lifelines.
+fn width(hosts: usize) -> f64 {
+    LEFT + COL_W * hosts.max(1) as f64 + 8.0
+}
+
+/// The sequence-diagram panel.
 #[component]
 pub fn Wire() -> impl IntoView {
-    view! { <section class="panel wire" aria-label="Wire"></section> }
+    let run = use_run();
+    let model = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref().map(view::diagram).unwrap_or(Diagram {
+                hosts: Vec::new(),
+                times: Vec::new(),
+                now_row: None,
+                arrows: Vec::new(),
+                earlier: 0,
+            })
+        })
+    });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    // Keep the newest segments in view.
+    Effect::new(move |_| {
+        model.track();
+        if let Some(el) = scroller.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+    let w = move || model.with(|m| width(m.hosts.len()));
+    let h = move || model.with(|m| TOP * 2.0 + ROW_H * m.times.len().max(1) as f64);
+    let summary = move || {
+        model.with(|m| {
+            let lost = m
+                .arrows
+                .iter()
+                .filter(|a| matches!(a.fate, ArrowFate::Dropped { .. }))
+                .count();
+            let flying = m.arrows.iter().filter(|a| a.fate == ArrowFate::InFlight).count();
+            let mut s = format!("{} segments", m.arrows.len() + m.earlier);
+            if flying > 0 {
+                s.push_str(&format!(", {flying} in flight"));
+            }
+            if lost > 0 {
+                s.push_str(&format!(", {lost} lost"));
+            }
+            s
+        })
+    };
+    view! {
+        <section class="panel wire" aria-labelledby="wire-title">
+            <div class="panel-head">
+                <h2 id="wire-title">"Segments on the wire"</h2>
+                <span class="badge">{summary}</span>
+            </div>
+            <Show
+                when=move || model.with(|m| !m.arrows.is_empty())
+                fallback=|| {
+                    view! {
+                        <p class="panel-empty">
+                            "No segment sent yet. connect(), send() and closes draw arrows between the hosts here."
+                        </p>
+                    }
+                }
+            >
+                <Show when=move || model.with(|m| m.earlier > 0)>
+                    <p class="earlier muted">
+                        {move || model.with(|m| format!("… {} earlier segment(s) not drawn", m.earlier))}
+                    </p>
+                </Show>
+                <div class="wire-lifelines" style:width=move || format!("{}px", w())>
+                    <For
+                        each=move || model.with(|m| m.hosts.iter().cloned().enumerate().collect::<Vec<_>>())
+                        key=|h| h.clone()
+                        let((i, name))
+                    >
+                        <span class="lifeline-name" style:left=format!("{}px", x(i) - COL_W / 2.0) style:width=format!("{COL_W}px")>
+                            {name}
+                        </span>
+                    </For>
+                </div>
+                <div class="wire-scroll" node_ref=scroller>
+                    <svg
+                        class="wire-svg"
+                        role="img"
+                        aria-label="Sequence diagram of the segments between the hosts"
+                        width=move || w().to_string()
+                        height=move || h().to_string()
+                        viewBox=move || format!("0 0 {} {}", w(), h())
+                    >
+                        <defs>
+                            <marker id="wire-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                                <path d="M 0 0 L 10 5 L 0 10 z" class="wire-head"></path>
+                            </marker>
+                        </defs>
+                        <For
+                            each=move || model.with(|m| m.times.iter().cloned().enumerate().collect::<Vec<_>>())
+                            key=|t| t.clone()
+                            let((row, at))
+                        >
+                            <text class="wire-time" x=(LEFT - 8.0).to_string() y=(y(row) + 4.0).to_string() text-anchor="end">{at}</text>
+                        </For>
+                        <For
+                            each=move || model.with(|m| (0..m.hosts.len()).collect::<Vec<_>>())
+                            key=|i| *i
+                            let(i)
+                        >
+                            <line class="lifeline" x1=x(i).to_string() x2=x(i).to_string() y1="0" y2=move || h().to_string()></line>
+                        </For>
+                        {move || model.with(|m| m.now_row).map(|row| view! {
+                            <line class="wire-now" x1=(LEFT - 4.0).to_string() x2=w().to_string() y1=y(row).to_string() y2=y(row).to_string()>
+                                <title>"now"</title>
+                            </line>
+                        })}
+                        <For each=move || model.get().arrows key=|a: &Arrow| a.clone() let(a)>
+                            <ArrowView a />
+                        </For>
+                    </svg>
+                </div>
+                <p class="panel-foot legend">
+                    <span class="wire-key delivered"></span>"delivered"
+                    <span class="wire-key in-flight"></span>"in flight"
+                    <span class="wire-key dropped">"✕"</span>"lost"
+                    <span class="muted">"one row per instant; the dashed line is now"</span>
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// One segment.
+#[component]
+fn ArrowView(
+    /// The segment.
+    a: Arrow,
+) -> impl IntoView {
+    let (x1, y1) = (x(a.from), y(a.sent_row));
+    let (mut x2, y2) = (x(a.to), y(a.end_row));
+    let loopback = a.from == a.to;
+    let (fate, title) = match &a.fate {
+        ArrowFate::Delivered => ("delivered", format!("{} — delivered", a.detail)),
+        ArrowFate::InFlight => ("in-flight", format!("{} — in flight", a.detail)),
+        ArrowFate::Dropped { why, .. } => ("dropped", format!("{} — lost: {why}", a.detail)),
+    };
+    let dropped_on_way = matches!(a.fate, ArrowFate::Dropped { at_receiver: false, .. });
+    if dropped_on_way && !loopback {
+        // Lost on the way: the arrow stops halfway.
+        x2 = (x1 + x2) / 2.0;
+    }
+    let y2 = if dropped_on_way { y1.max(y2 - ROW_H / 2.0).max(y1 + 8.0) } else { y2 };
+    let path = if loopback {
+        format!("M {x1} {y1} C {} {y1}, {} {y2}, {x1} {y2}", x1 + 60.0, x1 + 60.0)
+    } else {
+        format!("M {x1} {y1} L {x2} {y2}")
+    };
+    let (lx, ly) = if loopback {
+        (x1 + 48.0, (y1 + y2) / 2.0)
+    } else {
+        ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 4.0)
+    };
+    let cross = matches!(a.fate, ArrowFate::Dropped { .. }).then(|| {
+        let d = 5.0;
+        view! {
+            <path class="wire-cross" d=format!("M {} {} L {} {} M {} {} L {} {}", x2 - d, y2 - d, x2 + d, y2 + d, x2 - d, y2 + d, x2 + d, y2 - d)></path>
+        }
+    });
+    let marker = (!matches!(a.fate, ArrowFate::Dropped { .. })).then_some("url(#wire-head)");
+    view! {
+        <g class=format!("wire-arrow {fate}") class:fresh=a.fresh data-fate=fate data-label=a.label.clone()>
+            <title>{title}</title>
+            <path class="wire-line" d=path marker-end=marker></path>
+            {cross}
+            <text class="wire-label" x=lx.to_string() y=ly.to_string() text-anchor="middle">{a.label.clone()}</text>
+        </g>
+    }
 }
