@@ -79,6 +79,7 @@ gallery! {
         "abortive-close",
         "injected-reset",
         "closesocket-leaves-queued-messages",
+        "lparam-error-not-last-error",
     ]
     // Data: out-of-band, flow control.
     "Data": [
