@@ -841,9 +841,9 @@ pub fn spec_context(sentence: &str) -> Option<SpecContext> {
                 }
             }
             return Some(SpecContext {
-                before,
+                before: trim_before(&before),
                 sentence: flat[at..at + needle.len()].to_string(),
-                after: flat[at + needle.len()..].to_string(),
+                after: trim_after(&flat[at + needle.len()..]),
             });
         }
         if !flat.is_empty() {
@@ -851,6 +851,44 @@ pub fn spec_context(sentence: &str) -> Option<SpecContext> {
         }
     }
     None
+}
+
+/// How much of the paragraph is kept on each side of the sentence.
+const CONTEXT_CHARS: usize = 240;
+
+/// The end of `text`: about [`CONTEXT_CHARS`], starting at a sentence or bullet.
+fn trim_before(text: &str) -> String {
+    if text.len() <= CONTEXT_CHARS {
+        return text.to_string();
+    }
+    let mut from = text.len() - CONTEXT_CHARS;
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let tail = &text[from..];
+    let start = [". ", "• ", ": "]
+        .iter()
+        .filter_map(|b| tail.find(b).map(|i| i + b.len()))
+        .min()
+        .filter(|&i| i < tail.len())
+        .unwrap_or(0);
+    format!("… {}", &tail[start..])
+}
+
+/// The start of `text`: about [`CONTEXT_CHARS`], ending at a sentence.
+fn trim_after(text: &str) -> String {
+    if text.len() <= CONTEXT_CHARS {
+        return text.to_string();
+    }
+    let mut to = CONTEXT_CHARS;
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let head = &text[..to];
+    match head.rfind(". ") {
+        Some(i) if i > 0 => format!("{} …", &head[..=i]),
+        _ => format!("{head} …"),
+    }
 }
 
 fn change_rule(c: &Change) -> Option<Rule> {

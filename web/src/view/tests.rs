@@ -234,7 +234,17 @@ fn every_rule_sentence_is_found_in_context() {
         let c = spec_context(rule.sentence())
             .unwrap_or_else(|| panic!("{} not found in the specification", rule.id()));
         assert_eq!(words(&c.sentence), words(rule.sentence()));
+        assert!(c.before.len() <= CONTEXT_CHARS + 8, "{}: {}", rule.id(), c.before);
+        assert!(c.after.len() <= CONTEXT_CHARS + 8, "{}: {}", rule.id(), c.after);
     }
+}
+
+#[test]
+fn context_is_cut_at_sentences() {
+    let c = spec_context(Rule::ReadAfterRecv.sentence()).unwrap();
+    println!("{c:?}");
+    assert!(c.before.starts_with("… ") || c.before.len() <= CONTEXT_CHARS);
+    assert!(!c.before.contains("WSAAsyncSelect function (winsock.h)"));
 }
 
 #[test]

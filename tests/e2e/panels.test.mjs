@@ -1,0 +1,258 @@
+// End-to-end test of the playground's data panels in headless Chromium (node's test
+// runner + playwright-core): message queues, the selected message's lParam, the latch
+// grid, the sockets table, the sequence diagram, Why and the trace log.
+//
+// Same set-up as playground.test.mjs: the Trunk-built site (WSASIM_SITE_DIR, or dist/
+// after `cargo xtask dist`) is served under a sub-path from 127.0.0.1.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const siteDir = path.resolve(process.env.WSASIM_SITE_DIR ?? path.join(root, 'dist'));
+const screenshots = path.join(root, 'tests', 'screenshots');
+const subPath = '/panels/sub-path/';
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+};
+
+let server;
+let baseUrl;
+let context;
+let userDataDir;
+
+function startServer() {
+  const srv = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const pathname = decodeURIComponent(url.pathname);
+    if (!pathname.startsWith(subPath)) {
+      res.writeHead(404).end('not under the site path');
+      return;
+    }
+    let file = path.join(siteDir, pathname.slice(subPath.length));
+    if (!file.startsWith(siteDir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
+}
+
+before(async () => {
+  assert.ok(
+    fs.existsSync(path.join(siteDir, 'index.html')),
+    `no built site in ${siteDir}: run \`cargo xtask dist\` (or \`cargo xtask test\`) first`,
+  );
+  server = await startServer();
+  baseUrl = `http://127.0.0.1:${server.address().port}${subPath}`;
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsasim-panels-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  fs.mkdirSync(screenshots, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+});
+
+// A fresh page (local storage cleared, so no earlier edit is restored).
+async function open() {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await page.goto(baseUrl, { waitUntil: 'load' });
+  await page.evaluate(() => localStorage.clear());
+  await page.locator('.panel.queue').waitFor({ state: 'visible', timeout: 30_000 });
+  return { page, problems };
+}
+
+// Loads a gallery scenario through the presets menu and waits for its run.
+async function loadPreset(page, id) {
+  await page.locator('details.presets > summary').click();
+  const title = (await page.locator(`.preset[data-id="${id}"] .preset-title`).textContent()).trim();
+  await page.locator(`.preset[data-id="${id}"]`).click();
+  await page.locator('#editor-title', { hasText: title }).waitFor({ timeout: 15_000 });
+  // The editor's debounced re-run (250 ms) may start the run again: let it pass.
+  await page.waitForTimeout(600);
+  await page.locator(`.preset[data-id="${id}"]`).waitFor({ state: 'hidden', timeout: 10_000 });
+  // The run exists once the step counter shows its length.
+  await page.waitForFunction(() => /\/\s*[1-9]/.test(document.querySelector('.counter')?.textContent ?? ''), null, { timeout: 15_000 });
+}
+
+async function clickUntil(page, action, selector, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if ((await page.locator(selector).count()) > 0) return;
+    await page.locator(`[data-action="${action}"]`).click();
+  }
+  assert.fail(`${selector} never appeared after ${max} × ${action}`);
+}
+
+// A latch cell of the socket whose script name is `name`.
+function latch(page, name, event) {
+  return page.locator('.latch-grid tbody tr', { hasText: `${name} (` }).locator(`td[data-event="${event}"]`);
+}
+
+test('queue, selected lParam, latch cell, Why and the diagram follow the steps', { timeout: 180_000 }, async () => {
+  const { page, problems } = await open();
+  await loadPreset(page, 'fd-read-level-triggered');
+
+  // At the end everything was taken: three messages, all consumed; FD_READ armed, no data.
+  await page.locator('[data-action="end"]').click();
+  const queue = page.locator('.panel.queue');
+  await queue.locator('tr.msg').nth(2).waitFor({ timeout: 10_000 });
+  assert.equal(await queue.locator('tr.msg[data-state="consumed"]').count(), 3);
+  assert.equal(await queue.locator('tr.msg[data-state="queued"]').count(), 0);
+  assert.equal(await latch(page, 'A', 'FD_READ').getAttribute('data-state'), 'armed');
+  assert.equal(await latch(page, 'A', 'FD_READ').getAttribute('data-holds'), 'false');
+
+  // Step back until an FD_READ waits in the queue: the one re-posted by recv (FD_READ.3).
+  await clickUntil(page, 'back', '.panel.queue tr.msg[data-state="queued"]');
+  const queued = queue.locator('tr.msg[data-state="queued"]');
+  assert.equal(await queued.count(), 1);
+  assert.equal(await queued.getAttribute('data-event'), 'FD_READ');
+  assert.match(await queued.textContent(), /WM_USER\+1/);
+  assert.match(await queued.textContent(), /0x00000001/);
+  assert.match(await queued.textContent(), /A\s*\d+/);
+  assert.match(await queued.getAttribute('class'), /fresh/, 'posted by the step just taken');
+
+  const cell = latch(page, 'A', 'FD_READ');
+  assert.equal(await cell.getAttribute('data-state'), 'waiting');
+  assert.equal(await cell.getAttribute('data-holds'), 'true');
+  assert.match(await cell.getAttribute('aria-label'), /waiting for recv/);
+  assert.match(await cell.getAttribute('class'), /changed/);
+  assert.equal(await latch(page, 'A', 'FD_WRITE').getAttribute('data-state'), 'not-selected');
+
+  // Select it: the decoder shows its two words, Why its rule and sentence.
+  await queued.click();
+  const sel = page.locator('#lparam-selected');
+  await sel.locator('[data-testid=event-name]', { hasText: 'FD_READ' }).waitFor({ timeout: 10_000 });
+  assert.equal((await sel.locator('[data-testid=error-name]').textContent()).trim(), '0');
+  assert.match(await sel.textContent(), /0x00000001/);
+  const why = page.locator('#why-body');
+  assert.equal((await why.locator('[data-testid=why-rule]').textContent()).trim(), 'FD_READ.3');
+  assert.match(await why.textContent(), /After recv or recvfrom is called/);
+  assert.ok((await why.locator('mark').count()) === 1, 'the sentence is highlighted in the specification');
+
+  // The sequence diagram: the handshake and the 100 bytes.
+  const labels = await page.locator('.wire-arrow').evaluateAll((els) => els.map((e) => e.dataset.label));
+  assert.deepEqual(labels.slice(0, 3), ['SYN', 'SYN|ACK', 'ACK']);
+  assert.ok(labels.includes('len=100'), labels.join(','));
+
+  await page.screenshot({ path: path.join(screenshots, 'panels-light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(screenshots, 'panels-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Step forward: the expect takes it, it is shown as consumed and stays selected.
+  await page.locator('[data-action="forward"]').click();
+  await queue.locator('tr.msg[data-state="queued"]').waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await queue.locator('tr.msg.selected[data-state="consumed"]').count(), 1);
+
+  // Clicking a trace entry explains it.
+  const entry = page.locator('.trace-entry.current');
+  await entry.click();
+  assert.match(await page.locator('.panel.why .badge').textContent(), /selected step/);
+
+  assert.deepEqual(problems, [], 'the page logged no errors or warnings');
+  await page.close();
+});
+
+test('messages queued before closesocket are marked, and Windows badges show', { timeout: 180_000 }, async () => {
+  const { page, problems } = await open();
+  await loadPreset(page, 'closesocket-leaves-queued-messages');
+  await page.locator('[data-action="end"]').click();
+  await page.locator('.panel.queue tr.msg').first().waitFor({ timeout: 10_000 });
+  await clickUntil(page, 'back', '.panel.queue tr.msg.after-cancel');
+  const marked = page.locator('.panel.queue tr.msg.after-cancel');
+  assert.equal(await marked.getAttribute('data-event'), 'FD_READ');
+  assert.match(await marked.textContent(), /queued before cancel/);
+  const badge = page.locator('.panel.queue tr.msg[data-event="FD_WRITE"] .win-badge');
+  assert.match(await badge.getAttribute('aria-label'), /^Windows differs: /);
+  // closesocket(A) with data unread reset the connection: A is gone, C saw the RST.
+  const sockets = page.locator('.socket-table tbody');
+  assert.equal(await sockets.locator('tr', { hasText: /^A\s/ }).count(), 0);
+  assert.match(await sockets.locator('tr', { hasText: /^C\s/ }).textContent(), /CLOSED.*WSAECONNRESET/);
+  await page.screenshot({ path: path.join(screenshots, 'panels-after-cancel.png') });
+  assert.deepEqual(problems, [], 'the page logged no errors or warnings');
+  await page.close();
+});
+
+test('lost segments end in a cross in the sequence diagram', { timeout: 180_000 }, async () => {
+  const { page, problems } = await open();
+  await loadPreset(page, 'connect-timed-out');
+  await page.locator('[data-action="end"]').click();
+  await page.locator('.wire-arrow[data-fate="dropped"]').first().waitFor({ timeout: 10_000 });
+  assert.ok((await page.locator('.wire-arrow[data-fate="dropped"]').count()) >= 2);
+  assert.ok((await page.locator('.wire-cross').count()) >= 2);
+  await page.locator('.panel.wire').screenshot({ path: path.join(screenshots, 'panels-wire-dropped.png') });
+  assert.deepEqual(problems, [], 'the page logged no errors or warnings');
+  await page.close();
+});
+
+test('a step on a long run updates the panels quickly (printed, not asserted)', { timeout: 300_000 }, async () => {
+  const { page, problems } = await open();
+  let src = 'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\nb: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n';
+  for (let i = 0; i < 5000; i++) {
+    src += 'a: send(C, "ping")\nrun until idle\nexpect w: WM_USER+1(A, FD_READ, 0)\nb: recv(A, 10) => "ping"\n';
+  }
+  const editor = page.locator('#scenario-editor');
+  await editor.evaluate((el, text) => {
+    el.value = text;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, src);
+  await page.waitForFunction(() => /\/\s*[1-9]\d{3,}/.test(document.querySelector('.counter')?.textContent ?? ''), null, { timeout: 120_000 });
+  await page.locator('[data-action="end"]').click();
+  await page.locator('.trace-entry.current').first().waitFor({ timeout: 30_000 });
+  const times = [];
+  for (const action of ['back', 'back', 'forward', 'back', 'forward', 'forward']) {
+    const ms = await page.evaluate(async (a) => {
+      const button = document.querySelector(`[data-action="${a}"]`);
+      const t0 = performance.now();
+      button.click();
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      return performance.now() - t0;
+    }, action);
+    times.push(ms.toFixed(1));
+  }
+  const counter = await page.locator('.counter').textContent();
+  console.log(`step updates on a long run (${counter.trim()}): ${times.join(', ')} ms (click to next frame)`);
+  assert.deepEqual(problems, [], 'the page logged no errors or warnings');
+  await page.close();
+});
