@@ -672,8 +672,8 @@ fn host_col(t: &Timeline, ip: Ipv4, fallback: Option<HostId>) -> usize {
         .unwrap_or(0)
 }
 
-/// The sequence diagram of the last [`MAX_ARROWS`] segments sent within the last
-/// [`HISTORY_WINDOW`] trace entries before the cursor.
+/// The sequence diagram of the last segments (between half of [`MAX_ARROWS`] and all of
+/// it) sent within at most the last [`HISTORY_WINDOW`] trace entries before the cursor.
 pub fn diagram(t: &Timeline) -> Diagram {
     use wsasim::Instant;
     struct Raw {
@@ -687,7 +687,11 @@ pub fn diagram(t: &Timeline) -> Diagram {
         fresh: bool,
     }
     let trace = t.trace();
-    let start = trace.len().saturating_sub(HISTORY_WINDOW);
+    // The window moves in chunks (of half its size), and old arrows are dropped in chunks
+    // too, so between two chunk boundaries a step only adds arrows at the bottom: the
+    // rows of the others stay put and their (keyed) SVG nodes are kept.
+    let chunk = HISTORY_WINDOW / 2;
+    let start = (trace.len().saturating_sub(chunk) / chunk) * chunk;
     let recent = &trace[start..];
     let current_first = t.current_entries().first().map_or(usize::MAX, |e| e.index);
     let mut raw: Vec<Raw> = Vec::new();
@@ -753,7 +757,12 @@ pub fn diagram(t: &Timeline) -> Diagram {
             r.end = Some(in_flight[i].arrives);
         }
     }
-    let skip = raw.len().saturating_sub(MAX_ARROWS);
+    let half = MAX_ARROWS / 2;
+    let skip = if raw.len() > MAX_ARROWS {
+        (raw.len() - half) / half * half
+    } else {
+        0
+    };
     raw.drain(..skip);
     let earlier = total - raw.len();
     let now = t.sim().now();

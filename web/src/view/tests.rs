@@ -290,7 +290,19 @@ fn view_models_cost_on_a_long_run() {
     time("why", &|| drop(why(&t, Selection::None)));
     time("trace_log", &|| drop(trace_log(&t)));
     let d = diagram(&t);
-    assert_eq!(d.arrows.len(), MAX_ARROWS);
+    assert!((MAX_ARROWS / 2..=MAX_ARROWS).contains(&d.arrows.len()));
+    // One step later, the arrows already drawn keep their rows (or the window moved on).
+    let mut t2 = t.clone();
+    t2.forward();
+    let d2 = diagram(&t2);
+    if d2.earlier == d.earlier {
+        for (a, b) in d.arrows.iter().zip(&d2.arrows) {
+            assert_eq!((a.key, a.sent_row), (b.key, b.sent_row), "an arrow moved");
+            if a.fate == b.fate {
+                assert_eq!(a.end_row, b.end_row, "an arrow moved");
+            }
+        }
+    }
     assert!(d.earlier > 0);
     let q = queues(&t);
     assert!(q[0].messages.len() <= MAX_CONSUMED + 1);
