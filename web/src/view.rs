@@ -727,7 +727,8 @@ pub fn diagram(t: &Timeline) -> Diagram {
                     });
                 }
                 Change::Dropped { segment, why } => {
-                    let arrived = matches!(&e.cause, Cause::Deliver { segment: s, .. } if s == segment);
+                    let arrived =
+                        matches!(&e.cause, Cause::Deliver { segment: s, .. } if s == segment);
                     let target = if arrived {
                         delivered_here
                     } else {
@@ -923,7 +924,10 @@ fn explain(subject: String, rule: Rule, also: Vec<(String, String)>) -> WhyView 
 }
 
 fn explain_entry(e: &TraceEntry) -> Option<WhyView> {
-    let mut ruled = e.changes.iter().filter_map(|c| change_rule(c).map(|r| (c, r)));
+    let mut ruled = e
+        .changes
+        .iter()
+        .filter_map(|c| change_rule(c).map(|r| (c, r)));
     let first = ruled
         .clone()
         .find(|(c, _)| matches!(c, Change::Posted(_) | Change::Recorded { .. }))

@@ -164,7 +164,10 @@ mod tests {
 
     #[test]
     fn waiting_cells_name_the_first_call() {
-        assert_eq!(first_call("recv, recvfrom, WSARecv or WSARecvFrom"), "recv()…");
+        assert_eq!(
+            first_call("recv, recvfrom, WSARecv or WSARecvFrom"),
+            "recv()…"
+        );
         assert_eq!(first_call("once per connection"), "once / conn.");
         assert_eq!(first_call("WSAIoctl(SIO_GET_QOS)"), "WSAIoctl(SIO_GET_QOS)");
         assert_eq!(short(NetworkEvent::FD_READ), "READ");

@@ -12,9 +12,7 @@ use crate::view::{self, MessageRow, WindowQueue};
 #[component]
 pub fn MessageQueue() -> impl IntoView {
     let run = use_run();
-    let queues = Memo::new(move |_| {
-        run.with(|r| r.as_ref().map(view::queues).unwrap_or_default())
-    });
+    let queues = Memo::new(move |_| run.with(|r| r.as_ref().map(view::queues).unwrap_or_default()));
     let count = move || {
         let n: usize = queues.with(|q| q.iter().map(|w| w.queued).sum());
         match n {
@@ -69,10 +67,9 @@ fn WindowQueueView(
     queues: Memo<Vec<WindowQueue>>,
 ) -> impl IntoView {
     let key = hwnd.clone();
-    let mine = Memo::new(move |_| {
-        queues.with(|q| q.iter().find(|w| w.hwnd == key).cloned())
-    });
-    let messages = move || mine.with(|w| w.as_ref().map(|w| w.messages.clone()).unwrap_or_default());
+    let mine = Memo::new(move |_| queues.with(|q| q.iter().find(|w| w.hwnd == key).cloned()));
+    let messages =
+        move || mine.with(|w| w.as_ref().map(|w| w.messages.clone()).unwrap_or_default());
     let earlier = move || mine.with(|w| w.as_ref().map_or(0, |w| w.earlier_consumed));
     let status = move || {
         mine.with(|w| match w {

@@ -101,8 +101,12 @@ fn SocketRowView(
     } else {
         options.join(" · ")
     };
-    let status = (s.status != "open").then(|| view! { <span class="status-tag">{s.status.clone()}</span> });
-    let error = s.error.clone().map(|e| view! { <span class="err-tag">{e}</span> });
+    let status =
+        (s.status != "open").then(|| view! { <span class="status-tag">{s.status.clone()}</span> });
+    let error = s
+        .error
+        .clone()
+        .map(|e| view! { <span class="err-tag">{e}</span> });
     view! {
         <tr class:changed=s.changed class:closed=closed data-socket=s.socket.to_string()>
             <th scope="row">

@@ -29,7 +29,9 @@ pub fn TraceLog() -> impl IntoView {
             el.set_scroll_top(el.scroll_height());
             return;
         };
-        let Ok(cur) = cur.dyn_into::<web_sys::HtmlElement>() else { return };
+        let Ok(cur) = cur.dyn_into::<web_sys::HtmlElement>() else {
+            return;
+        };
         let top = cur.offset_top();
         let bottom = top + cur.offset_height();
         let view_top = el.scroll_top();

@@ -65,7 +65,11 @@ pub fn Wire() -> impl IntoView {
                 .iter()
                 .filter(|a| matches!(a.fate, ArrowFate::Dropped { .. }))
                 .count();
-            let flying = m.arrows.iter().filter(|a| a.fate == ArrowFate::InFlight).count();
+            let flying = m
+                .arrows
+                .iter()
+                .filter(|a| a.fate == ArrowFate::InFlight)
+                .count();
             let mut s = format!("{} segments", m.arrows.len() + m.earlier);
             if flying > 0 {
                 s.push_str(&format!(", {flying} in flight"));
@@ -171,14 +175,28 @@ fn ArrowView(
         ArrowFate::InFlight => ("in-flight", format!("{} — in flight", a.detail)),
         ArrowFate::Dropped { why, .. } => ("dropped", format!("{} — lost: {why}", a.detail)),
     };
-    let dropped_on_way = matches!(a.fate, ArrowFate::Dropped { at_receiver: false, .. });
+    let dropped_on_way = matches!(
+        a.fate,
+        ArrowFate::Dropped {
+            at_receiver: false,
+            ..
+        }
+    );
     if dropped_on_way && !loopback {
         // Lost on the way: the arrow stops halfway.
         x2 = (x1 + x2) / 2.0;
     }
-    let y2 = if dropped_on_way { y1.max(y2 - ROW_H / 2.0).max(y1 + 8.0) } else { y2 };
+    let y2 = if dropped_on_way {
+        y1.max(y2 - ROW_H / 2.0).max(y1 + 8.0)
+    } else {
+        y2
+    };
     let path = if loopback {
-        format!("M {x1} {y1} C {} {y1}, {} {y2}, {x1} {y2}", x1 + 60.0, x1 + 60.0)
+        format!(
+            "M {x1} {y1} C {} {y1}, {} {y2}, {x1} {y2}",
+            x1 + 60.0,
+            x1 + 60.0
+        )
     } else {
         format!("M {x1} {y1} L {x2} {y2}")
     };
