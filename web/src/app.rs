@@ -48,6 +48,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
                 .unwrap_or_else(|| EXAMPLE_SCENARIO.to_string()),
         ),
         loaded: RwSignal::new(0),
+        last_source: StoredValue::new(String::new()),
         profile: RwSignal::new(saved.profile.unwrap_or(Profile::Documented)),
         stale: RwSignal::new(false),
         compare_on: RwSignal::new(false),
@@ -75,12 +76,10 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
 /// Runs the editor's text a moment after the last edit (unless it already ran).
 fn debounce_runs(pg: PlaygroundCtx) {
     let generation = StoredValue::new(0u64);
-    let last = StoredValue::new(String::new());
     Effect::new(move |first: Option<()>| {
         pg.source.track();
         if first.is_none() {
             // The first run is started by `App` itself.
-            last.set_value(pg.source.get_untracked());
             return;
         }
         generation.update_value(|g| *g += 1);
@@ -90,9 +89,10 @@ fn debounce_runs(pg: PlaygroundCtx) {
             if generation.get_value() != mine {
                 return;
             }
-            let unchanged = pg.source.with_untracked(|s| last.with_value(|l| l == s));
+            let unchanged = pg
+                .source
+                .with_untracked(|s| pg.last_source.with_value(|l| l == s));
             if !unchanged {
-                last.set_value(pg.source.get_untracked());
                 pg.run_now(false);
             }
         });

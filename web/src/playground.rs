@@ -52,6 +52,7 @@ impl PlaygroundCtx {
     /// stale; on success the new run starts at `keep_cursor` (clamped), or 0.
     pub fn run_now(&self, keep_cursor: bool) {
         let src = self.source.get_untracked();
+        self.last_source.set_value(src.clone());
         let profile = self.profile.get_untracked();
         let cursor = self
             .run

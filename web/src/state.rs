@@ -67,6 +67,9 @@ pub struct PlaygroundCtx {
     /// Bumped when the text is replaced from outside the editor (a preset, a link), so
     /// the text area takes the new value; typing does not bump it.
     pub loaded: RwSignal<u64>,
+    /// The text of the last run (or attempt), so a pause in typing that changed nothing
+    /// does not run again.
+    pub last_source: StoredValue<String>,
     /// The profile the scenario runs under.
     pub profile: RwSignal<Profile>,
     /// True while the editor's text has errors and the run shown is the last good one.

@@ -69,7 +69,9 @@ pub fn Controls() -> impl IntoView {
                     disabled=move || { no_run() || cursor() == 0 }
                     on:click=move |_| pg.seek(0)
                 >
-                    "⏮"
+                    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                        <path d="M3 2h2v12H3zM14 2v12L6 8z" fill="currentColor"></path>
+                    </svg>
                 </button>
                 <button
                     class="ctl"
@@ -112,7 +114,9 @@ pub fn Controls() -> impl IntoView {
                     disabled=move || { no_run() || cursor() >= len() }
                     on:click=move |_| pg.seek(usize::MAX)
                 >
-                    "⏭"
+                    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                        <path d="M11 2h2v12h-2zM2 2v12l8-6z" fill="currentColor"></path>
+                    </svg>
                 </button>
             </div>
             <label class="speed">

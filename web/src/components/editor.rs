@@ -218,75 +218,73 @@ pub fn Editor() -> impl IntoView {
                     {move || status().0}
                 </span>
             </div>
-            <div class="code" node_ref=scroller>
+            <div
+                class="code"
+                node_ref=scroller
+                style=move || format!("--digits:{}", lines.get().to_string().len().max(2))
+            >
+                <div class="marks" aria-hidden="true">
+                    {move || {
+                        current_line
+                            .get()
+                            .map(|line| {
+                                view! {
+                                    <div class="current-line" data-line=line style=top_of(line)></div>
+                                }
+                            })
+                    }}
+                    {move || {
+                        marks
+                            .get()
+                            .into_iter()
+                            .map(|m| {
+                                let col = format!(
+                                    "{};--col:{}",
+                                    top_of(m.line),
+                                    m.col.max(1) - 1,
+                                );
+                                view! {
+                                    <div
+                                        class=format!("mark-line {}", m.kind)
+                                        data-line=m.line
+                                        style=top_of(m.line)
+                                        title=m.text.clone()
+                                    ></div>
+                                    <div class=format!("mark-col {}", m.kind) style=col></div>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
                 <pre class="gutter" aria-hidden="true">
                     {move || gutter.get()}
                 </pre>
-                <div class="code-main">
-                    <div class="marks" aria-hidden="true">
-                        {move || {
-                            current_line
-                                .get()
-                                .map(|line| {
-                                    view! {
-                                        <div
-                                            class="current-line"
-                                            data-line=line
-                                            style=top_of(line)
-                                        ></div>
-                                    }
-                                })
-                        }}
-                        {move || {
-                            marks
-                                .get()
-                                .into_iter()
-                                .map(|m| {
-                                    let col = format!(
-                                        "{};left:calc(0.7rem + {}ch)",
-                                        top_of(m.line),
-                                        m.col.max(1) - 1,
-                                    );
-                                    view! {
-                                        <div
-                                            class=format!("mark-line {}", m.kind)
-                                            data-line=m.line
-                                            style=top_of(m.line)
-                                            title=m.text.clone()
-                                        ></div>
-                                        <div class=format!("mark-col {}", m.kind) style=col></div>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </div>
-                    <label class="visually-hidden" for="scenario-editor">
-                        "Scenario script: one Winsock call, network event or expectation per line"
-                    </label>
-                    <textarea
-                        id="scenario-editor"
-                        class="code-input"
-                        node_ref=area
-                        spellcheck="false"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        wrap="off"
-                        aria-describedby="editor-diagnostics"
-                        style=move || {
-                            format!(
-                                "height:{}px;min-width:calc({}ch + 2rem)",
-                                lines.get() as f64 * LINE_HEIGHT + 2.0 * PAD_TOP + 12.0,
-                                width.get(),
-                            )
-                        }
-                        prop:value=move || {
-                            pg.loaded.track();
-                            pg.source.get_untracked()
-                        }
-                        on:input=on_input
-                        on:keydown=on_keydown
-                    ></textarea>
-                </div>
+                <label class="visually-hidden" for="scenario-editor">
+                    "Scenario script: one Winsock call, network event or expectation per line"
+                </label>
+                <textarea
+                    id="scenario-editor"
+                    class="code-input"
+                    node_ref=area
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    wrap="off"
+                    aria-describedby="editor-diagnostics"
+                    style=move || {
+                        format!(
+                            "height:{}px;min-width:calc({}ch + 2rem)",
+                            lines.get() as f64 * LINE_HEIGHT + 2.0 * PAD_TOP,
+                            width.get(),
+                        )
+                    }
+                    prop:value=move || {
+                        pg.loaded.track();
+                        pg.source.get_untracked()
+                    }
+                    on:input=on_input
+                    on:keydown=on_keydown
+                ></textarea>
             </div>
             <div id="editor-diagnostics" class="diagnostics" role="alert" aria-live="polite">
                 {move || {

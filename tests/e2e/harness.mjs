@@ -1,0 +1,106 @@
+// Shared set-up of the browser tests: a static server for the built site under a
+// sub-path, and a headless Chromium (playwright-core, Debian's chromium) with the same
+// launch flags everywhere. `cargo xtask test` points WSASIM_SITE_DIR at the site it
+// built; run alone, the tests use dist/ (`cargo xtask dist`).
+
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const siteDir = path.resolve(process.env.WSASIM_SITE_DIR ?? path.join(root, 'dist'));
+export const screenshots = path.join(root, 'tests', 'screenshots');
+export const subPath = '/some/sub-path/';
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+export const launchArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// Serves `siteDir` under `subPath` only; everything else is a 404, as on a shared host.
+function startServer() {
+  const srv = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const pathname = decodeURIComponent(url.pathname);
+    if (!pathname.startsWith(subPath)) {
+      res.writeHead(404).end('not under the site path');
+      return;
+    }
+    let file = path.join(siteDir, pathname.slice(subPath.length));
+    if (!file.startsWith(siteDir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, body) => {
+      if (err) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
+}
+
+// Starts the server and the browser; returns { baseUrl, context, close }.
+export async function startSite({ viewport = { width: 1440, height: 900 } } = {}) {
+  assert.ok(
+    fs.existsSync(path.join(siteDir, 'index.html')),
+    `no built site in ${siteDir}: run \`cargo xtask dist\` (or \`cargo xtask test\`) first`,
+  );
+  const server = await startServer();
+  const baseUrl = `http://127.0.0.1:${server.address().port}${subPath}`;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsasim-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport,
+    args: launchArgs,
+  });
+  fs.mkdirSync(screenshots, { recursive: true });
+  const close = async () => {
+    await context.close();
+    await new Promise((resolve) => server.close(resolve));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { baseUrl, context, close };
+}
+
+// Opens `url` in a new page, records every problem the page reports, and waits until
+// `ready` (a selector) is visible.
+export async function openPage(context, url, ready = '[data-testid=step-counter]') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.locator(ready).first().waitFor({ state: 'visible', timeout: 60_000 });
+  return { page, problems };
+}
