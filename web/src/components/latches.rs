@@ -74,13 +74,19 @@ pub fn Latches() -> impl IntoView {
                 </div>
             </Show>
             <p class="panel-foot legend">
-                <span class="cell-sample armed">"armed"</span>
-                "selected; the next occurrence is posted"
-                <span class="cell-sample waiting">"waiting"</span>
-                "posted; no more until the re-enabling call"
-                <span class="cell-sample holds-sample">"●"</span>
-                "condition holds now"
-                <span>"L/E: level- or edge-triggered"</span>
+                <span class="legend-item">
+                    <span class="cell-sample armed">"armed"</span>
+                    "next occurrence is posted"
+                </span>
+                <span class="legend-item">
+                    <span class="cell-sample waiting">"waiting"</span>
+                    "for the re-enabling call"
+                </span>
+                <span class="legend-item">
+                    <span class="cell-sample holds-sample">"●"</span>
+                    "condition holds now"
+                </span>
+                <span class="legend-item">"L / E: level- / edge-triggered"</span>
             </p>
         </section>
     }

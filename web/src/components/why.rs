@@ -32,12 +32,14 @@ pub fn Why() -> impl IntoView {
                 {move || match model.get() {
                     Some(w) => view! { <WhyBody w /> }.into_any(),
                     None => {
-                        view! {
-                            <p class="panel-empty">
-                                "Select a message or a step of the trace: the rule of the specification behind it appears here."
-                            </p>
-                        }
-                            .into_any()
+                        let text = if selection.get() == Selection::None
+                            && run.with(|r| r.as_ref().is_some_and(|t| t.cursor() > 0))
+                        {
+                            "The step just taken applied no rule of the specification (it posted nothing and changed no latch or selection). Select a message or a step of the trace to see the rule behind it."
+                        } else {
+                            "Select a message or a step of the trace: the rule of the specification behind it appears here."
+                        };
+                        view! { <p class="panel-empty">{text}</p> }.into_any()
                     }
                 }}
             </div>
