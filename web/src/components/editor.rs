@@ -221,7 +221,13 @@ pub fn Editor() -> impl IntoView {
             <div
                 class="code"
                 node_ref=scroller
-                style=move || format!("--digits:{}", lines.get().to_string().len().max(2))
+                style=move || {
+                    format!(
+                        "--digits:{};--cols:{}",
+                        lines.get().to_string().len().max(2),
+                        width.get(),
+                    )
+                }
             >
                 <div class="marks" aria-hidden="true">
                     {move || {
