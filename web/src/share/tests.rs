@@ -48,7 +48,7 @@ fn embed_is_a_flag_of_the_fragment_or_the_query() {
     link.embed = true;
     let f = encode(&link);
     assert!(f.ends_with("&embed=1"));
-    assert_eq!(decode(&f).unwrap().embed, true);
+    assert!(decode(&f).unwrap().embed);
     assert!(wants_embed(&f));
     assert!(wants_embed("?embed=1"));
     assert!(wants_embed("#embed=1"));
