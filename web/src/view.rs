@@ -32,7 +32,7 @@ pub const MAX_CONSUMED: usize = 40;
 pub const MAX_ARROWS: usize = 120;
 
 /// The most trace entries the trace log lists (those just before the cursor).
-pub const MAX_TRACE_ROWS: usize = 300;
+pub const MAX_TRACE_ROWS: usize = 100;
 
 /// The script's name for a socket (`A`), if it has one.
 fn socket_name(t: &Timeline, s: SocketHandle) -> Option<String> {

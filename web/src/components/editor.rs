@@ -155,12 +155,15 @@ pub fn Editor() -> impl IntoView {
             return;
         };
         let Some(el) = scroller.get() else { return };
-        let top = PAD_TOP + (f64::from(line) - 1.0) * LINE_HEIGHT;
-        let view_top = f64::from(el.scroll_top());
-        let height = f64::from(el.client_height());
-        if top < view_top || top + LINE_HEIGHT > view_top + height {
-            el.set_scroll_top((top - height / 3.0).max(0.0) as i32);
-        }
+        // After the frame's layout, so reading the scroll position forces no extra layout.
+        request_animation_frame(move || {
+            let top = PAD_TOP + (f64::from(line) - 1.0) * LINE_HEIGHT;
+            let view_top = f64::from(el.scroll_top());
+            let height = f64::from(el.client_height());
+            if top < view_top || top + LINE_HEIGHT > view_top + height {
+                el.set_scroll_top((top - height / 3.0).max(0.0) as i32);
+            }
+        });
     });
 
     let on_input = move |ev: leptos::ev::Event| {

@@ -25,20 +25,23 @@ pub fn TraceLog() -> impl IntoView {
     Effect::new(move |_| {
         model.track();
         let Some(el) = scroller.get() else { return };
-        let Ok(Some(cur)) = el.query_selector(".trace-entry.current") else {
-            el.set_scroll_top(el.scroll_height());
-            return;
-        };
-        let Ok(cur) = cur.dyn_into::<web_sys::HtmlElement>() else {
-            return;
-        };
-        let top = cur.offset_top();
-        let bottom = top + cur.offset_height();
-        let view_top = el.scroll_top();
-        let view_bottom = view_top + el.client_height();
-        if top < view_top || bottom > view_bottom {
-            el.set_scroll_top((bottom - el.client_height() + 8).max(top - 8).max(0));
-        }
+        // After the frame's layout, so reading positions forces no extra layout.
+        request_animation_frame(move || {
+            let Ok(Some(cur)) = el.query_selector(".trace-entry.current") else {
+                el.set_scroll_top(el.scroll_height());
+                return;
+            };
+            let Ok(cur) = cur.dyn_into::<web_sys::HtmlElement>() else {
+                return;
+            };
+            let top = cur.offset_top();
+            let bottom = top + cur.offset_height();
+            let view_top = el.scroll_top();
+            let view_bottom = view_top + el.client_height();
+            if top < view_top || bottom > view_bottom {
+                el.set_scroll_top((bottom - el.client_height() + 8).max(top - 8).max(0));
+            }
+        });
     });
     view! {
         <section class="panel trace-log" aria-labelledby="trace-title">

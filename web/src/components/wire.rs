@@ -53,7 +53,7 @@ pub fn Wire() -> impl IntoView {
     Effect::new(move |_| {
         model.track();
         if let Some(el) = scroller.get() {
-            el.set_scroll_top(el.scroll_height());
+            request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
         }
     });
     let w = move || model.with(|m| width(m.hosts.len()));
