@@ -1,6 +1,11 @@
 //! Behaviour profiles: where Windows does not do what the page says, a [`Profile`]
 //! chooses. Each point of divergence is one method here, named and cited; the rest of
 //! the model asks the profile and never tests `Profile::Windows` itself.
+//!
+//! Where the conformance tests run on Windows are silent — FD_QOS, FD_ROUTING_INTERFACE_CHANGE
+//! and FD_ADDRESS_LIST_CHANGE as messages, and refused connects in message mode — the
+//! Windows profile keeps the documented behaviour (rules `FD_QOS.*`,
+//! `FD_ROUTING_INTERFACE_CHANGE`, `FD_ADDRESS_LIST_CHANGE` and `FD_CONNECT.4` say so).
 
 use crate::error::WsaError;
 

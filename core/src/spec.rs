@@ -81,6 +81,8 @@ rules! {
     /// FD_CONNECT when the connection is established (also at once on a datagram socket).
     ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT.")),
     /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
+    ///
+    /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     ConnectOutcome = ("FD_CONNECT.4", "Whether the operation eventually succeeds or not, when the outcome has been determined, FD_CONNECT happens. The client should check the error code to determine whether the outcome was successful or failed.", None),
     /// FD_CLOSE when WSAAsyncSelect is called on a closed connection.
     CloseOnSelect = ("FD_CLOSE.1", "When WSAAsyncSelect called, if socket connection has been closed.", None),
@@ -95,12 +97,20 @@ rules! {
     /// Events posted with WSAENETDOWN when the host's network fails.
     NetworkDown = ("ERR.netdown", "WSAENETDOWN The network subsystem failed.", None),
     /// FD_QOS when WSAAsyncSelect is called and the QoS has changed.
+    ///
+    /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     QosOnSelect = ("FD_QOS.1", "When WSAAsyncSelect called, if the quality of service associated with the socket has been changed.", None),
     /// FD_QOS when the QoS changes (edge-triggered; SIO_GET_QOS re-enables).
+    ///
+    /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     QosChanged = ("FD_QOS.2", "After WSAIoctl with SIO_GET_QOS called, when the quality of service is changed.", None),
     /// FD_ROUTING_INTERFACE_CHANGE after SIO_ROUTING_INTERFACE_CHANGE, when the route changes.
+    ///
+    /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     RoutingInterfaceChange = ("FD_ROUTING_INTERFACE_CHANGE", "After WSAIoctl with SIO_ROUTING_INTERFACE_CHANGE called, when the local interface that should be used to reach the destination specified in the IOCTL changes.", None),
     /// FD_ADDRESS_LIST_CHANGE after SIO_ADDRESS_LIST_CHANGE, when the address list changes.
+    ///
+    /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     AddressListChange = ("FD_ADDRESS_LIST_CHANGE", "After WSAIoctl with SIO_ADDRESS_LIST_CHANGE called, when the list of local addresses to which the application can bind changes.", None),
     /// The re-enabling call re-arms its events' latches, even when it fails.
     Reenable = ("REENABLE", "Any call to the reenabling routine, even one that fails, results in reenabling of message posting for the relevant event.", Some("Windows: a failing recv still re-enables FD_READ in message mode, but not in WSAEventSelect mode.")),
