@@ -2,91 +2,24 @@
 // runner + playwright-core): message queues, the selected message's lParam, the latch
 // grid, the sockets table, the sequence diagram, Why and the trace log.
 //
-// Same set-up as playground.test.mjs: the Trunk-built site (WSASIM_SITE_DIR, or dist/
-// after `cargo xtask dist`) is served under a sub-path from 127.0.0.1.
+// The site is served and the browser launched by harness.mjs, as for the other tests.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { screenshots, startSite } from './harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const siteDir = path.resolve(process.env.WSASIM_SITE_DIR ?? path.join(root, 'dist'));
-const screenshots = path.join(root, 'tests', 'screenshots');
-const subPath = '/panels/sub-path/';
-
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-};
-
-let server;
 let baseUrl;
 let context;
-let userDataDir;
-
-function startServer() {
-  const srv = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    const pathname = decodeURIComponent(url.pathname);
-    if (!pathname.startsWith(subPath)) {
-      res.writeHead(404).end('not under the site path');
-      return;
-    }
-    let file = path.join(siteDir, pathname.slice(subPath.length));
-    if (!file.startsWith(siteDir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (pathname.endsWith('/')) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    });
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
-}
+let site;
 
 before(async () => {
-  assert.ok(
-    fs.existsSync(path.join(siteDir, 'index.html')),
-    `no built site in ${siteDir}: run \`cargo xtask dist\` (or \`cargo xtask test\`) first`,
-  );
-  server = await startServer();
-  baseUrl = `http://127.0.0.1:${server.address().port}${subPath}`;
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsasim-panels-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  fs.mkdirSync(screenshots, { recursive: true });
+  site = await startSite();
+  ({ baseUrl, context } = site);
 });
 
 after(async () => {
-  await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  await site?.close();
 });
 
 // A fresh page (local storage cleared, so no earlier edit is restored).
