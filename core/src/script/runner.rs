@@ -99,9 +99,9 @@ enum WsCall {
     Listen(SockRef, u32),
     Connect(SockRef, SockAddr, u32),
     Accept(SockRef),
-    Send(SockRef, Vec<u8>, MsgFlags),
+    Send(SockRef, Payload, MsgFlags),
     Recv(SockRef, usize, MsgFlags),
-    SendTo(SockRef, Vec<u8>, SockAddr, MsgFlags),
+    SendTo(SockRef, Payload, SockAddr, MsgFlags),
     RecvFrom(SockRef, usize, MsgFlags),
     Shutdown(SockRef, Shutdown),
     Close(SockRef),
@@ -304,10 +304,27 @@ fn addr(e: &Expr) -> Result<SockAddr, ScriptError> {
     }
 }
 
-fn payload(e: &Expr) -> Result<Vec<u8>, ScriptError> {
+/// A payload to send: the script's bytes, or `N bytes` made only when the call runs (so a
+/// long script of large payloads does not hold them all).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Payload {
+    Bytes(Vec<u8>),
+    Pattern(usize),
+}
+
+impl Payload {
+    fn bytes(&self) -> alloc::borrow::Cow<'_, [u8]> {
+        match self {
+            Payload::Bytes(b) => alloc::borrow::Cow::Borrowed(b),
+            Payload::Pattern(n) => alloc::borrow::Cow::Owned(pattern_bytes(*n)),
+        }
+    }
+}
+
+fn payload(e: &Expr) -> Result<Payload, ScriptError> {
     match &e.kind {
-        ExprKind::Str(b) | ExprKind::Hex(b) => Ok(b.clone()),
-        ExprKind::Bytes(n) if *n <= MAX_PAYLOAD => Ok(pattern_bytes(*n as usize)),
+        ExprKind::Str(b) | ExprKind::Hex(b) => Ok(Payload::Bytes(b.clone())),
+        ExprKind::Bytes(n) if *n <= MAX_PAYLOAD => Ok(Payload::Pattern(*n as usize)),
         ExprKind::Bytes(_) => Err(err(e.span, "a payload of at most 16 MiB", shown(e))),
         _ => Err(err(
             e.span,
@@ -1400,7 +1417,7 @@ impl Runner {
             }
             WsCall::Send(s, d, f) => {
                 let s = self.sock(s);
-                val(self.sim.on(host).send(s, d, *f))
+                val(self.sim.on(host).send(s, &d.bytes(), *f))
             }
             WsCall::Recv(s, n, f) => {
                 let s = self.sock(s);
@@ -1411,7 +1428,7 @@ impl Runner {
             }
             WsCall::SendTo(s, d, a, f) => {
                 let s = self.sock(s);
-                val(self.sim.on(host).sendto(s, d, *a, *f))
+                val(self.sim.on(host).sendto(s, &d.bytes(), *a, *f))
             }
             WsCall::RecvFrom(s, n, f) => {
                 let s = self.sock(s);
@@ -1671,6 +1688,20 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!((errors[0].line, errors[0].col), (6, 4));
         assert!(errors[0].expected.contains("declarations"));
+    }
+
+    #[test]
+    fn large_payloads_are_made_only_when_sent() {
+        // 1,000 lines of 16 MiB payloads would need 16 GiB if checking made them.
+        let mut src = alloc::string::String::from(BASE);
+        for _ in 0..1000 {
+            src.push_str("a: sendto(S, 16777216 bytes, 10.0.0.9:53) => SOCKET_ERROR WSAEMSGSIZE\n");
+        }
+        let mut r = Runner::new(&src).unwrap();
+        for _ in 0..8 {
+            r.step();
+        }
+        assert_eq!(r.failure(), None);
     }
 
     #[test]
