@@ -63,9 +63,7 @@ impl Profile {
     pub const fn dgram_connect_posts_connect(self) -> bool {
         matches!(self, Profile::Documented)
     }
-}
 
-impl Profile {
     /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE.
     ///
     /// Documented (FD_WRITE.4): "a connectionless socket is always writable immediately
@@ -74,9 +72,7 @@ impl Profile {
     pub const fn dgram_writable_unbound(self) -> bool {
         matches!(self, Profile::Windows)
     }
-}
 
-impl Profile {
     /// WSAEventSelect mode: whether a re-enabling call that fails still re-enables.
     ///
     /// Documented (REENABLE): "Any call to the reenabling routine, even one that fails,
@@ -102,9 +98,7 @@ impl Profile {
     pub const fn event_reselect_records_again(self) -> bool {
         matches!(self, Profile::Documented)
     }
-}
 
-impl Profile {
     /// Whether each MSG_OOB send's urgent byte is kept until read (a queue), or a new
     /// urgent byte replaces one not yet read (one urgent byte, as TCP's single urgent
     /// pointer and BSD sockets have it).

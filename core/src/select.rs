@@ -210,7 +210,7 @@ impl Sim {
                 NetworkEvent::FD_OOB => Rule::OobAfterRecv,
                 _ => Rule::AcceptAfterAccept,
             };
-            if self.condition_holds(s, event)
+            if self.event_condition_holds(s, event)
                 && self.sockets[&s].armed.contains(event)
                 && self.sockets[&s].notify.events().contains(event)
             {
@@ -223,10 +223,6 @@ impl Sim {
     /// would post at once (data to read, a connection to accept, room to send, a closed
     /// connection, …). User interfaces show it beside each latch.
     pub fn event_condition_holds(&self, s: SocketHandle, event: NetworkEvent) -> bool {
-        self.condition(s, event).is_some()
-    }
-
-    pub(crate) fn condition_holds(&self, s: SocketHandle, event: NetworkEvent) -> bool {
         self.condition(s, event).is_some()
     }
 

@@ -329,6 +329,14 @@ impl Sim {
 
     // ----- world set-up -----
 
+    /// Runs `f` as one step caused by a change to the world, `action` in script words.
+    fn world<R>(&mut self, action: String, f: impl FnOnce(&mut Sim) -> R) -> R {
+        self.begin(Cause::World { action });
+        let r = f(self);
+        self.end(Outcome::None);
+        r
+    }
+
     /// Adds a host with one address. Hosts start with their network up and WSAStartup not called.
     pub fn add_host(&mut self, name: &str, addr: Ipv4) -> Result<HostId, SetupError> {
         if self.hosts.iter().any(|h| h.name == name) {
@@ -341,39 +349,36 @@ impl Sim {
             return Err(SetupError::TooMany);
         }
         let id = HostId(self.hosts.len() as u16);
-        self.begin(Cause::World {
-            action: format!("host {name} {addr}"),
+        self.world(format!("host {name} {addr}"), |sim| {
+            sim.hosts.push(Host {
+                id,
+                name: name.to_string(),
+                addrs: alloc::vec![addr],
+                startups: 0,
+                last_error: None,
+                net_up: true,
+                in_blocking_call: false,
+                next_port: 49152,
+            });
         });
-        self.hosts.push(Host {
-            id,
-            name: name.to_string(),
-            addrs: alloc::vec![addr],
-            startups: 0,
-            last_error: None,
-            net_up: true,
-            in_blocking_call: false,
-            next_port: 49152,
-        });
-        self.end(Outcome::None);
         Ok(id)
     }
 
     /// Creates a window owned by `host`.
     pub fn create_window(&mut self, host: HostId, name: &str) -> Hwnd {
         let hwnd = Hwnd(0x0001_0010 + 2 * self.windows.len() as u32);
-        self.begin(Cause::World {
-            action: format!("window {} {name}", self.host_name(host)),
+        let action = format!("window {} {name}", self.host_name(host));
+        self.world(action, |sim| {
+            sim.windows.push(Window {
+                hwnd,
+                host,
+                name: name.to_string(),
+                alive: true,
+                queue: Default::default(),
+                taken: 0,
+            });
+            sim.change(Change::Note(format!("window {name} is {hwnd}")));
         });
-        self.windows.push(Window {
-            hwnd,
-            host,
-            name: name.to_string(),
-            alive: true,
-            queue: Default::default(),
-            taken: 0,
-        });
-        self.change(Change::Note(format!("window {name} is {hwnd}")));
-        self.end(Outcome::None);
         hwnd
     }
 
@@ -385,30 +390,25 @@ impl Sim {
         w.alive = false;
         let dropped = w.queue.len();
         w.queue.clear();
-        let name = w.name.clone();
-        self.begin(Cause::World {
-            action: format!("destroy window {name}"),
+        let action = format!("destroy window {}", w.name);
+        self.world(action, |sim| {
+            if dropped > 0 {
+                sim.change(Change::Note(format!(
+                    "{dropped} queued message(s) discarded"
+                )));
+            }
         });
-        if dropped > 0 {
-            self.change(Change::Note(format!(
-                "{dropped} queued message(s) discarded"
-            )));
-        }
-        self.end(Outcome::None);
         true
     }
 
     /// Sets the one-way latency of the link between two hosts.
     pub fn set_latency(&mut self, a: HostId, b: HostId, latency: Duration) {
-        self.begin(Cause::World {
-            action: format!(
-                "link {} {} latency {latency}",
-                self.host_name(a),
-                self.host_name(b)
-            ),
-        });
-        self.links.get_mut(a, b).latency = latency;
-        self.end(Outcome::None);
+        let action = format!(
+            "link {} {} latency {latency}",
+            self.host_name(a),
+            self.host_name(b)
+        );
+        self.world(action, |sim| sim.links.get_mut(a, b).latency = latency);
     }
 
     // ----- faults -----
@@ -417,52 +417,40 @@ impl Sim {
     /// Sockets watching a route to the other side get FD_ROUTING_INTERFACE_CHANGE with
     /// WSAENETUNREACH.
     pub fn partition(&mut self, a: HostId, b: HostId) {
-        self.begin(Cause::World {
-            action: format!("partition {} {}", self.host_name(a), self.host_name(b)),
-        });
-        self.links.get_mut(a, b).up = false;
-        for (me, other) in [(a, b), (b, a)] {
-            let other_addrs = self
-                .hosts
-                .get(other.0 as usize)
-                .map(|h| h.addrs.clone())
-                .unwrap_or_default();
-            let watchers: Vec<SocketHandle> = self
-                .sockets
-                .values()
-                .filter(|s| {
-                    s.host == me && s.routing_watch.is_some_and(|ip| other_addrs.contains(&ip))
-                })
-                .map(|s| s.handle)
-                .collect();
-            for s in watchers {
-                self.sock_mut(s).routing_watch = None;
-                self.post(
-                    s,
+        let action = format!("partition {} {}", self.host_name(a), self.host_name(b));
+        self.world(action, |sim| {
+            sim.links.get_mut(a, b).up = false;
+            for (me, other) in [(a, b), (b, a)] {
+                let other_addrs = sim
+                    .hosts
+                    .get(other.0 as usize)
+                    .map(|h| h.addrs.clone())
+                    .unwrap_or_default();
+                sim.fire_watches(
+                    me,
                     NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
                     Some(WsaError::WSAENETUNREACH),
                     Rule::RoutingInterfaceChange,
+                    |s| s.routing_watch.is_some_and(|ip| other_addrs.contains(&ip)),
                 );
             }
-        }
-        self.end(Outcome::None);
+        });
     }
 
     /// Restores a cut link.
     pub fn heal(&mut self, a: HostId, b: HostId) {
-        self.begin(Cause::World {
-            action: format!("heal {} {}", self.host_name(a), self.host_name(b)),
-        });
-        self.links.get_mut(a, b).up = true;
-        self.end(Outcome::None);
+        let action = format!("heal {} {}", self.host_name(a), self.host_name(b));
+        self.world(action, |sim| sim.links.get_mut(a, b).up = true);
     }
 
     /// The host's network subsystem fails: its connections die with WSAENETDOWN, events
     /// are posted with WSAENETDOWN, and its Winsock calls fail with WSAENETDOWN.
     pub fn network_down(&mut self, host: HostId) {
-        self.begin(Cause::World {
-            action: format!("network down {}", self.host_name(host)),
-        });
+        let action = format!("network down {}", self.host_name(host));
+        self.world(action, |sim| sim.network_fails(host));
+    }
+
+    fn network_fails(&mut self, host: HostId) {
         if let Some(h) = self.hosts.get_mut(host.0 as usize) {
             h.net_up = false;
         }
@@ -540,19 +528,17 @@ impl Sim {
                 );
             }
         }
-        self.end(Outcome::None);
     }
 
     /// The host's network comes back. Sockets watching the address list are told.
     pub fn network_up(&mut self, host: HostId) {
-        self.begin(Cause::World {
-            action: format!("network up {}", self.host_name(host)),
+        let action = format!("network up {}", self.host_name(host));
+        self.world(action, |sim| {
+            if let Some(h) = sim.hosts.get_mut(host.0 as usize) {
+                h.net_up = true;
+            }
+            sim.address_list_changed(host);
         });
-        if let Some(h) = self.hosts.get_mut(host.0 as usize) {
-            h.net_up = true;
-        }
-        self.address_list_changed(host);
-        self.end(Outcome::None);
     }
 
     /// Adds an address to a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
@@ -560,81 +546,90 @@ impl Sim {
         if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
             return Err(SetupError::AddressInUse(addr));
         }
-        self.begin(Cause::World {
-            action: format!("address add {} {addr}", self.host_name(host)),
-        });
-        let Some(h) = self.hosts.get_mut(host.0 as usize) else {
-            self.end(Outcome::None);
-            return Err(SetupError::UnknownHost);
-        };
-        h.addrs.push(addr);
-        self.address_list_changed(host);
-        self.end(Outcome::None);
-        Ok(())
+        let action = format!("address add {} {addr}", self.host_name(host));
+        self.world(action, |sim| {
+            let Some(h) = sim.hosts.get_mut(host.0 as usize) else {
+                return Err(SetupError::UnknownHost);
+            };
+            h.addrs.push(addr);
+            sim.address_list_changed(host);
+            Ok(())
+        })
     }
 
     /// Removes an address from a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
     pub fn remove_address(&mut self, host: HostId, addr: Ipv4) -> bool {
-        self.begin(Cause::World {
-            action: format!("address remove {} {addr}", self.host_name(host)),
-        });
-        let removed = match self.hosts.get_mut(host.0 as usize) {
-            Some(h) if h.addrs.contains(&addr) => {
-                h.addrs.retain(|a| *a != addr);
-                true
+        let action = format!("address remove {} {addr}", self.host_name(host));
+        self.world(action, |sim| {
+            let removed = match sim.hosts.get_mut(host.0 as usize) {
+                Some(h) if h.addrs.contains(&addr) => {
+                    h.addrs.retain(|a| *a != addr);
+                    true
+                }
+                _ => false,
+            };
+            if removed {
+                sim.address_list_changed(host);
+            } else {
+                sim.change(Change::Note(format!(
+                    "{addr} is not an address of this host"
+                )));
             }
-            _ => false,
-        };
-        if removed {
-            self.address_list_changed(host);
-        } else {
-            self.change(Change::Note(format!(
-                "{addr} is not an address of this host"
-            )));
-        }
-        self.end(Outcome::None);
-        removed
+            removed
+        })
     }
 
     fn address_list_changed(&mut self, host: HostId) {
+        self.fire_watches(
+            host,
+            NetworkEvent::FD_ADDRESS_LIST_CHANGE,
+            None,
+            Rule::AddressListChange,
+            |s| s.address_watch,
+        );
+    }
+
+    /// The one-shot watches (SIO_ROUTING_INTERFACE_CHANGE or SIO_ADDRESS_LIST_CHANGE,
+    /// by `event`) of `host`'s sockets that `fires` selects: each is used up and posts
+    /// `event` with `error` ("Further messages will not be forthcoming until the
+    /// application reissues the IOCTL").
+    fn fire_watches(
+        &mut self,
+        host: HostId,
+        event: NetworkEvent,
+        error: Option<WsaError>,
+        rule: Rule,
+        fires: impl Fn(&Socket) -> bool,
+    ) {
         let watchers: Vec<SocketHandle> = self
             .sockets
             .values()
-            .filter(|s| s.host == host && s.address_watch)
+            .filter(|s| s.host == host && fires(s))
             .map(|s| s.handle)
             .collect();
         for s in watchers {
-            self.sock_mut(s).address_watch = false;
-            self.post(
-                s,
-                NetworkEvent::FD_ADDRESS_LIST_CHANGE,
-                None,
-                Rule::AddressListChange,
-            );
+            let sock = self.sock_mut(s);
+            if event == NetworkEvent::FD_ROUTING_INTERFACE_CHANGE {
+                sock.routing_watch = None;
+            } else {
+                sock.address_watch = false;
+            }
+            self.post(s, event, error, rule);
         }
     }
 
     /// The host's routing table changes: sockets watching a route get FD_ROUTING_INTERFACE_CHANGE.
     pub fn route_change(&mut self, host: HostId) {
-        self.begin(Cause::World {
-            action: format!("route change {}", self.host_name(host)),
-        });
-        let watchers: Vec<SocketHandle> = self
-            .sockets
-            .values()
-            .filter(|s| s.host == host && s.routing_watch.is_some())
-            .map(|s| s.handle)
-            .collect();
-        for s in watchers {
-            self.sock_mut(s).routing_watch = None;
-            self.post(
-                s,
+        let action = format!("route change {}", self.host_name(host));
+        self.world(action, |sim| {
+            sim.fire_watches(
+                host,
                 NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
                 None,
                 Rule::RoutingInterfaceChange,
+                |s| s.routing_watch.is_some(),
             );
-        }
-        self.end(Outcome::None);
+        });
     }
 
     /// The provider changes a socket's quality of service (FD_QOS, edge-triggered).
@@ -642,15 +637,13 @@ impl Sim {
         if !self.sockets.contains_key(&s) {
             return false;
         }
-        self.begin(Cause::World {
-            action: format!("qos change {s}"),
+        self.world(format!("qos change {s}"), |sim| {
+            let sock = sim.sock_mut(s);
+            sock.qos.generation += 1;
+            sock.qos.token_rate = 8000 * sock.qos.generation;
+            sock.qos_changed = true;
+            sim.post(s, NetworkEvent::FD_QOS, None, Rule::QosChanged);
         });
-        let sock = self.sock_mut(s);
-        sock.qos.generation += 1;
-        sock.qos.token_rate = 8000 * sock.qos.generation;
-        sock.qos_changed = true;
-        self.post(s, NetworkEvent::FD_QOS, None, Rule::QosChanged);
-        self.end(Outcome::None);
         true
     }
 
@@ -663,27 +656,25 @@ impl Sim {
             return false;
         }
         let (local, remote) = (sock.local, sock.remote);
-        self.begin(Cause::World {
-            action: format!("reset {s}"),
+        self.world(format!("reset {s}"), |sim| {
+            let peer = sim
+                .sockets
+                .values()
+                .find(|x| {
+                    x.handle != s
+                        && x.local == remote
+                        && x.remote == local
+                        && x.state().is_synchronized()
+                })
+                .map(|x| x.handle);
+            sim.change(Change::Note(
+                "a reset is injected on the connection: both ends receive RST".into(),
+            ));
+            sim.tcp_reset(s);
+            if let Some(p) = peer {
+                sim.tcp_reset(p);
+            }
         });
-        let peer = self
-            .sockets
-            .values()
-            .find(|x| {
-                x.handle != s
-                    && x.local == remote
-                    && x.remote == local
-                    && x.state().is_synchronized()
-            })
-            .map(|x| x.handle);
-        self.change(Change::Note(
-            "a reset is injected on the connection: both ends receive RST".into(),
-        ));
-        self.tcp_reset(s);
-        if let Some(p) = peer {
-            self.tcp_reset(p);
-        }
-        self.end(Outcome::None);
         true
     }
 

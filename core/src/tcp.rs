@@ -470,25 +470,7 @@ impl Sim {
                         "no socket for {}: answer with RST",
                         seg.dst
                     )));
-                    let (rseq, rack, rfl) = if fl.ack {
-                        (ack, 0, flags(false, false, false, true))
-                    } else {
-                        let len = data.len() as u32 + u32::from(fl.syn) + u32::from(fl.fin);
-                        (0, seq.wrapping_add(len), flags(false, true, false, true))
-                    };
-                    let rst = Segment {
-                        src: seg.dst,
-                        dst: seg.src,
-                        payload: Payload::Tcp {
-                            flags: rfl,
-                            seq: rseq,
-                            ack: rack,
-                            wnd: 0,
-                            urp: 0,
-                            data: alloc::vec::Vec::new(),
-                        },
-                    };
-                    self.transmit(host, rst);
+                    self.tcp_refuse(host, &seg);
                 }
             }
             return;
@@ -817,6 +799,40 @@ impl Sim {
         true
     }
 
+    /// Answers a segment no connection takes with RST (RFC 793's reset generation): a
+    /// closed port, or a listener whose backlog is full.
+    fn tcp_refuse(&mut self, host: crate::net::HostId, seg: &Segment) {
+        let Payload::Tcp {
+            flags: fl,
+            seq,
+            ack,
+            ref data,
+            ..
+        } = seg.payload
+        else {
+            return;
+        };
+        let (rseq, rack, rfl) = if fl.ack {
+            (ack, 0, flags(false, false, false, true))
+        } else {
+            let len = data.len() as u32 + u32::from(fl.syn) + u32::from(fl.fin);
+            (0, seq.wrapping_add(len), flags(false, true, false, true))
+        };
+        let rst = Segment {
+            src: seg.dst,
+            dst: seg.src,
+            payload: Payload::Tcp {
+                flags: rfl,
+                seq: rseq,
+                ack: rack,
+                wnd: 0,
+                urp: 0,
+                data: alloc::vec::Vec::new(),
+            },
+        };
+        self.transmit(host, rst);
+    }
+
     /// A passive open: a SYN reached a listening socket.
     fn tcp_listen_syn(&mut self, l: SocketHandle, seg: &Segment, seq: u32, wnd: u32) {
         let lsock = &self.sockets[&l];
@@ -829,19 +845,7 @@ impl Sim {
             self.change(Change::Note(alloc::format!(
                 "backlog of socket {l} is full: refuse with RST"
             )));
-            let rst = Segment {
-                src: seg.dst,
-                dst: seg.src,
-                payload: Payload::Tcp {
-                    flags: flags(false, true, false, true),
-                    seq: 0,
-                    ack: seq.wrapping_add(1),
-                    wnd: 0,
-                    urp: 0,
-                    data: alloc::vec::Vec::new(),
-                },
-            };
-            self.transmit(host, rst);
+            self.tcp_refuse(host, seg);
             return;
         }
         let (rcvbuf, sndbuf, inline, linger) =

@@ -468,19 +468,13 @@ impl<'a> Winsock<'a> {
         let mut first = true;
         loop {
             let rest = &data[done..];
-            let r = if first {
-                self.sim.begin(Cause::Call {
-                    host: self.host,
-                    call: text.clone(),
-                });
-                self.sim.do_send(self.host, s, rest, flags)
+            let (host, call) = (self.host, text.clone());
+            self.sim.begin(if first {
+                Cause::Call { host, call }
             } else {
-                self.sim.begin(Cause::Completion {
-                    host: self.host,
-                    call: text.clone(),
-                });
-                self.sim.do_send(self.host, s, rest, flags)
-            };
+                Cause::Completion { host, call }
+            });
+            let r = self.sim.do_send(self.host, s, rest, flags, None);
             let blocking = self.sim.sockets.get(&s).is_some_and(|x| !x.nonblocking);
             match r {
                 Ok(n) if blocking && done + n < total => {
@@ -537,7 +531,7 @@ impl<'a> Winsock<'a> {
         }
         self.call(
             format!("sendto({s}, {}, {to}, {flags})", describe(data)),
-            |sim, h| sim.do_sendto(h, s, data, Some(to)),
+            |sim, h| sim.do_send(h, s, data, flags, Some(to)),
             |n| n.to_string(),
         )
     }
@@ -1182,15 +1176,20 @@ impl Sim {
         Ok((child, remote))
     }
 
+    /// send, or sendto with `to`: the call, then FD_WRITE's re-enabling, even on failure.
     fn do_send(
         &mut self,
         h: HostId,
         s: SocketHandle,
         data: &[u8],
         flags: MsgFlags,
+        to: Option<SockAddr>,
     ) -> Result<usize, WsaError> {
         self.check_socket(h, s)?;
-        let r = self.send_inner(h, s, data, flags);
+        let r = match to {
+            Some(to) => self.sendto_inner(h, s, data, Some(to)),
+            None => self.send_inner(h, s, data, flags),
+        };
         self.reenable_after(s, NetworkEvent::FD_WRITE, r.is_err());
         r
     }
@@ -1252,19 +1251,6 @@ impl Sim {
         }
         self.tcp_output(s);
         Ok(n)
-    }
-
-    fn do_sendto(
-        &mut self,
-        h: HostId,
-        s: SocketHandle,
-        data: &[u8],
-        to: Option<SockAddr>,
-    ) -> Result<usize, WsaError> {
-        self.check_socket(h, s)?;
-        let r = self.sendto_inner(h, s, data, to);
-        self.reenable_after(s, NetworkEvent::FD_WRITE, r.is_err());
-        r
     }
 
     fn sendto_inner(

@@ -292,6 +292,21 @@ impl<'t, 'a> LineParser<'t, 'a> {
 
     // ---- statements ----------------------------------------------------------
 
+    /// `documented` or `windows`, after `profile` or `if`.
+    fn profile_name(&mut self) -> Result<Spanned<Profile>, ScriptError> {
+        let expected = "a profile: 'documented' or 'windows'";
+        let value = match self.peek().map(|t| (&t.kind, t.text)) {
+            Some((Tok::Ident, "documented")) => Profile::Documented,
+            Some((Tok::Ident, "windows")) => Profile::Windows,
+            _ => return Err(self.error(expected)),
+        };
+        let tok = self.bump().ok_or_else(|| self.error(expected))?;
+        Ok(Spanned {
+            value,
+            span: self.span(tok),
+        })
+    }
+
     fn statement(&mut self) -> Result<StmtKind, ScriptError> {
         let Some(first) = self.peek() else {
             return Err(self.error("a statement"));
@@ -305,17 +320,7 @@ impl<'t, 'a> LineParser<'t, 'a> {
         self.pos += 1;
         Ok(match first.text {
             "if" => {
-                let expected = "a profile: 'documented' or 'windows'";
-                let profile = match self.peek().map(|t| (&t.kind, t.text)) {
-                    Some((Tok::Ident, "documented")) => Profile::Documented,
-                    Some((Tok::Ident, "windows")) => Profile::Windows,
-                    _ => return Err(self.error(expected)),
-                };
-                let tok = self.bump().ok_or_else(|| self.error(expected))?;
-                let profile = Spanned {
-                    value: profile,
-                    span: self.span(tok),
-                };
+                let profile = self.profile_name()?;
                 self.punct(
                     Tok::Colon,
                     "':' and the statement that runs only under this profile",
@@ -330,19 +335,7 @@ impl<'t, 'a> LineParser<'t, 'a> {
             }
             "title" => StmtKind::Title(self.text()?),
             "about" => StmtKind::About(self.text()?),
-            "profile" => {
-                let expected = "a profile: 'documented' or 'windows'";
-                let profile = match self.peek().map(|t| (&t.kind, t.text)) {
-                    Some((Tok::Ident, "documented")) => Profile::Documented,
-                    Some((Tok::Ident, "windows")) => Profile::Windows,
-                    _ => return Err(self.error(expected)),
-                };
-                let tok = self.bump().ok_or_else(|| self.error(expected))?;
-                StmtKind::Profile(Spanned {
-                    value: profile,
-                    span: self.span(tok),
-                })
-            }
+            "profile" => StmtKind::Profile(self.profile_name()?),
             "host" => {
                 let name = self.ident("a host name")?;
                 let addr = self.ipv4("the host's IPv4 address, such as 10.0.0.1")?;
