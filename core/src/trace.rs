@@ -202,6 +202,21 @@ pub enum Change {
     Note(String),
 }
 
+impl Change {
+    /// The rule of the specification behind this change, if it has one (posts, records,
+    /// suppressions, latches and selections do).
+    pub fn rule(&self) -> Option<Rule> {
+        match self {
+            Change::Posted(m) => Some(m.rule),
+            Change::Recorded { rule, .. }
+            | Change::Suppressed { rule, .. }
+            | Change::Latch { rule, .. }
+            | Change::Selection { rule, .. } => Some(*rule),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

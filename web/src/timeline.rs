@@ -7,7 +7,7 @@
 //! hold no trace (the timeline keeps the one copy), so each is a small clone of the world.
 
 use wsasim::script::{Failure, RunOptions, Runner, ScriptError, StepReport};
-use wsasim::trace::{Change, TraceEntry};
+use wsasim::trace::TraceEntry;
 use wsasim::{Profile, Rule, Sim};
 
 /// How many steps apart checkpoints are: the most steps any move replays.
@@ -230,19 +230,9 @@ pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry]) -> Option<usize> {
 /// suppressions), in order, without repeats.
 pub fn rules_of(entry: &TraceEntry) -> Vec<Rule> {
     let mut rules = Vec::new();
-    for c in &entry.changes {
-        let rule = match c {
-            Change::Posted(m) => Some(m.rule),
-            Change::Recorded { rule, .. }
-            | Change::Suppressed { rule, .. }
-            | Change::Latch { rule, .. }
-            | Change::Selection { rule, .. } => Some(*rule),
-            _ => None,
-        };
-        if let Some(r) = rule {
-            if !rules.contains(&r) {
-                rules.push(r);
-            }
+    for r in entry.changes.iter().filter_map(|c| c.rule()) {
+        if !rules.contains(&r) {
+            rules.push(r);
         }
     }
     rules

@@ -901,17 +901,6 @@ fn trim_after(text: &str) -> String {
     }
 }
 
-fn change_rule(c: &Change) -> Option<Rule> {
-    match c {
-        Change::Posted(m) => Some(m.rule),
-        Change::Recorded { rule, .. }
-        | Change::Suppressed { rule, .. }
-        | Change::Latch { rule, .. }
-        | Change::Selection { rule, .. } => Some(*rule),
-        _ => None,
-    }
-}
-
 fn explain(subject: String, rule: Rule, also: Vec<(String, String)>) -> WhyView {
     WhyView {
         subject,
@@ -924,10 +913,7 @@ fn explain(subject: String, rule: Rule, also: Vec<(String, String)>) -> WhyView 
 }
 
 fn explain_entry(e: &TraceEntry) -> Option<WhyView> {
-    let mut ruled = e
-        .changes
-        .iter()
-        .filter_map(|c| change_rule(c).map(|r| (c, r)));
+    let mut ruled = e.changes.iter().filter_map(|c| c.rule().map(|r| (c, r)));
     let first = ruled
         .clone()
         .find(|(c, _)| matches!(c, Change::Posted(_) | Change::Recorded { .. }))
@@ -936,7 +922,7 @@ fn explain_entry(e: &TraceEntry) -> Option<WhyView> {
         .changes
         .iter()
         .filter(|c| !std::ptr::eq(*c, first.0))
-        .filter_map(|c| change_rule(c).map(|r| (r.id().to_string(), c.to_string())))
+        .filter_map(|c| c.rule().map(|r| (r.id().to_string(), c.to_string())))
         .collect();
     let subject = format!("step #{} {}: {}", e.index, e.at, e.cause);
     Some(explain(subject, first.1, also))
