@@ -210,8 +210,7 @@ impl<'a> Winsock<'a> {
             "nothing left in the world could complete this blocking call: it is cancelled as by WSACancelBlockingCall"
                 .into(),
         ));
-        self.finish(Err(WsaError::WSAEINTR), |_: &()| String::new())
-            .map(|_| unreachable!())
+        self.finish(Err(WsaError::WSAEINTR), |_: &T| String::new())
     }
 
     // ----- start-up -----
@@ -482,10 +481,8 @@ impl<'a> Winsock<'a> {
                 }
                 Err(WsaError::WSAEWOULDBLOCK) if blocking => {}
                 Ok(n) => return self.finish(Ok(done + n), |n| n.to_string()),
-                Err(e) if done > 0 => {
-                    let _ = e;
-                    return self.finish(Ok(done), |n| n.to_string());
-                }
+                // Part was queued before the error: a send reports what it took.
+                Err(_) if done > 0 => return self.finish(Ok(done), |n| n.to_string()),
                 Err(e) => return self.finish(Err(e), |n: &usize| n.to_string()),
             }
             self.sim.end(Outcome::Blocked);
