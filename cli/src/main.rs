@@ -251,7 +251,7 @@ fn run(path: &str, json: bool, profile: Option<Profile>) -> Status {
     let mut out = std::io::stdout().lock();
     if json {
         // Standard output carries exactly the trace's JSON lines; the verdict goes to stderr.
-        let _ = out.write_all(runner.sim().trace_json().as_bytes());
+        let _ = out.write_all(runner.trace_json().as_bytes());
         if runner.failure().is_some() {
             eprintln!("{verdict}");
         }

@@ -37,7 +37,7 @@ pub fn render(runner: &Runner) -> String {
         "step", "time", "host"
     );
     for e in entries {
-        let mut action = e.cause.to_string();
+        let mut action = e.cause.display(sim.trace().names()).to_string();
         if e.outcome != Outcome::None {
             let _ = write!(action, " → {}", e.outcome);
         }

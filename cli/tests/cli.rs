@@ -157,7 +157,7 @@ fn json_is_exactly_the_simulations_trace() {
     let id = "wouldblock-race";
     let out = wsasim(&["run", "--json", &scenario(id)], None);
     let report = wsasim::script::run(wsasim::gallery::get(id).unwrap().source).unwrap();
-    assert_eq!(text(&out.stdout), report.sim.trace_json());
+    assert_eq!(text(&out.stdout), report.trace_json());
 }
 
 #[test]

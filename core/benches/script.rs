@@ -175,7 +175,7 @@ fn main() {
         runner.sim().now()
     );
     let t = Instant::now();
-    let json = runner.sim().trace_json();
+    let json = runner.trace_json();
     let json_time = t.elapsed().as_secs_f64();
     println!(
         "json:     {:8.1} ms  {:.1} MB of trace JSON lines",

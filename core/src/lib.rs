@@ -139,3 +139,4 @@ pub use tcp::TcpState;
 pub use time::{Duration, Instant};
 pub use trace::{Trace, TraceEntry};
 pub use winsock::Winsock;
+pub use winsock::{Call, Returned};

@@ -188,9 +188,9 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// A one-line summary such as `SYN seq=0 ack=0 win=8192` or `UDP 5 bytes`.
-    pub fn summary(&self) -> String {
-        match &self.payload {
+    /// What the trace keeps of it: addresses, header and the data's length.
+    pub fn header(&self) -> SegmentHeader {
+        let kind = match &self.payload {
             Payload::Tcp {
                 flags,
                 seq,
@@ -198,6 +198,88 @@ impl Segment {
                 wnd,
                 urp,
                 data,
+            } => SegmentKind::Tcp {
+                flags: *flags,
+                seq: *seq,
+                ack: *ack,
+                wnd: *wnd,
+                urp: *urp,
+                len: data.len() as u32,
+            },
+            Payload::Udp { data } => SegmentKind::Udp {
+                len: data.len() as u32,
+            },
+        };
+        SegmentHeader {
+            src: self.src,
+            dst: self.dst,
+            kind,
+        }
+    }
+
+    /// A one-line summary such as `SYN seq=0 ack=0 win=8192` or `UDP 5 bytes`.
+    pub fn summary(&self) -> String {
+        self.header().summary()
+    }
+
+    /// The TCP flags, or `None` for a datagram.
+    pub fn tcp_flags(&self) -> Option<TcpFlags> {
+        match &self.payload {
+            Payload::Tcp { flags, .. } => Some(*flags),
+            Payload::Udp { .. } => None,
+        }
+    }
+}
+
+/// A segment as the trace keeps it: addresses and header, and only the length of its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SegmentHeader {
+    /// Sending socket's address.
+    pub src: SockAddr,
+    /// Receiving socket's address.
+    pub dst: SockAddr,
+    /// The TCP header or the datagram's length.
+    pub kind: SegmentKind,
+}
+
+/// The protocol part of a [`SegmentHeader`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SegmentKind {
+    /// A TCP segment's header and data length.
+    Tcp {
+        /// Header flags.
+        flags: TcpFlags,
+        /// Sequence number.
+        seq: u32,
+        /// Acknowledgment number.
+        ack: u32,
+        /// Advertised window.
+        wnd: u32,
+        /// Urgent pointer.
+        urp: u32,
+        /// Data bytes carried.
+        len: u32,
+    },
+    /// A UDP datagram's length.
+    Udp {
+        /// Data bytes carried.
+        len: u32,
+    },
+}
+
+impl SegmentHeader {
+    /// A one-line summary such as `SYN seq=0 ack=0 win=8192` or `UDP len=5`.
+    pub fn summary(&self) -> String {
+        match self.kind {
+            SegmentKind::Tcp {
+                flags,
+                seq,
+                ack,
+                wnd,
+                urp,
+                len,
             } => {
                 let mut s = alloc::format!("{flags} seq={seq}");
                 if flags.ack {
@@ -207,21 +289,39 @@ impl Segment {
                 if flags.urg {
                     s.push_str(&alloc::format!(" urp={urp}"));
                 }
-                if !data.is_empty() {
-                    s.push_str(&alloc::format!(" len={}", data.len()));
+                if len > 0 {
+                    s.push_str(&alloc::format!(" len={len}"));
                 }
                 s
             }
-            Payload::Udp { data } => alloc::format!("UDP len={}", data.len()),
+            SegmentKind::Udp { len } => alloc::format!("UDP len={len}"),
         }
     }
 
     /// The TCP flags, or `None` for a datagram.
     pub fn tcp_flags(&self) -> Option<TcpFlags> {
-        match &self.payload {
-            Payload::Tcp { flags, .. } => Some(*flags),
-            Payload::Udp { .. } => None,
+        match self.kind {
+            SegmentKind::Tcp { flags, .. } => Some(flags),
+            SegmentKind::Udp { .. } => None,
         }
+    }
+
+    /// The data bytes carried.
+    pub fn len(&self) -> usize {
+        match self.kind {
+            SegmentKind::Tcp { len, .. } | SegmentKind::Udp { len } => len as usize,
+        }
+    }
+
+    /// True for a segment without data.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Display for SegmentHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} > {} {}", self.src, self.dst, self.summary())
     }
 }
 

@@ -22,7 +22,7 @@ use crate::sim::Sim;
 use crate::socket::{CloseKind, Notify, SocketHandle, SocketType};
 use crate::spec::Rule;
 use crate::tcp::TcpState;
-use crate::trace::{Change, Suppression};
+use crate::trace::{Change, Note, Suppression};
 
 /// The Winsock call that re-enables an event, for people (`"recv"`), or `None` when no call
 /// does (FD_CONNECT, FD_CLOSE) and the event happens once per connection.
@@ -185,10 +185,7 @@ impl Sim {
             && matches!(sock.notify, Notify::Event { .. })
             && !profile.failed_call_reenables_event_select()
         {
-            self.change(Change::Note(alloc::format!(
-                "the call failed: in WSAEventSelect mode Windows does not re-enable {events} [{}]",
-                Rule::Reenable
-            )));
+            self.change(Change::Note(Note::NoReenableAfterFailure(events)));
             return;
         }
         let was_disarmed = events & !sock.armed & sock.notify.events();

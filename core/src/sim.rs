@@ -2,7 +2,6 @@
 //! driven one step at a time; and [`Winsock`], the calls one host's application makes.
 
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -14,7 +13,9 @@ use crate::queue::{Hwnd, Message, Window};
 use crate::socket::{Socket, SocketHandle, SocketType, WsaEvent};
 use crate::spec::Rule;
 use crate::time::{Duration, Instant};
-use crate::trace::{Cause, Change, Outcome, Trace, TraceEntry};
+use crate::trace::{
+    Cause, Change, DropReason, Note, Outcome, Recorder, Trace, TraceEntry, WorldAction,
+};
 use crate::winsock::Winsock;
 
 /// A host: one machine with its addresses and one application making Winsock calls.
@@ -180,8 +181,7 @@ pub struct Sim {
     seq: u64,
     next_handle: u32,
     next_message: u64,
-    trace: Trace,
-    current: Option<TraceEntry>,
+    rec: Recorder,
 }
 
 impl Default for Sim {
@@ -214,8 +214,7 @@ impl Sim {
             seq: 0,
             next_handle: 100,
             next_message: 1,
-            trace: Trace::default(),
-            current: None,
+            rec: Recorder::default(),
         }
     }
 
@@ -287,7 +286,7 @@ impl Sim {
 
     /// The trace of every step so far.
     pub fn trace(&self) -> &Trace {
-        &self.trace
+        &self.rec.trace
     }
 
     /// Segments on the wire, in order of arrival.
@@ -306,10 +305,11 @@ impl Sim {
             .collect()
     }
 
-    /// Drops the trace entries held so far (they still count: indexes go on). A long-running
-    /// user interface keeps its own copy of the trace and checkpoints without one.
-    pub fn forget_trace(&mut self) {
-        self.trace.forget();
+    /// Takes the trace entries recorded since the last drain, oldest first (they still
+    /// count: indexes go on). A long run's reader pulls what is new instead of letting the
+    /// world pile it up; a checkpoint drains its trace to stay small.
+    pub fn drain_trace(&mut self) -> alloc::vec::Drain<'_, TraceEntry> {
+        self.rec.trace.drain()
     }
 
     /// Runs Winsock calls as `host`'s application.
@@ -321,17 +321,11 @@ impl Sim {
         }
     }
 
-    /// Marks every trace entry from index `from_entry` on as caused by script line `line`
-    /// (entries already marked keep their line).
-    pub fn tag_line(&mut self, from_entry: usize, line: u32) {
-        self.trace.tag_line(from_entry, line);
-    }
-
     // ----- world set-up -----
 
-    /// Runs `f` as one step caused by a change to the world, `action` in script words.
-    fn world<R>(&mut self, action: String, f: impl FnOnce(&mut Sim) -> R) -> R {
-        self.begin(Cause::World { action });
+    /// Runs `f` as one step caused by a change to the world.
+    fn world<R>(&mut self, action: WorldAction, f: impl FnOnce(&mut Sim) -> R) -> R {
+        self.begin(Cause::World(action));
         let r = f(self);
         self.end(Outcome::None);
         r
@@ -349,7 +343,8 @@ impl Sim {
             return Err(SetupError::TooMany);
         }
         let id = HostId(self.hosts.len() as u16);
-        self.world(format!("host {name} {addr}"), |sim| {
+        self.rec.trace.names_mut().add_host(id, name);
+        self.world(WorldAction::AddHost { host: id, addr }, |sim| {
             sim.hosts.push(Host {
                 id,
                 name: name.to_string(),
@@ -367,8 +362,8 @@ impl Sim {
     /// Creates a window owned by `host`.
     pub fn create_window(&mut self, host: HostId, name: &str) -> Hwnd {
         let hwnd = Hwnd(0x0001_0010 + 2 * self.windows.len() as u32);
-        let action = format!("window {} {name}", self.host_name(host));
-        self.world(action, |sim| {
+        self.rec.trace.names_mut().add_window(hwnd, name);
+        self.world(WorldAction::CreateWindow { host, hwnd }, |sim| {
             sim.windows.push(Window {
                 hwnd,
                 host,
@@ -377,7 +372,10 @@ impl Sim {
                 queue: Default::default(),
                 taken: 0,
             });
-            sim.change(Change::Note(format!("window {name} is {hwnd}")));
+            sim.change(Change::Note(Note::WindowCreated {
+                name: name.into(),
+                hwnd,
+            }));
         });
         hwnd
     }
@@ -390,12 +388,9 @@ impl Sim {
         w.alive = false;
         let dropped = w.queue.len();
         w.queue.clear();
-        let action = format!("destroy window {}", w.name);
-        self.world(action, |sim| {
+        self.world(WorldAction::DestroyWindow(hwnd), |sim| {
             if dropped > 0 {
-                sim.change(Change::Note(format!(
-                    "{dropped} queued message(s) discarded"
-                )));
+                sim.change(Change::Note(Note::MessagesDiscarded(dropped)));
             }
         });
         true
@@ -403,12 +398,9 @@ impl Sim {
 
     /// Sets the one-way latency of the link between two hosts.
     pub fn set_latency(&mut self, a: HostId, b: HostId, latency: Duration) {
-        let action = format!(
-            "link {} {} latency {latency}",
-            self.host_name(a),
-            self.host_name(b)
-        );
-        self.world(action, |sim| sim.links.get_mut(a, b).latency = latency);
+        self.world(WorldAction::Latency { a, b, latency }, |sim| {
+            sim.links.get_mut(a, b).latency = latency
+        });
     }
 
     // ----- faults -----
@@ -417,8 +409,7 @@ impl Sim {
     /// Sockets watching a route to the other side get FD_ROUTING_INTERFACE_CHANGE with
     /// WSAENETUNREACH.
     pub fn partition(&mut self, a: HostId, b: HostId) {
-        let action = format!("partition {} {}", self.host_name(a), self.host_name(b));
-        self.world(action, |sim| {
+        self.world(WorldAction::Partition(a, b), |sim| {
             sim.links.get_mut(a, b).up = false;
             for (me, other) in [(a, b), (b, a)] {
                 let other_addrs = sim
@@ -439,15 +430,17 @@ impl Sim {
 
     /// Restores a cut link.
     pub fn heal(&mut self, a: HostId, b: HostId) {
-        let action = format!("heal {} {}", self.host_name(a), self.host_name(b));
-        self.world(action, |sim| sim.links.get_mut(a, b).up = true);
+        self.world(WorldAction::Heal(a, b), |sim| {
+            sim.links.get_mut(a, b).up = true
+        });
     }
 
     /// The host's network subsystem fails: its connections die with WSAENETDOWN, events
     /// are posted with WSAENETDOWN, and its Winsock calls fail with WSAENETDOWN.
     pub fn network_down(&mut self, host: HostId) {
-        let action = format!("network down {}", self.host_name(host));
-        self.world(action, |sim| sim.network_fails(host));
+        self.world(WorldAction::NetworkDown(host), |sim| {
+            sim.network_fails(host)
+        });
     }
 
     fn network_fails(&mut self, host: HostId) {
@@ -532,8 +525,7 @@ impl Sim {
 
     /// The host's network comes back. Sockets watching the address list are told.
     pub fn network_up(&mut self, host: HostId) {
-        let action = format!("network up {}", self.host_name(host));
-        self.world(action, |sim| {
+        self.world(WorldAction::NetworkUp(host), |sim| {
             if let Some(h) = sim.hosts.get_mut(host.0 as usize) {
                 h.net_up = true;
             }
@@ -546,8 +538,7 @@ impl Sim {
         if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
             return Err(SetupError::AddressInUse(addr));
         }
-        let action = format!("address add {} {addr}", self.host_name(host));
-        self.world(action, |sim| {
+        self.world(WorldAction::AddAddress(host, addr), |sim| {
             let Some(h) = sim.hosts.get_mut(host.0 as usize) else {
                 return Err(SetupError::UnknownHost);
             };
@@ -559,8 +550,7 @@ impl Sim {
 
     /// Removes an address from a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
     pub fn remove_address(&mut self, host: HostId, addr: Ipv4) -> bool {
-        let action = format!("address remove {} {addr}", self.host_name(host));
-        self.world(action, |sim| {
+        self.world(WorldAction::RemoveAddress(host, addr), |sim| {
             let removed = match sim.hosts.get_mut(host.0 as usize) {
                 Some(h) if h.addrs.contains(&addr) => {
                     h.addrs.retain(|a| *a != addr);
@@ -571,9 +561,7 @@ impl Sim {
             if removed {
                 sim.address_list_changed(host);
             } else {
-                sim.change(Change::Note(format!(
-                    "{addr} is not an address of this host"
-                )));
+                sim.change(Change::Note(Note::NotAnAddress(addr)));
             }
             removed
         })
@@ -620,8 +608,7 @@ impl Sim {
 
     /// The host's routing table changes: sockets watching a route get FD_ROUTING_INTERFACE_CHANGE.
     pub fn route_change(&mut self, host: HostId) {
-        let action = format!("route change {}", self.host_name(host));
-        self.world(action, |sim| {
+        self.world(WorldAction::RouteChange(host), |sim| {
             sim.fire_watches(
                 host,
                 NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
@@ -637,7 +624,7 @@ impl Sim {
         if !self.sockets.contains_key(&s) {
             return false;
         }
-        self.world(format!("qos change {s}"), |sim| {
+        self.world(WorldAction::QosChange(s), |sim| {
             let sock = sim.sock_mut(s);
             sock.qos.generation += 1;
             sock.qos.token_rate = 8000 * sock.qos.generation;
@@ -656,7 +643,7 @@ impl Sim {
             return false;
         }
         let (local, remote) = (sock.local, sock.remote);
-        self.world(format!("reset {s}"), |sim| {
+        self.world(WorldAction::Reset(s), |sim| {
             let peer = sim
                 .sockets
                 .values()
@@ -667,9 +654,7 @@ impl Sim {
                         && x.state().is_synchronized()
                 })
                 .map(|x| x.handle);
-            sim.change(Change::Note(
-                "a reset is injected on the connection: both ends receive RST".into(),
-            ));
+            sim.change(Change::Note(Note::ResetInjected));
             sim.tcp_reset(s);
             if let Some(p) = peer {
                 sim.tcp_reset(p);
@@ -713,7 +698,7 @@ impl Sim {
                 Pending::Deliver { from, to, segment } => {
                     self.begin(Cause::Deliver {
                         host: to,
-                        segment: segment.clone(),
+                        segment: segment.header(),
                     });
                     self.deliver(from, to, segment);
                 }
@@ -725,11 +710,7 @@ impl Sim {
                         .and_then(|t| t.timer)
                         .map(|t| t.1);
                     let kind = kind.expect("invariant: live timer has a kind");
-                    self.begin(Cause::Timer {
-                        host,
-                        socket,
-                        kind: kind.to_string(),
-                    });
+                    self.begin(Cause::Timer { host, socket, kind });
                     self.tcp_timer(socket, kind);
                 }
                 Pending::ConnectFailed { socket, error } => {
@@ -737,7 +718,7 @@ impl Sim {
                     self.begin(Cause::Timer {
                         host,
                         socket,
-                        kind: "route".into(),
+                        kind: crate::tcp::TimerKind::Route,
                     });
                     if self.sockets.get(&socket).is_some_and(|s| s.connecting) {
                         self.connect_failed(socket, error);
@@ -745,7 +726,7 @@ impl Sim {
                 }
             }
             self.end(Outcome::None);
-            return self.trace.last();
+            return self.rec.trace.last();
         }
     }
 
@@ -780,12 +761,6 @@ impl Sim {
 
     // ----- internals shared by the modules -----
 
-    pub(crate) fn host_name(&self, h: HostId) -> String {
-        self.hosts
-            .get(h.0 as usize)
-            .map_or_else(|| h.to_string(), |x| x.name.clone())
-    }
-
     pub(crate) fn sock_mut(&mut self, s: SocketHandle) -> &mut Socket {
         self.sockets.get_mut(&s).expect("invariant: socket exists")
     }
@@ -802,32 +777,15 @@ impl Sim {
     }
 
     pub(crate) fn begin(&mut self, cause: Cause) {
-        debug_assert!(self.current.is_none(), "invariant: one step at a time");
-        self.current = Some(TraceEntry {
-            index: 0,
-            at: self.now,
-            cause,
-            outcome: Outcome::None,
-            changes: Vec::new(),
-            line: None,
-        });
+        self.rec.begin(self.now, cause);
     }
 
     pub(crate) fn change(&mut self, c: Change) {
-        match self.current.as_mut() {
-            Some(e) => e.changes.push(c),
-            None => {
-                if let Some(e) = self.trace.last_mut() {
-                    e.changes.push(c);
-                }
-            }
-        }
+        self.rec.change(c);
     }
 
     pub(crate) fn end(&mut self, outcome: Outcome) -> usize {
-        let mut e = self.current.take().expect("invariant: a step is open");
-        e.outcome = outcome;
-        self.trace.push(e)
+        self.rec.end(outcome)
     }
 
     pub(crate) fn new_socket(&mut self, host: HostId, ty: SocketType) -> SocketHandle {
@@ -857,11 +815,11 @@ impl Sim {
 
     /// Sends a segment from `from`: it arrives after the link's latency, or is lost.
     pub(crate) fn transmit(&mut self, from: HostId, segment: Segment) {
-        self.change(Change::Sent(segment.clone()));
+        self.change(Change::Sent(segment.header()));
         if !self.hosts[from.0 as usize].net_up {
             self.change(Change::Dropped {
-                segment,
-                why: "the sender's network is down".into(),
+                segment: segment.header(),
+                why: DropReason::SenderDown,
             });
             return;
         }
@@ -872,16 +830,16 @@ impl Sim {
             .map(|h| h.id)
         else {
             self.change(Change::Dropped {
-                segment,
-                why: "no host has this address".into(),
+                segment: segment.header(),
+                why: DropReason::NoSuchHost,
             });
             return;
         };
         let link = self.links.get(from, to);
         if !link.up {
             self.change(Change::Dropped {
-                segment,
-                why: "the link is cut".into(),
+                segment: segment.header(),
+                why: DropReason::LinkCut,
             });
             return;
         }
@@ -892,15 +850,15 @@ impl Sim {
     fn deliver(&mut self, from: HostId, to: HostId, segment: Segment) {
         if !self.links.get(from, to).up {
             self.change(Change::Dropped {
-                segment,
-                why: "the link was cut in flight".into(),
+                segment: segment.header(),
+                why: DropReason::CutInFlight,
             });
             return;
         }
         if !self.hosts[to.0 as usize].net_up {
             self.change(Change::Dropped {
-                segment,
-                why: "the receiver's network is down".into(),
+                segment: segment.header(),
+                why: DropReason::ReceiverDown,
             });
             return;
         }
@@ -908,44 +866,6 @@ impl Sim {
             Payload::Tcp { .. } => self.tcp_input(to, segment),
             Payload::Udp { .. } => self.udp_input(to, segment),
         }
-    }
-
-    fn udp_input(&mut self, host: HostId, segment: Segment) {
-        let Payload::Udp { data } = &segment.payload else {
-            return;
-        };
-        let target = self
-            .sockets
-            .values()
-            .find(|s| {
-                s.host == host
-                    && s.open
-                    && s.ty == SocketType::Dgram
-                    && s.local.is_some_and(|l| {
-                        l.port == segment.dst.port && (l.ip.is_any() || l.ip == segment.dst.ip)
-                    })
-                    && s.remote.is_none_or(|r| r == segment.src)
-            })
-            .map(|s| s.handle);
-        let Some(s) = target else {
-            self.change(Change::Dropped {
-                segment: segment.clone(),
-                why: "no socket is bound to this port".into(),
-            });
-            return;
-        };
-        let sock = self.sock_mut(s);
-        let queued: usize = sock.dgrams.iter().map(|d| d.1.len()).sum();
-        if queued + data.len() > sock.rcvbuf as usize {
-            let seg = segment.clone();
-            self.change(Change::Dropped {
-                segment: seg,
-                why: "the receive buffer is full".into(),
-            });
-            return;
-        }
-        sock.dgrams.push_back((segment.src, data.clone()));
-        self.post(s, NetworkEvent::FD_READ, None, Rule::ReadOnArrival);
     }
 
     /// A connect finished successfully: FD_CONNECT, then FD_WRITE.
@@ -1024,14 +944,13 @@ const _: () = {
 };
 
 impl Sim {
-    /// The whole trace as JSON lines (one object per step, see [`TraceEntry::to_json`]),
-    /// with host and window names filled in.
+    /// The trace entries held as JSON lines (one object per step, see
+    /// [`TraceEntry::to_json`]), with host and window names filled in and no script lines.
     pub fn trace_json(&self) -> String {
-        let host_name = |h: HostId| self.host_name(h);
-        let window_name = |w: Hwnd| self.window(w).map(|w| w.name.clone());
+        let trace = self.trace();
         let mut out = String::new();
-        for e in self.trace.entries() {
-            out.push_str(&e.to_json(&host_name, &window_name));
+        for e in trace.entries() {
+            out.push_str(&trace.json(e, None));
             out.push('\n');
         }
         out

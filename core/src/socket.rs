@@ -52,13 +52,44 @@ impl fmt::Display for SocketType {
 }
 
 /// Address families accepted by `socket()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AddressFamily {
     /// `AF_INET` (IPv4), the only family wsasim simulates.
+    #[default]
     Inet,
     /// `AF_INET6`: accepted by the parser, refused with `WSAEAFNOSUPPORT`.
     Inet6,
+}
+
+impl fmt::Display for AddressFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AddressFamily::Inet => "AF_INET",
+            AddressFamily::Inet6 => "AF_INET6",
+        })
+    }
+}
+
+impl fmt::Display for Shutdown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Shutdown::Receive => "SD_RECEIVE",
+            Shutdown::Send => "SD_SEND",
+            Shutdown::Both => "SD_BOTH",
+        })
+    }
+}
+
+impl fmt::Display for SockOptName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SockOptName::OobInline => "SO_OOBINLINE",
+            SockOptName::Linger => "SO_LINGER",
+            SockOptName::RcvBuf => "SO_RCVBUF",
+            SockOptName::SndBuf => "SO_SNDBUF",
+        })
+    }
 }
 
 /// `shutdown()`'s `how`.

@@ -24,7 +24,7 @@ use crate::sim::{Pending, Sim};
 use crate::socket::{CloseKind, SocketHandle};
 use crate::spec::Rule;
 use crate::time::{Duration, Instant};
-use crate::trace::{Change, Suppression};
+use crate::trace::{Change, Note, Suppression};
 
 /// Maximum segment size.
 pub const MSS: usize = 1460;
@@ -135,6 +135,8 @@ pub enum TimerKind {
     Persist,
     /// End of TIME_WAIT.
     TimeWait,
+    /// Not a TCP timer: a nonblocking connect learns that no route reaches its destination.
+    Route,
 }
 
 impl fmt::Display for TimerKind {
@@ -143,6 +145,7 @@ impl fmt::Display for TimerKind {
             TimerKind::Retransmit => "retransmit",
             TimerKind::Persist => "persist",
             TimerKind::TimeWait => "TIME_WAIT",
+            TimerKind::Route => "route",
         })
     }
 }
@@ -461,15 +464,9 @@ impl Sim {
                 .map(|x| x.handle);
             match listener {
                 Some(l) if fl.syn && !fl.ack && !fl.rst => self.tcp_listen_syn(l, &seg, seq, wnd),
-                _ if fl.rst => self.change(Change::Note(alloc::format!(
-                    "RST for no connection on {}: ignored",
-                    seg.dst
-                ))),
+                _ if fl.rst => self.change(Change::Note(Note::RstIgnored(seg.dst))),
                 _ => {
-                    self.change(Change::Note(alloc::format!(
-                        "no socket for {}: answer with RST",
-                        seg.dst
-                    )));
+                    self.change(Change::Note(Note::NoSocket(seg.dst)));
                     self.tcp_refuse(host, &seg);
                 }
             }
@@ -507,9 +504,7 @@ impl Sim {
             }
             TcpState::SynRcvd => {
                 if fl.rst {
-                    self.change(Change::Note(alloc::format!(
-                        "connection {s} reset during the handshake"
-                    )));
+                    self.change(Change::Note(Note::ResetDuringHandshake(s)));
                     self.free(s);
                     return;
                 }
@@ -614,14 +609,8 @@ impl Sim {
             let sock = &self.sockets[&s];
             if seq == rcv_nxt {
                 if sock.is_orphan() || sock.shut_rd {
-                    let why = if sock.shut_rd {
-                        "after shutdown(SD_RECEIVE)"
-                    } else {
-                        "after closesocket"
-                    };
-                    self.change(Change::Note(alloc::format!(
-                        "data arrived {why}: the connection is reset"
-                    )));
+                    let shutdown = sock.shut_rd;
+                    self.change(Change::Note(Note::DataAfterClose { shutdown }));
                     let seq = self.tcb(s).snd_nxt;
                     self.tcp_emit(
                         s,
@@ -659,10 +648,9 @@ impl Sim {
                 }
                 self.tcb_mut(s).rcv_nxt = rcv_nxt.wrapping_add(n as u32);
                 if n < data.len() {
-                    self.change(Change::Note(alloc::format!(
-                        "receive window full: {} bytes beyond it dropped",
-                        data.len() - n
-                    )));
+                    self.change(Change::Note(Note::WindowFull {
+                        dropped: data.len() - n,
+                    }));
                 }
             }
         }
@@ -761,9 +749,10 @@ impl Sim {
     /// The peer reset the connection.
     pub(crate) fn tcp_reset(&mut self, s: SocketHandle) {
         if let Some(parent) = self.sockets[&s].parent {
-            self.change(Change::Note(alloc::format!(
-                "connection {s} reset before accept(): dropped from the queue of {parent}"
-            )));
+            self.change(Change::Note(Note::ResetBeforeAccept {
+                socket: s,
+                listener: parent,
+            }));
         }
         if self.tcp_kill(s, WsaError::WSAECONNRESET, Some(CloseKind::Reset)) {
             let err = self.profile.reset_close_error();
@@ -842,9 +831,7 @@ impl Sim {
             .expect("invariant: listener has a queue");
         let host = lsock.host;
         if listen.ready.len() + listen.half_open.len() >= listen.backlog as usize {
-            self.change(Change::Note(alloc::format!(
-                "backlog of socket {l} is full: refuse with RST"
-            )));
+            self.change(Change::Note(Note::BacklogFull(l)));
             self.tcp_refuse(host, seg);
             return;
         }
@@ -884,6 +871,7 @@ impl Sim {
     pub(crate) fn tcp_timer(&mut self, s: SocketHandle, kind: TimerKind) {
         self.tcb_mut(s).timer = None;
         match kind {
+            TimerKind::Route => debug_assert!(false, "invariant: not a TCP timer"),
             TimerKind::TimeWait => {
                 self.set_state(s, TcpState::Closed);
                 if self.sockets[&s].is_orphan() {
@@ -896,7 +884,7 @@ impl Sim {
                 tcb.rto = Duration::from_micros(tcb.rto.total_micros().saturating_mul(2))
                     .min(Duration::from_secs(60));
                 let seq = tcb.snd_nxt.wrapping_sub(1);
-                self.change(Change::Note("zero window: probe the receiver".into()));
+                self.change(Change::Note(Note::ZeroWindowProbe));
                 self.tcp_emit(
                     s,
                     flags(false, true, false, false),
@@ -960,13 +948,11 @@ impl Sim {
         match state {
             TcpState::SynSent => self.connect_failed(s, WsaError::WSAETIMEDOUT),
             TcpState::SynRcvd => {
-                self.change(Change::Note(alloc::format!("handshake of {s} timed out")));
+                self.change(Change::Note(Note::HandshakeTimedOut(s)));
                 self.free(s);
             }
             _ => {
-                self.change(Change::Note(alloc::format!(
-                    "retransmissions on {s} exhausted: connection aborted"
-                )));
+                self.change(Change::Note(Note::RetransmissionsExhausted(s)));
                 if !self.tcp_kill(s, WsaError::WSAECONNABORTED, Some(CloseKind::Aborted)) {
                     return;
                 }

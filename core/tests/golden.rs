@@ -59,7 +59,7 @@ fn run_source(file: &str, source: &str, profile: Profile) -> Result<String, Stri
     runner.run_to_end();
     match runner.failure() {
         Some(f) => Err(format!("{file}:{f} (profile {profile})")),
-        None => Ok(runner.sim().trace_json()),
+        None => Ok(runner.trace_json()),
     }
 }
 

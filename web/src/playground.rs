@@ -28,13 +28,13 @@ pub fn label(p: Profile) -> &'static str {
 
 /// Where `a` (under `pa`) and `b` (under `pb`) first differ, with both sides.
 pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Option<Divergence> {
-    let index = first_divergence(a.full_trace(), b.full_trace())?;
+    let index = first_divergence(a.full_trace(), b.full_trace(), a.names())?;
     let side = |t: &Timeline, p: Profile| {
         let entry = t.full_trace().get(index);
         DivergenceSide {
             profile: p,
             step: t.step_of_entry(index),
-            entry: entry.map(|e| e.to_string()),
+            entry: entry.map(|e| t.show(e)),
             rules: entry.map(rules_of).unwrap_or_default(),
         }
     };

@@ -7,7 +7,7 @@
 //! hold no trace (the timeline keeps the one copy), so each is a small clone of the world.
 
 use wsasim::script::{Failure, RunOptions, Runner, ScriptError, StepReport};
-use wsasim::trace::TraceEntry;
+use wsasim::trace::{Names, TraceEntry};
 use wsasim::{Profile, Rule, Sim};
 
 /// How many steps apart checkpoints are: the most steps any move replays.
@@ -25,6 +25,10 @@ pub struct Timeline {
     steps: Vec<StepReport>,
     /// Every trace entry of the run, by index.
     trace: Vec<TraceEntry>,
+    /// The script line of each trace entry, by index.
+    lines: Vec<Option<u32>>,
+    /// The names of the run's hosts and windows.
+    names: Names,
     /// How the run ended, if it failed.
     failure: Option<Failure>,
     /// True if the run was cut at [`MAX_STEPS`].
@@ -62,10 +66,11 @@ impl Timeline {
     /// Runs an already checked runner to its end and records everything.
     pub fn from_runner(start: Runner) -> Timeline {
         let mut r = start;
-        r.forget_trace();
+        r.drain_trace();
         let mut checkpoints = vec![r.clone()];
         let mut steps = Vec::new();
         let mut trace = Vec::new();
+        let mut lines = Vec::new();
         let mut truncated = false;
         loop {
             if steps.len() >= MAX_STEPS {
@@ -73,19 +78,24 @@ impl Timeline {
                 break;
             }
             let Some(report) = r.step() else { break };
-            trace.extend(r.sim().trace().entries().iter().cloned());
-            r.forget_trace();
+            for (e, line) in r.drain_trace() {
+                trace.push(e);
+                lines.push(line);
+            }
             steps.push(report);
             if steps.len() % CHECKPOINT_EVERY == 0 {
                 checkpoints.push(r.clone());
             }
         }
         let failure = r.failure().cloned();
+        let names = r.sim().trace().names().clone();
         let current = checkpoints[0].clone();
         Timeline {
             checkpoints,
             steps,
             trace,
+            lines,
+            names,
             failure,
             truncated,
             current,
@@ -126,6 +136,21 @@ impl Timeline {
     /// The step just taken, if any.
     pub fn current_step(&self) -> Option<&StepReport> {
         self.cursor.checked_sub(1).and_then(|i| self.steps.get(i))
+    }
+
+    /// The names of the run's hosts and windows, to print its entries.
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// The script line that caused trace entry `index`.
+    pub fn line_of(&self, index: usize) -> Option<u32> {
+        self.lines.get(index).copied().flatten()
+    }
+
+    /// A trace entry as text, with the run's names.
+    pub fn show(&self, e: &TraceEntry) -> String {
+        e.display(&self.names).to_string()
     }
 
     /// The whole run's trace.
@@ -177,7 +202,7 @@ impl Timeline {
             if self.current.step().is_none() {
                 break;
             }
-            self.current.forget_trace();
+            self.current.drain_trace();
             self.cursor += 1;
         }
     }
@@ -212,17 +237,20 @@ impl Timeline {
     /// A digest of the run's trace: a 64-bit FNV-1a hash of every entry's text, and one
     /// byte per entry (up to `max_bytes`) so a different trace can be located.
     pub fn digest(&self, max_bytes: usize) -> TraceDigest {
-        TraceDigest::of(&self.trace, max_bytes)
+        TraceDigest::of(&self.trace, &self.names, max_bytes)
     }
 }
 
 /// The first index at which two traces differ as text (a trace that is a prefix of the
 /// other differs where the shorter one ends); `None` if they are the same.
-pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry]) -> Option<usize> {
+///
+/// Both runs are of one scenario, so `names` (the hosts and windows) serve both.
+pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry], names: &Names) -> Option<usize> {
     let n = a.len().min(b.len());
+    let show = |e: &TraceEntry| e.display(names).to_string();
     // Equal values print equally, so only unequal ones need printing.
     (0..n)
-        .find(|&i| a[i] != b[i] && a[i].to_string() != b[i].to_string())
+        .find(|&i| a[i] != b[i] && show(&a[i]) != show(&b[i]))
         .or((a.len() != b.len()).then_some(n))
 }
 
@@ -259,11 +287,11 @@ const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
 impl TraceDigest {
     /// The digest of these entries.
-    pub fn of(trace: &[TraceEntry], max_bytes: usize) -> TraceDigest {
+    pub fn of(trace: &[TraceEntry], names: &Names, max_bytes: usize) -> TraceDigest {
         let mut whole = FNV_OFFSET;
         let mut per_entry = Vec::new();
         for e in trace {
-            let text = e.to_string();
+            let text = e.display(names).to_string();
             whole = fnv1a(text.as_bytes(), whole);
             whole = fnv1a(b"\n", whole);
             if per_entry.len() < max_bytes {
@@ -363,22 +391,23 @@ mod tests {
         assert_eq!(d.sim().profile(), Profile::Documented);
         assert_eq!(w.sim().profile(), Profile::Windows);
         assert!(d.failure().is_none() && w.failure().is_none());
-        let at = first_divergence(d.full_trace(), w.full_trace()).expect("they differ");
-        assert_ne!(
-            d.full_trace()[at].to_string(),
-            w.full_trace()[at].to_string()
-        );
+        let names = d.names();
+        let at = first_divergence(d.full_trace(), w.full_trace(), names).expect("they differ");
+        assert_ne!(d.show(&d.full_trace()[at]), w.show(&w.full_trace()[at]));
         for i in 0..at {
-            assert_eq!(d.full_trace()[i].to_string(), w.full_trace()[i].to_string());
+            assert_eq!(d.show(&d.full_trace()[i]), w.show(&w.full_trace()[i]));
         }
         let rules: Vec<Rule> = rules_of(&d.full_trace()[at])
             .into_iter()
             .chain(rules_of(&w.full_trace()[at]))
             .collect();
         assert!(!rules.is_empty(), "the diverging entries name their rules");
-        assert_eq!(first_divergence(d.full_trace(), d.full_trace()), None);
+        assert_eq!(
+            first_divergence(d.full_trace(), d.full_trace(), names),
+            None
+        );
         let short = &d.full_trace()[..3];
-        assert_eq!(first_divergence(short, d.full_trace()), Some(3));
+        assert_eq!(first_divergence(short, d.full_trace(), names), Some(3));
     }
 
     #[test]

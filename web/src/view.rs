@@ -12,10 +12,11 @@
 
 use std::collections::BTreeSet;
 
-use wsasim::net::{Payload, Segment};
+use wsasim::net::{SegmentHeader, SegmentKind};
 use wsasim::select::{is_level_triggered, reenabling_call};
 use wsasim::socket::{Notify, Socket, SocketType};
 use wsasim::spec::SPECIFICATION;
+use wsasim::trace::Names;
 use wsasim::trace::{Cause, Change, Outcome, TraceEntry};
 use wsasim::{HostId, Ipv4, Message, NetworkEvent, Rule, SocketHandle};
 
@@ -645,21 +646,21 @@ pub struct Diagram {
 }
 
 /// A short label: the flags without ACK on data, the data length.
-pub fn segment_label(s: &Segment) -> String {
-    match &s.payload {
-        Payload::Tcp { flags, data, .. } => {
+pub fn segment_label(s: &SegmentHeader) -> String {
+    match s.kind {
+        SegmentKind::Tcp { flags, len, .. } => {
             let mut f = flags.to_string();
-            if !data.is_empty() {
+            if len > 0 {
                 if f == "ACK" {
                     f.clear();
                 } else {
                     f.push(' ');
                 }
-                f.push_str(&format!("len={}", data.len()));
+                f.push_str(&format!("len={len}"));
             }
             f
         }
-        Payload::Udp { data } => format!("UDP len={}", data.len()),
+        SegmentKind::Udp { len } => format!("UDP len={len}"),
     }
 }
 
@@ -680,7 +681,7 @@ pub fn diagram(t: &Timeline) -> Diagram {
         key: (usize, usize),
         from: usize,
         to: usize,
-        seg: Segment,
+        seg: SegmentHeader,
         sent: Instant,
         end: Option<Instant>,
         fate: ArrowFate,
@@ -719,7 +720,7 @@ pub fn diagram(t: &Timeline) -> Diagram {
                         key: (e.index, k),
                         from: host_col(t, seg.src.ip, e.host()),
                         to: host_col(t, seg.dst.ip, None),
-                        seg: seg.clone(),
+                        seg: *seg,
                         sent: e.at,
                         end: None,
                         fate: ArrowFate::InFlight,
@@ -739,7 +740,7 @@ pub fn diagram(t: &Timeline) -> Diagram {
                     if let Some(i) = target {
                         raw[i].end = Some(e.at);
                         raw[i].fate = ArrowFate::Dropped {
-                            why: why.clone(),
+                            why: why.to_string(),
                             at_receiver: arrived,
                         };
                         raw[i].fresh |= fresh;
@@ -753,7 +754,9 @@ pub fn diagram(t: &Timeline) -> Diagram {
     let in_flight = t.sim().in_flight();
     let mut used = vec![false; in_flight.len()];
     for r in raw.iter_mut().filter(|r| r.end.is_none()) {
-        if let Some(i) = (0..in_flight.len()).find(|&i| !used[i] && in_flight[i].segment == r.seg) {
+        if let Some(i) =
+            (0..in_flight.len()).find(|&i| !used[i] && in_flight[i].segment.header() == r.seg)
+        {
             used[i] = true;
             r.end = Some(in_flight[i].arrives);
         }
@@ -912,7 +915,7 @@ fn explain(subject: String, rule: Rule, also: Vec<(String, String)>) -> WhyView 
     }
 }
 
-fn explain_entry(e: &TraceEntry) -> Option<WhyView> {
+fn explain_entry(e: &TraceEntry, names: &Names) -> Option<WhyView> {
     let mut ruled = e.changes.iter().filter_map(|c| c.rule().map(|r| (c, r)));
     let first = ruled
         .clone()
@@ -924,7 +927,7 @@ fn explain_entry(e: &TraceEntry) -> Option<WhyView> {
         .filter(|c| !std::ptr::eq(*c, first.0))
         .filter_map(|c| c.rule().map(|r| (r.id().to_string(), c.to_string())))
         .collect();
-    let subject = format!("step #{} {}: {}", e.index, e.at, e.cause);
+    let subject = format!("step #{} {}: {}", e.index, e.at, e.cause.display(names));
     Some(explain(subject, first.1, also))
 }
 
@@ -944,8 +947,11 @@ pub fn why(t: &Timeline, sel: Selection) -> Option<WhyView> {
             );
             Some(explain(subject, m.rule, Vec::new()))
         }
-        Selection::Entry(i) => t.trace().get(i).and_then(explain_entry),
-        Selection::None => t.current_entries().iter().find_map(explain_entry),
+        Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(e, t.names())),
+        Selection::None => t
+            .current_entries()
+            .iter()
+            .find_map(|e| explain_entry(e, t.names())),
     }
 }
 
@@ -997,10 +1003,10 @@ pub fn trace_log(t: &Timeline) -> TraceLogView {
             index: e.index,
             at: e.at.to_string(),
             host: e.host().map(|h| host_name(t, h)),
-            action: e.cause.to_string(),
+            action: e.cause.display(t.names()).to_string(),
             result: e.outcome.to_string(),
             failed: matches!(e.outcome, Outcome::Err(_)),
-            line: e.line,
+            line: t.line_of(e.index),
             changes: e.changes.iter().map(ToString::to_string).collect(),
             current: e.index >= current_first,
         })

@@ -43,7 +43,7 @@ pub use ast::{
     Call, Expr, ExprKind, HostCall, Ident, MsgPattern, Outcome, Script, Span, Spanned, Stmt,
     StmtKind,
 };
-pub use runner::{run, Failure, Report, RunOptions, Runner, StepReport};
+pub use runner::{run, Failure, LineMap, Report, RunOptions, Runner, StepReport};
 
 /// The largest script accepted, in bytes (1 MiB).
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;

@@ -38,6 +38,7 @@ use crate::socket::{
 };
 use crate::tcp::TcpState;
 use crate::time::Duration;
+use crate::trace::{Trace, TraceEntry};
 
 /// Limits that keep a scenario from running forever.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -972,6 +973,37 @@ pub struct Runner {
     failure: Option<Failure>,
     options: RunOptions,
     total_steps: usize,
+    lines: LineMap,
+}
+
+/// Which script line caused which trace entries: the runner's own record, kept beside the
+/// world's trace instead of inside it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineMap {
+    /// `(first entry index, line)` for each runner step that added entries, in order.
+    starts: Vec<(usize, u32)>,
+}
+
+impl LineMap {
+    fn record(&mut self, first_entry: usize, line: u32) {
+        self.starts.push((first_entry, line));
+    }
+
+    /// The line of the statement that made trace entry `index`, if a statement did.
+    pub fn line_of(&self, index: usize) -> Option<u32> {
+        let i = self.starts.partition_point(|(first, _)| *first <= index);
+        i.checked_sub(1).map(|i| self.starts[i].1)
+    }
+
+    /// The held entries of `trace` as JSON lines with their lines.
+    pub fn json(&self, trace: &Trace) -> String {
+        let mut out = String::new();
+        for e in trace.entries() {
+            out.push_str(&trace.json(e, self.line_of(e.index)));
+            out.push('\n');
+        }
+        out
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -989,6 +1021,15 @@ pub struct Report {
     pub failure: Option<Failure>,
     /// How many statements ran.
     pub statements: usize,
+    /// The script line of every trace entry.
+    pub lines: LineMap,
+}
+
+impl Report {
+    /// The whole trace as JSON lines, with script lines.
+    pub fn trace_json(&self) -> String {
+        self.lines.json(self.sim.trace())
+    }
 }
 
 /// Parses, checks and runs a scenario to its end (or its first failure).
@@ -999,6 +1040,7 @@ pub fn run(src: &str) -> Result<Report, Vec<ScriptError>> {
         statements: r.pc,
         failure: r.failure.clone(),
         sim: r.sim,
+        lines: r.lines,
     })
 }
 
@@ -1030,6 +1072,7 @@ impl Runner {
             failure: None,
             options,
             total_steps: 0,
+            lines: LineMap::default(),
         })
     }
 
@@ -1077,9 +1120,27 @@ impl Runner {
         self.sim.host(h).map(|x| x.name.as_str())
     }
 
-    /// Drops the trace entries the world holds (see [`Sim::forget_trace`]).
-    pub fn forget_trace(&mut self) {
-        self.sim.forget_trace();
+    /// The script line of every trace entry the world still holds.
+    pub fn lines(&self) -> &LineMap {
+        &self.lines
+    }
+
+    /// Takes the trace entries the world holds, each with the script line that caused it
+    /// (see [`Sim::drain_trace`]).
+    pub fn drain_trace(&mut self) -> Vec<(TraceEntry, Option<u32>)> {
+        let lines = core::mem::take(&mut self.lines);
+        self.sim
+            .drain_trace()
+            .map(|e| {
+                let line = lines.line_of(e.index);
+                (e, line)
+            })
+            .collect()
+    }
+
+    /// The trace entries held as JSON lines, with their script lines.
+    pub fn trace_json(&self) -> String {
+        self.lines.json(self.sim.trace())
     }
 
     /// Runs until the end or the first failure.
@@ -1125,7 +1186,9 @@ impl Runner {
         let from = self.sim.trace().len();
         let finished = self.exec(span, &action);
         let to = self.sim.trace().len();
-        self.sim.tag_line(from, span.line);
+        if to > from {
+            self.lines.record(from, span.line);
+        }
         if finished {
             self.pc += 1;
         }

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use wsasim::trace::{Cause, Change, Outcome};
+use wsasim::trace::{Cause, Change, Note, Outcome};
+use wsasim::winsock::TracedCall;
 use wsasim::*;
 
 use crate::fixture::*;
@@ -46,23 +47,19 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// The socket named first in a call's text, e.g. 108 in `recv(108, 50, 0)`.
-fn first_socket(call: &str) -> Option<(String, u32)> {
-    let (name, rest) = call.split_once('(')?;
-    let arg = rest.split([',', ')']).next()?.trim();
-    Some((name.to_string(), arg.parse().ok()?))
-}
-
-fn reenabled_by(call: &str) -> NetworkEvent {
-    let name = call.split('(').next().unwrap_or("");
-    match name {
-        "recv" | "recvfrom" => READ | OOB,
-        "send" | "sendto" => WRITE,
-        "accept" => ACCEPT,
-        "WSAIoctl" if call.contains("SIO_GET_QOS") => NetworkEvent::FD_QOS,
-        "WSAIoctl" if call.contains("SIO_ROUTING") => NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
-        "WSAIoctl" if call.contains("SIO_ADDRESS") => NetworkEvent::FD_ADDRESS_LIST_CHANGE,
-        "WSAAsyncSelect" | "WSAEventSelect" => NetworkEvent::FD_ALL_EVENTS,
+/// The events whose latch a call re-enables, by the specification's table (kept here,
+/// apart from the model's own latch machinery, so the check is independent of it).
+fn reenabled_by(call: &TracedCall) -> NetworkEvent {
+    match call {
+        Call::Recv { .. } | Call::RecvFrom { .. } => READ | OOB,
+        Call::Send { .. } | Call::SendTo { .. } => WRITE,
+        Call::Accept { .. } => ACCEPT,
+        Call::WsaIoctl { cmd, .. } => match cmd {
+            WsaIoctl::GetQos => NetworkEvent::FD_QOS,
+            WsaIoctl::RoutingInterfaceChange(_) => NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
+            WsaIoctl::AddressListChange => NetworkEvent::FD_ADDRESS_LIST_CHANGE,
+        },
+        Call::WsaAsyncSelect { .. } | Call::WsaEventSelect { .. } => NetworkEvent::FD_ALL_EVENTS,
         _ => NONE,
     }
 }
@@ -74,12 +71,11 @@ fn check_trace(trace: &Trace) -> Result<(), String> {
     let mut closed: BTreeSet<SocketHandle> = BTreeSet::new();
     for e in trace.entries() {
         if let Cause::Call { call, .. } = &e.cause {
-            if let Some((name, s)) = first_socket(call) {
-                let s = SocketHandle(s);
+            if let Some(&s) = call.socket() {
                 let ev = reenabled_by(call);
                 outstanding
                     .retain(|(x, bit)| !(*x == s && ev.contains(NetworkEvent::from_bits(*bit))));
-                if name == "closesocket" && matches!(e.outcome, Outcome::Ok(_)) {
+                if matches!(call, Call::CloseSocket { .. }) && matches!(e.outcome, Outcome::Ok(_)) {
                     closed.insert(s);
                 }
             }
@@ -254,7 +250,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         .entries()
         .iter()
         .flat_map(|e| &e.changes)
-        .any(|c| matches!(c, Change::Note(n) if n.contains("exhausted")));
+        .any(|c| matches!(c, Change::Note(Note::RetransmissionsExhausted(_))));
     let intact = client_intact
         && !aborted
         && fx

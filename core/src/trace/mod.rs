@@ -4,68 +4,220 @@
 //! The trace is append-only and deterministic: the same inputs give the same trace,
 //! byte for byte, which is what golden tests and share links rely on.
 
+mod json;
+mod note;
+mod recorder;
+
+pub use note::{DropReason, Note};
+pub(crate) use recorder::Recorder;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
-use crate::net::{HostId, Segment};
+use crate::net::{HostId, Ipv4, SegmentHeader};
 use crate::queue::{Hwnd, Message};
 use crate::socket::{SocketHandle, WsaEvent};
 use crate::spec::Rule;
-use crate::tcp::TcpState;
-use crate::time::Instant;
+use crate::tcp::{TcpState, TimerKind};
+use crate::time::{Duration, Instant};
+use crate::winsock::call::{TracedCall, TracedReturn};
+
+/// The names people gave hosts and windows, kept by the trace so that its typed entries
+/// print in script words (`GetMessage(main)`, `partition client server`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Names {
+    hosts: Vec<String>,
+    windows: Vec<(Hwnd, String)>,
+}
+
+impl Names {
+    /// The name of host `h`, if it has one.
+    pub fn host(&self, h: HostId) -> Option<&str> {
+        self.hosts.get(h.0 as usize).map(String::as_str)
+    }
+
+    /// The name of window `w`, if it has one.
+    pub fn window(&self, w: Hwnd) -> Option<&str> {
+        // Windows get handles in creation order, so this is usually a direct hit.
+        let guess = (w.0.wrapping_sub(0x0001_0010) / 2) as usize;
+        match self.windows.get(guess) {
+            Some((h, n)) if *h == w => Some(n),
+            _ => self
+                .windows
+                .iter()
+                .find(|(h, _)| *h == w)
+                .map(|(_, n)| n.as_str()),
+        }
+    }
+
+    /// The host's name, or `host#N`.
+    pub fn host_or_id(&self, h: HostId) -> String {
+        self.host(h)
+            .map_or_else(|| alloc::format!("{h}"), String::from)
+    }
+
+    pub(crate) fn add_host(&mut self, h: HostId, name: &str) {
+        debug_assert_eq!(h.0 as usize, self.hosts.len(), "invariant: hosts in order");
+        self.hosts.push(name.into());
+    }
+
+    pub(crate) fn add_window(&mut self, w: Hwnd, name: &str) {
+        self.windows.push((w, name.into()));
+    }
+}
+
+/// A change to the world made by the user: a host, link, window or fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum WorldAction {
+    /// `host NAME ADDRESS`.
+    AddHost {
+        /// The new host.
+        host: HostId,
+        /// Its address.
+        addr: Ipv4,
+    },
+    /// `window HOST NAME`.
+    CreateWindow {
+        /// The owner.
+        host: HostId,
+        /// The new window.
+        hwnd: Hwnd,
+    },
+    /// `DestroyWindow`.
+    DestroyWindow(Hwnd),
+    /// `link A B latency D`.
+    Latency {
+        /// One end.
+        a: HostId,
+        /// The other.
+        b: HostId,
+        /// The one-way latency.
+        latency: Duration,
+    },
+    /// `partition A B`.
+    Partition(HostId, HostId),
+    /// `heal A B`.
+    Heal(HostId, HostId),
+    /// `network down HOST`.
+    NetworkDown(HostId),
+    /// `network up HOST`.
+    NetworkUp(HostId),
+    /// `address add HOST ADDRESS`.
+    AddAddress(HostId, Ipv4),
+    /// `address remove HOST ADDRESS`.
+    RemoveAddress(HostId, Ipv4),
+    /// `route change HOST`.
+    RouteChange(HostId),
+    /// `qos change S`.
+    QosChange(SocketHandle),
+    /// `reset S`.
+    Reset(SocketHandle),
+}
+
+impl WorldAction {
+    /// The action in script words.
+    pub fn display<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
+        Shown(move |f: &mut fmt::Formatter<'_>| {
+            let h = |id: HostId| names.host_or_id(id);
+            match self {
+                WorldAction::AddHost { host, addr } => write!(f, "host {} {addr}", h(*host)),
+                WorldAction::CreateWindow { host, hwnd } => write!(
+                    f,
+                    "window {} {}",
+                    h(*host),
+                    names.window(*hwnd).unwrap_or("?")
+                ),
+                WorldAction::DestroyWindow(w) => {
+                    write!(f, "destroy window {}", names.window(*w).unwrap_or("?"))
+                }
+                WorldAction::Latency { a, b, latency } => {
+                    write!(f, "link {} {} latency {latency}", h(*a), h(*b))
+                }
+                WorldAction::Partition(a, b) => write!(f, "partition {} {}", h(*a), h(*b)),
+                WorldAction::Heal(a, b) => write!(f, "heal {} {}", h(*a), h(*b)),
+                WorldAction::NetworkDown(x) => write!(f, "network down {}", h(*x)),
+                WorldAction::NetworkUp(x) => write!(f, "network up {}", h(*x)),
+                WorldAction::AddAddress(x, a) => write!(f, "address add {} {a}", h(*x)),
+                WorldAction::RemoveAddress(x, a) => write!(f, "address remove {} {a}", h(*x)),
+                WorldAction::RouteChange(x) => write!(f, "route change {}", h(*x)),
+                WorldAction::QosChange(s) => write!(f, "qos change {s}"),
+                WorldAction::Reset(s) => write!(f, "reset {s}"),
+            }
+        })
+    }
+}
+
+/// A `Display` made from a closure: how typed entries print with the trace's [`Names`].
+struct Shown<F>(F);
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Shown<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
 
 /// What made a step happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Cause {
     /// A Winsock or window call made by a host's application, e.g. `recv(104, 50, 0)`.
     Call {
         /// The calling host.
         host: HostId,
-        /// The call as Winsock source text.
-        call: String,
+        /// The call.
+        call: TracedCall,
     },
     /// A blocking call that had blocked now completes.
     Completion {
         /// The calling host.
         host: HostId,
-        /// The call as Winsock source text.
-        call: String,
+        /// The call.
+        call: TracedCall,
     },
     /// A segment reached the host it was sent to.
     Deliver {
         /// The receiving host.
         host: HostId,
         /// The segment.
-        segment: Segment,
+        segment: SegmentHeader,
     },
-    /// A TCP timer fired on a socket.
+    /// A timer fired on a socket.
     Timer {
         /// The host.
         host: HostId,
         /// The socket.
         socket: SocketHandle,
-        /// Which timer: `retransmit`, `persist` or `TIME_WAIT`.
-        kind: String,
+        /// Which timer.
+        kind: TimerKind,
     },
     /// A change to the world made by the user: a host, link, window or fault.
-    World {
-        /// What was done, in script words, e.g. `partition client server`.
-        action: String,
-    },
+    World(WorldAction),
 }
 
-impl fmt::Display for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Cause::Call { call, .. } => f.write_str(call),
-            Cause::Completion { call, .. } => write!(f, "{call} completes"),
+impl Cause {
+    /// The cause as the trace prints it, e.g. `recv(104, 50, 0)` or `partition a b`.
+    pub fn display<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
+        Shown(move |f: &mut fmt::Formatter<'_>| match self {
+            Cause::Call { call, .. } => write!(f, "{}", call.display(names)),
+            Cause::Completion { call, .. } => write!(f, "{} completes", call.display(names)),
             Cause::Deliver { segment, .. } => write!(f, "deliver {segment}"),
             Cause::Timer { socket, kind, .. } => write!(f, "{kind} timer on socket {socket}"),
-            Cause::World { action } => f.write_str(action),
+            Cause::World(action) => write!(f, "{}", action.display(names)),
+        })
+    }
+
+    /// The call, for a call or its completion.
+    pub fn call(&self) -> Option<&TracedCall> {
+        match self {
+            Cause::Call { call, .. } | Cause::Completion { call, .. } => Some(call),
+            _ => None,
         }
     }
 }
@@ -73,11 +225,12 @@ impl fmt::Display for Cause {
 /// What a call returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Outcome {
     /// Not a call: nothing is returned.
     None,
-    /// The call succeeded and returned this value (as text, e.g. `50` or `socket 108`).
-    Ok(String),
+    /// The call succeeded and returned this value.
+    Ok(TracedReturn),
     /// The call returned `SOCKET_ERROR` (or `INVALID_SOCKET`) and set this error.
     Err(WsaError),
     /// The call blocks (a blocking socket): its completion is a later step.
@@ -88,7 +241,7 @@ impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Outcome::None => Ok(()),
-            Outcome::Ok(v) => f.write_str(v),
+            Outcome::Ok(v) => write!(f, "{v}"),
             Outcome::Err(e) => write!(f, "SOCKET_ERROR {e}"),
             Outcome::Blocked => f.write_str("blocks"),
         }
@@ -126,6 +279,7 @@ impl fmt::Display for Suppression {
 /// One change a step made to the world.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Change {
     /// A message was posted to a window.
     Posted(Message),
@@ -186,20 +340,20 @@ pub enum Change {
         to: TcpState,
     },
     /// A segment left a host.
-    Sent(Segment),
+    Sent(SegmentHeader),
     /// A segment was lost (cut link, network down, no listener for a datagram).
     Dropped {
         /// The segment.
-        segment: Segment,
+        segment: SegmentHeader,
         /// Why.
-        why: String,
+        why: DropReason,
     },
     /// A socket was created (by socket() or by an arriving connection).
     Created(SocketHandle),
     /// A socket's handle was closed or its connection freed.
     Freed(SocketHandle),
     /// A note for people, e.g. "blocking call cancelled".
-    Note(String),
+    Note(Note),
 }
 
 impl Change {
@@ -265,7 +419,7 @@ impl fmt::Display for Change {
             Change::Dropped { segment, why } => write!(f, "drop {segment}: {why}"),
             Change::Created(s) => write!(f, "create socket {s}"),
             Change::Freed(s) => write!(f, "free socket {s}"),
-            Change::Note(n) => f.write_str(n),
+            Change::Note(n) => write!(f, "{n}"),
         }
     }
 }
@@ -284,8 +438,6 @@ pub struct TraceEntry {
     pub outcome: Outcome,
     /// Every change it made, in order.
     pub changes: Vec<Change>,
-    /// The script line that caused it, set by the script runner.
-    pub line: Option<u32>,
 }
 
 impl TraceEntry {
@@ -302,43 +454,57 @@ impl TraceEntry {
         match &self.cause {
             Cause::Call { host, .. } | Cause::Completion { host, .. } => Some(*host),
             Cause::Deliver { host, .. } | Cause::Timer { host, .. } => Some(*host),
-            Cause::World { .. } => None,
+            Cause::World(_) => None,
         }
     }
-}
 
-impl fmt::Display for TraceEntry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{} {} {}", self.index, self.at, self.cause)?;
-        if self.outcome != Outcome::None {
-            write!(f, " => {}", self.outcome)?;
-        }
-        for c in &self.changes {
-            write!(f, "\n    {c}")?;
-        }
-        Ok(())
+    /// The entry as the trace prints it: `#index time cause => outcome`, then one indented
+    /// line per change.
+    pub fn display<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
+        Shown(move |f: &mut fmt::Formatter<'_>| {
+            write!(
+                f,
+                "#{} {} {}",
+                self.index,
+                self.at,
+                self.cause.display(names)
+            )?;
+            if self.outcome != Outcome::None {
+                write!(f, " => {}", self.outcome)?;
+            }
+            for c in &self.changes {
+                write!(f, "\n    {c}")?;
+            }
+            Ok(())
+        })
     }
 }
 
 /// The append-only record of every step.
 ///
-/// A trace can [`forget`](Trace::forget) the entries it holds (a checkpoint of a long run
-/// keeps none) while still counting them, so indexes stay the same: entry `i` is always
-/// the `i`-th step of the run.
+/// Entries can be taken out with [`Trace::drain`] (a long run's reader takes what is new;
+/// a checkpoint of the world keeps none) while they still count, so indexes stay the same:
+/// entry `i` is always the `i`-th step of the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Trace {
     base: usize,
     entries: Vec<TraceEntry>,
+    names: Names,
 }
 
 impl Trace {
-    /// The entries still held, oldest first (all of them unless [`Trace::forget`] was called).
+    /// The entries still held, oldest first (all of them unless [`Trace::drain`] was called).
     pub fn entries(&self) -> &[TraceEntry] {
         &self.entries
     }
 
-    /// The number of steps recorded, including forgotten ones.
+    /// The names of hosts and windows the entries refer to.
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// The number of steps recorded, including drained ones.
     pub fn len(&self) -> usize {
         self.base + self.entries.len()
     }
@@ -370,22 +536,31 @@ impl Trace {
         self.entries.iter().flat_map(|e| e.posted())
     }
 
-    /// Drops the entries held, keeping their count.
-    pub fn forget(&mut self) {
+    /// Takes the entries held, oldest first, keeping their count: the next entry's index
+    /// goes on from where they ended.
+    pub fn drain(&mut self) -> alloc::vec::Drain<'_, TraceEntry> {
         self.base += self.entries.len();
-        self.entries.clear();
+        self.entries.drain(..)
+    }
+
+    /// An entry as text, with the names of this trace's hosts and windows.
+    pub fn show<'a>(&'a self, entry: &'a TraceEntry) -> impl fmt::Display + 'a {
+        entry.display(&self.names)
+    }
+
+    /// One entry as one line of JSON (see [`TraceEntry::to_json`]).
+    pub fn json(&self, entry: &TraceEntry, line: Option<u32>) -> String {
+        entry.to_json(&self.names, line)
+    }
+
+    pub(crate) fn names_mut(&mut self) -> &mut Names {
+        &mut self.names
     }
 
     pub(crate) fn push(&mut self, mut entry: TraceEntry) -> usize {
         entry.index = self.len();
         self.entries.push(entry);
         self.len() - 1
-    }
-
-    pub(crate) fn tag_line(&mut self, from: usize, line: u32) {
-        for e in self.entries.iter_mut().skip(from.saturating_sub(self.base)) {
-            e.line.get_or_insert(line);
-        }
     }
 
     pub(crate) fn last_mut(&mut self) -> Option<&mut TraceEntry> {
@@ -396,112 +571,8 @@ impl Trace {
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for e in &self.entries {
-            writeln!(f, "{e}")?;
+            writeln!(f, "{}", e.display(&self.names))?;
         }
         Ok(())
-    }
-}
-
-/// Writes `s` as a JSON string literal.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&alloc::format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-fn json_opt(out: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => json_str(out, s),
-        None => out.push_str("null"),
-    }
-}
-
-impl TraceEntry {
-    /// One line of JSON with stable field names (documented in `docs/scenario-language.md`):
-    /// `step`, `time_us`, `time`, `line`, `host`, `kind`, `action`, `result`, `error`,
-    /// `messages` (each with `hwnd`, `window`, `msg`, `wparam`, `lparam`, `event`, `error`,
-    /// `rule`) and `changes` (human-readable lines).
-    ///
-    /// `host_name` and `window_name` give the names people use for hosts and windows.
-    pub fn to_json(
-        &self,
-        host_name: &dyn Fn(HostId) -> String,
-        window_name: &dyn Fn(Hwnd) -> Option<String>,
-    ) -> String {
-        let mut o = String::new();
-        o.push_str(&alloc::format!(
-            "{{\"step\":{},\"time_us\":{},\"time\":",
-            self.index,
-            self.at.total_micros()
-        ));
-        json_str(&mut o, &alloc::format!("{}", self.at));
-        o.push_str(",\"line\":");
-        match self.line {
-            Some(l) => o.push_str(&alloc::format!("{l}")),
-            None => o.push_str("null"),
-        }
-        o.push_str(",\"host\":");
-        json_opt(&mut o, self.host().map(host_name).as_deref());
-        let kind = match self.cause {
-            Cause::Call { .. } => "call",
-            Cause::Completion { .. } => "completion",
-            Cause::Deliver { .. } => "deliver",
-            Cause::Timer { .. } => "timer",
-            Cause::World { .. } => "world",
-        };
-        o.push_str(",\"kind\":");
-        json_str(&mut o, kind);
-        o.push_str(",\"action\":");
-        json_str(&mut o, &alloc::format!("{}", self.cause));
-        let (result, error) = match &self.outcome {
-            Outcome::None => (None, None),
-            Outcome::Ok(v) => (Some(v.clone()), None),
-            Outcome::Err(e) => (Some("SOCKET_ERROR".into()), Some(e.name())),
-            Outcome::Blocked => (Some("blocks".into()), None),
-        };
-        o.push_str(",\"result\":");
-        json_opt(&mut o, result.as_deref());
-        o.push_str(",\"error\":");
-        json_opt(&mut o, error);
-        o.push_str(",\"messages\":[");
-        for (i, m) in self.posted().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            o.push_str("{\"hwnd\":");
-            json_str(&mut o, &alloc::format!("{}", m.hwnd));
-            o.push_str(",\"window\":");
-            json_opt(&mut o, window_name(m.hwnd).as_deref());
-            o.push_str(",\"msg\":");
-            json_str(&mut o, &alloc::format!("{}", m.msg));
-            o.push_str(&alloc::format!(",\"wparam\":{},\"lparam\":", m.wparam.0));
-            json_str(&mut o, &alloc::format!("{:#010x}", m.lparam.raw()));
-            o.push_str(",\"event\":");
-            json_str(&mut o, &alloc::format!("{}", m.lparam.event()));
-            o.push_str(",\"error\":");
-            json_opt(&mut o, m.lparam.error().map(|e| e.name()));
-            o.push_str(",\"rule\":");
-            json_str(&mut o, m.rule.id());
-            o.push('}');
-        }
-        o.push_str("],\"changes\":[");
-        for (i, c) in self.changes.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            json_str(&mut o, &alloc::format!("{c}"));
-        }
-        o.push_str("]}");
-        o
     }
 }

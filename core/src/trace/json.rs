@@ -1,0 +1,108 @@
+//! The trace as JSON lines: one object per step, with stable field names (documented in
+//! `docs/scenario-language.md`). Written by hand so the core needs no serde for it.
+
+use alloc::format;
+use alloc::string::String;
+
+use super::{Cause, Names, Outcome, TraceEntry};
+
+/// Writes `s` as a JSON string literal.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_opt(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+impl TraceEntry {
+    /// One line of JSON with stable field names:
+    /// `step`, `time_us`, `time`, `line`, `host`, `kind`, `action`, `result`, `error`,
+    /// `messages` (each with `hwnd`, `window`, `msg`, `wparam`, `lparam`, `event`, `error`,
+    /// `rule`) and `changes` (human-readable lines).
+    ///
+    /// `names` gives the names people use for hosts and windows, `line` the script line
+    /// that caused the step, if a script did.
+    pub fn to_json(&self, names: &Names, line: Option<u32>) -> String {
+        let mut o = String::new();
+        o.push_str(&format!(
+            "{{\"step\":{},\"time_us\":{},\"time\":",
+            self.index,
+            self.at.total_micros()
+        ));
+        json_str(&mut o, &format!("{}", self.at));
+        o.push_str(",\"line\":");
+        match line {
+            Some(l) => o.push_str(&format!("{l}")),
+            None => o.push_str("null"),
+        }
+        o.push_str(",\"host\":");
+        json_opt(&mut o, self.host().map(|h| names.host_or_id(h)).as_deref());
+        let kind = match self.cause {
+            Cause::Call { .. } => "call",
+            Cause::Completion { .. } => "completion",
+            Cause::Deliver { .. } => "deliver",
+            Cause::Timer { .. } => "timer",
+            Cause::World(_) => "world",
+        };
+        o.push_str(",\"kind\":");
+        json_str(&mut o, kind);
+        o.push_str(",\"action\":");
+        json_str(&mut o, &format!("{}", self.cause.display(names)));
+        let (result, error) = match &self.outcome {
+            Outcome::None => (None, None),
+            Outcome::Ok(v) => (Some(format!("{v}")), None),
+            Outcome::Err(e) => (Some("SOCKET_ERROR".into()), Some(e.name())),
+            Outcome::Blocked => (Some("blocks".into()), None),
+        };
+        o.push_str(",\"result\":");
+        json_opt(&mut o, result.as_deref());
+        o.push_str(",\"error\":");
+        json_opt(&mut o, error);
+        o.push_str(",\"messages\":[");
+        for (i, m) in self.posted().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str("{\"hwnd\":");
+            json_str(&mut o, &format!("{}", m.hwnd));
+            o.push_str(",\"window\":");
+            json_opt(&mut o, names.window(m.hwnd));
+            o.push_str(",\"msg\":");
+            json_str(&mut o, &format!("{}", m.msg));
+            o.push_str(&format!(",\"wparam\":{},\"lparam\":", m.wparam.0));
+            json_str(&mut o, &format!("{:#010x}", m.lparam.raw()));
+            o.push_str(",\"event\":");
+            json_str(&mut o, &format!("{}", m.lparam.event()));
+            o.push_str(",\"error\":");
+            json_opt(&mut o, m.lparam.error().map(|e| e.name()));
+            o.push_str(",\"rule\":");
+            json_str(&mut o, m.rule.id());
+            o.push('}');
+        }
+        o.push_str("],\"changes\":[");
+        for (i, c) in self.changes.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            json_str(&mut o, &format!("{c}"));
+        }
+        o.push_str("]}");
+        o
+    }
+}
