@@ -24,8 +24,8 @@
 //! The trace cannot be switched off, so there is no trace-free figure: recording it is
 //! part of every step.
 //!
-//! Each workload runs [`REPEATS`] times (2 when quick); the fastest run is reported, and
-//! the runs' traces must be equal (a determinism check).
+//! Each workload runs [`REPEATS`] times (2 when quick, 1 for `sim`); the fastest run is
+//! reported, and the runs' traces must be equal (a determinism check).
 //!
 //! The same echo shape also runs over real loopback TCP ([`real`]: mio, one thread,
 //! edge-triggered, `TCP_NODELAY` on both sides), and the two are compared in round trips
@@ -39,8 +39,9 @@
 //! Counting is on for every figure, real loopback included.
 //!
 //! Run with `cargo bench -p wsasim --bench echo [-- WHAT]`, where WHAT is `compare` (sim
-//! vs loopback), `scale` (100, 1,000 and 3,000 connections), `quick` (small versions of
-//! both, seconds) or `all` (the default). Unknown arguments (cargo's `--bench`) are ignored.
+//! vs loopback), `sim` (the same in the simulation only, one run each, for profiling), `scale` (100,
+//! 1,000 and 3,000 connections), `quick` (small versions of compare and scale, seconds) or
+//! `all` (the default). Unknown arguments (cargo's `--bench`) are ignored.
 
 #[path = "echo/real.rs"]
 mod real;
@@ -357,7 +358,7 @@ impl World {
                 let at = c.echoed.len();
                 c.echoed.extend_from_slice(&data);
                 assert!(
-                    c.echoed.len() <= c.want.len() && c.echoed[..] == c.want[..c.echoed.len()],
+                    c.echoed.len() <= c.want.len() && c.echoed[at..] == c.want[at..c.echoed.len()],
                     "client {i}: echo differs from what was sent, at byte {at}"
                 );
                 if c.echoed.len() < c.want.len() {
@@ -542,6 +543,8 @@ struct Plan {
     compare: Vec<Workload>,
     scale: Vec<Workload>,
     repeats: usize,
+    /// False for `sim`: the compare workloads in the simulation only (for profiling).
+    real: bool,
 }
 
 impl Plan {
@@ -554,28 +557,38 @@ impl Plan {
         ];
         let what = std::env::args()
             .skip(1)
-            .find(|a| ["compare", "scale", "quick", "all"].contains(&a.as_str()))
+            .find(|a| ["compare", "sim", "scale", "quick", "all"].contains(&a.as_str()))
             .unwrap_or_else(|| "all".into());
         match what.as_str() {
             "compare" => Plan {
                 compare: full_compare,
                 scale: vec![],
                 repeats: REPEATS,
+                real: true,
+            },
+            "sim" => Plan {
+                compare: full_compare,
+                scale: vec![],
+                repeats: 1,
+                real: false,
             },
             "scale" => Plan {
                 compare: vec![],
                 scale: full_scale,
                 repeats: REPEATS,
+                real: true,
             },
             "quick" => Plan {
                 compare: vec![Workload::new(16, 200, 100), Workload::new(1, 2000, 1)],
                 scale: vec![Workload::new(100, 10, 128), Workload::new(300, 10, 128)],
                 repeats: 2,
+                real: true,
             },
             _ => Plan {
                 compare: full_compare,
                 scale: full_scale,
                 repeats: REPEATS,
+                real: true,
             },
         }
     }
@@ -640,12 +653,22 @@ fn main() {
     );
     println!("best of {repeats} runs, each checked byte for byte and against the others' traces;");
     println!(
-        "trace B/entry = heap freed by forget_trace per entry + size_of::<TraceEntry>() (target: <= 64)"
+        "trace B/entry = heap freed by forget_trace per entry + size_of::<TraceEntry>() (target: <= 64);"
+    );
+    println!(
+        "inline sizes: TraceEntry {} B, Change {} B, Segment {} B, Message {} B",
+        std::mem::size_of::<TraceEntry>(),
+        std::mem::size_of::<wsasim::trace::Change>(),
+        std::mem::size_of::<wsasim::net::Segment>(),
+        std::mem::size_of::<Message>(),
     );
 
     if !plan.compare.is_empty() {
         println!("\n-- simulation vs real loopback TCP (mio, one thread, edge-triggered) --");
         let sims = sim_table(&plan.compare, repeats);
+        if !plan.real {
+            return;
+        }
         println!(
             "{:>5} {:>5} {:>5} {:>9} {:>10} {:>10} {:>9}",
             "conns", "msgs", "bytes", "real wall", "real rt/s", "sim rt/s", "sim/real"
