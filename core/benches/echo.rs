@@ -24,10 +24,27 @@
 //! The trace cannot be switched off, so there is no trace-free figure: recording it is
 //! part of every step.
 //!
-//! Each workload runs [`REPEATS`] times; the fastest run is reported, and the runs' traces
-//! must be equal (a determinism check).
+//! Each workload runs [`REPEATS`] times (2 when quick, 1 for `sim`); the fastest run is
+//! reported, and the runs' traces must be equal (a determinism check).
 //!
-//! Run with `cargo bench -p wsasim --bench echo`.
+//! The same echo shape also runs over real loopback TCP ([`real`]: mio, one thread,
+//! edge-triggered, `TCP_NODELAY` on both sides), and the two are compared in round trips
+//! (one message out and back whole) per second of wall time. Issue 9 asks for sim ≥ 10×
+//! real; the bench only measures and prints.
+//!
+//! Memory: a counting global allocator ([`wsasim_count_alloc`], its own crate because the
+//! workspace forbids `unsafe`) gives each run's peak of live bytes, and the bytes the trace
+//! holds per entry: the heap freed by `Sim::forget_trace` per entry, plus
+//! `size_of::<TraceEntry>()` inline in the trace's `Vec` (which `forget_trace` keeps).
+//! Counting is on for every figure, real loopback included.
+//!
+//! Run with `cargo bench -p wsasim --bench echo [-- WHAT]`, where WHAT is `compare` (sim
+//! vs loopback), `sim` (the same in the simulation only, one run each, for profiling), `scale` (100,
+//! 1,000 and 3,000 connections), `quick` (small versions of compare and scale, seconds) or
+//! `all` (the default). Unknown arguments (cargo's `--bench`) are ignored.
+
+#[path = "echo/real.rs"]
+mod real;
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -35,8 +52,12 @@ use std::time::{Duration as WallDuration, Instant as WallClock};
 
 use wsasim::{
     HostId, Hwnd, Instant, Ipv4, Message, MsgFlags, NetworkEvent, Sim, SockAddr, SocketHandle,
-    SocketType, WindowMessage, WsaError,
+    SocketType, TraceEntry, WindowMessage, WsaError,
 };
+use wsasim_count_alloc::Counting;
+
+#[global_allocator]
+static ALLOC: Counting = Counting::new();
 
 /// The echo port.
 const PORT: u16 = 7;
@@ -51,12 +72,26 @@ const RECV_LEN: usize = 4096;
 /// Runs of each workload; the fastest is reported.
 const REPEATS: usize = 3;
 
-/// One run's shape.
+/// One run's shape: `connections` × `messages` round trips of `size` bytes.
 #[derive(Clone, Copy)]
 struct Workload {
     connections: usize,
     messages: usize,
     size: usize,
+}
+
+impl Workload {
+    const fn new(connections: usize, messages: usize, size: usize) -> Workload {
+        Workload {
+            connections,
+            messages,
+            size,
+        }
+    }
+
+    fn round_trips(&self) -> usize {
+        self.connections * self.messages
+    }
 }
 
 /// One run's figures.
@@ -66,6 +101,10 @@ struct Figures {
     messages: usize,
     virtual_time: Instant,
     wall: WallDuration,
+    /// The most bytes live during the run, above those live before it.
+    peak: usize,
+    /// Heap bytes per trace entry freed by `forget_trace` (filled in by [`best_of`]).
+    trace_heap_per_entry: f64,
 }
 
 /// The bytes of message `k` of connection `conn`.
@@ -319,7 +358,7 @@ impl World {
                 let at = c.echoed.len();
                 c.echoed.extend_from_slice(&data);
                 assert!(
-                    c.echoed.len() <= c.want.len() && c.echoed[..] == c.want[..c.echoed.len()],
+                    c.echoed.len() <= c.want.len() && c.echoed[at..] == c.want[at..c.echoed.len()],
                     "client {i}: echo differs from what was sent, at byte {at}"
                 );
                 if c.echoed.len() < c.want.len() {
@@ -445,10 +484,13 @@ impl World {
 
 /// Builds and runs the workload once; the wall time covers both, not the checks.
 fn run(work: Workload) -> (Figures, Sim) {
+    ALLOC.reset_peak();
+    let before = ALLOC.live();
     let t0 = WallClock::now();
     let mut world = World::new(work);
     world.run();
     let wall = t0.elapsed();
+    let peak = ALLOC.peak() - before;
     world.verify();
     let world = black_box(world);
     let figures = Figures {
@@ -457,15 +499,18 @@ fn run(work: Workload) -> (Figures, Sim) {
         messages: world.sim.trace().messages().count(),
         virtual_time: world.sim.now(),
         wall,
+        peak,
+        trace_heap_per_entry: 0.0,
     };
     (figures, world.sim)
 }
 
-/// Runs the workload [`REPEATS`] times; keeps the fastest, and checks that every run gave
-/// the same trace (the same calls give the same trace, byte for byte).
-fn best_of(work: Workload) -> Figures {
-    let (mut best, first) = run(work);
-    for _ in 1..REPEATS {
+/// Runs the workload `repeats` times; keeps the fastest, and checks that every run gave
+/// the same trace (the same calls give the same trace, byte for byte). Then measures the
+/// first run's trace: the live bytes `forget_trace` frees, per entry.
+fn best_of(work: Workload, repeats: usize) -> Figures {
+    let (mut best, mut first) = run(work);
+    for _ in 1..repeats {
         let (f, sim) = run(work);
         assert!(
             sim.trace() == first.trace(),
@@ -476,6 +521,11 @@ fn best_of(work: Workload) -> Figures {
             best = f;
         }
     }
+    let entries = first.trace().entries().len();
+    let held = ALLOC.live();
+    first.forget_trace();
+    let freed = held - ALLOC.live();
+    best.trace_heap_per_entry = freed as f64 / entries as f64;
     best
 }
 
@@ -488,30 +538,75 @@ fn per_second(n: usize, wall: WallDuration) -> String {
     }
 }
 
-fn main() {
-    let runs = [
-        Workload {
-            connections: 100,
-            messages: 10,
-            size: 128,
-        },
-        Workload {
-            connections: 1000,
-            messages: 10,
-            size: 128,
-        },
-        Workload {
-            connections: 3000,
-            messages: 10,
-            size: 128,
-        },
-    ];
+/// What to run, from the command line.
+struct Plan {
+    compare: Vec<Workload>,
+    scale: Vec<Workload>,
+    repeats: usize,
+    /// False for `sim`: the compare workloads in the simulation only (for profiling).
+    real: bool,
+}
+
+impl Plan {
+    fn from_args() -> Plan {
+        let full_compare = vec![Workload::new(64, 1000, 100), Workload::new(1, 20_000, 1)];
+        let full_scale = vec![
+            Workload::new(100, 10, 128),
+            Workload::new(1000, 10, 128),
+            Workload::new(3000, 10, 128),
+        ];
+        let what = std::env::args()
+            .skip(1)
+            .find(|a| ["compare", "sim", "scale", "quick", "all"].contains(&a.as_str()))
+            .unwrap_or_else(|| "all".into());
+        match what.as_str() {
+            "compare" => Plan {
+                compare: full_compare,
+                scale: vec![],
+                repeats: REPEATS,
+                real: true,
+            },
+            "sim" => Plan {
+                compare: full_compare,
+                scale: vec![],
+                repeats: 1,
+                real: false,
+            },
+            "scale" => Plan {
+                compare: vec![],
+                scale: full_scale,
+                repeats: REPEATS,
+                real: true,
+            },
+            "quick" => Plan {
+                compare: vec![Workload::new(16, 200, 100), Workload::new(1, 2000, 1)],
+                scale: vec![Workload::new(100, 10, 128), Workload::new(300, 10, 128)],
+                repeats: 2,
+                real: true,
+            },
+            _ => Plan {
+                compare: full_compare,
+                scale: full_scale,
+                repeats: REPEATS,
+                real: true,
+            },
+        }
+    }
+}
+
+fn seconds(d: WallDuration) -> String {
+    format!("{:.3}s", d.as_secs_f64())
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{:.1}MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Runs the workloads in the simulation and prints one line each; returns the figures.
+fn sim_table(works: &[Workload], repeats: usize) -> Vec<Figures> {
+    let inline = std::mem::size_of::<TraceEntry>();
     println!(
-        "echo: {CONNS_PER_HOST} connections per client host, one echo server, WSAAsyncSelect on both sides;"
-    );
-    println!("best of {REPEATS} runs, each checked byte for byte and against the others' traces");
-    println!(
-        "{:>5} {:>4} {:>5} {:>9} {:>8} {:>9} {:>9} {:>9} {:>10} {:>10}",
+        "{:>5} {:>5} {:>5} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>9} {:>9} {:>14}",
         "conns",
         "msgs",
         "bytes",
@@ -521,12 +616,16 @@ fn main() {
         "virtual",
         "wall",
         "steps/s",
-        "posted/s"
+        "posted/s",
+        "rtrips/s",
+        "peak",
+        "trace B/entry"
     );
-    for work in runs {
-        let f = best_of(work);
+    let mut all = Vec::new();
+    for &work in works {
+        let f = best_of(work, repeats);
         println!(
-            "{:>5} {:>4} {:>5} {:>9} {:>8} {:>9} {:>9} {:>9} {:>10} {:>10}",
+            "{:>5} {:>5} {:>5} {:>9} {:>8} {:>8} {:>9} {:>8} {:>9} {:>9} {:>9} {:>9} {:>14}",
             work.connections,
             work.messages,
             work.size,
@@ -534,9 +633,80 @@ fn main() {
             f.events,
             f.messages,
             format!("{:.3}s", f.virtual_time.total_micros() as f64 / 1e6),
-            format!("{:.3}s", f.wall.as_secs_f64()),
+            seconds(f.wall),
             per_second(f.steps, f.wall),
             per_second(f.messages, f.wall),
+            per_second(work.round_trips(), f.wall),
+            mib(f.peak),
+            format!("{:.0}+{inline}", f.trace_heap_per_entry),
         );
+        all.push(f);
+    }
+    all
+}
+
+fn main() {
+    let plan = Plan::from_args();
+    let repeats = plan.repeats;
+    println!(
+        "echo: {CONNS_PER_HOST} connections per client host, one echo server, WSAAsyncSelect on both sides;"
+    );
+    println!("best of {repeats} runs, each checked byte for byte and against the others' traces;");
+    println!(
+        "trace B/entry = heap freed by forget_trace per entry + size_of::<TraceEntry>() (target: <= 64);"
+    );
+    println!(
+        "inline sizes: TraceEntry {} B, Change {} B, Segment {} B, Message {} B",
+        std::mem::size_of::<TraceEntry>(),
+        std::mem::size_of::<wsasim::trace::Change>(),
+        std::mem::size_of::<wsasim::net::Segment>(),
+        std::mem::size_of::<Message>(),
+    );
+
+    if !plan.compare.is_empty() {
+        println!("\n-- simulation vs real loopback TCP (mio, one thread, edge-triggered) --");
+        let sims = sim_table(&plan.compare, repeats);
+        if !plan.real {
+            return;
+        }
+        println!(
+            "{:>5} {:>5} {:>5} {:>9} {:>10} {:>10} {:>9}",
+            "conns", "msgs", "bytes", "real wall", "real rt/s", "sim rt/s", "sim/real"
+        );
+        for (&work, f) in plan.compare.iter().zip(&sims) {
+            let real = (0..repeats)
+                .map(|_| real::run(work))
+                .min()
+                .expect("at least one run");
+            let sim_rate = work.round_trips() as f64 / f.wall.as_secs_f64();
+            let real_rate = work.round_trips() as f64 / real.as_secs_f64();
+            println!(
+                "{:>5} {:>5} {:>5} {:>9} {:>10} {:>10} {:>8.2}x",
+                work.connections,
+                work.messages,
+                work.size,
+                seconds(real),
+                per_second(work.round_trips(), real),
+                per_second(work.round_trips(), f.wall),
+                sim_rate / real_rate,
+            );
+        }
+    }
+
+    if !plan.scale.is_empty() {
+        println!("\n-- linear cost: steps/s as connections grow --");
+        let figs = sim_table(&plan.scale, repeats);
+        let rate = |f: &Figures| f.steps as f64 / f.wall.as_secs_f64();
+        if let (Some((w0, f0)), Some((w1, f1))) = (
+            plan.scale.first().zip(figs.first()),
+            plan.scale.last().zip(figs.last()),
+        ) {
+            println!(
+                "steps/s at {} connections / at {} connections = {:.2}",
+                w1.connections,
+                w0.connections,
+                rate(f1) / rate(f0)
+            );
+        }
     }
 }
