@@ -6,8 +6,6 @@
 
 use core::fmt;
 
-use crate::event::UnknownName;
-
 macro_rules! wsa_errors {
     ($( $(#[$doc:meta])* $name:ident = $code:literal ),* $(,)?) => {
         /// A Windows Sockets error code. `Display` prints the Winsock name
@@ -173,6 +171,18 @@ impl core::str::FromStr for WsaError {
             .ok_or(UnknownName)
     }
 }
+
+/// The error from parsing a `NetworkEvent` or [`WsaError`] name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownName;
+
+impl fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown Winsock name")
+    }
+}
+
+impl core::error::Error for UnknownName {}
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@
 use core::fmt;
 use core::ops::{BitAnd, BitOr, BitOrAssign, Not};
 
+pub use crate::error::UnknownName;
 use crate::error::WsaError;
 
 /// A set of `FD_*` network events: the `lEvent` argument of `WSAAsyncSelect`, or the
@@ -191,18 +192,6 @@ impl fmt::Debug for NetworkEvent {
         write!(f, "NetworkEvent({self})")
     }
 }
-
-/// The error from parsing a [`NetworkEvent`] or [`WsaError`] name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownName;
-
-impl fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown Winsock name")
-    }
-}
-
-impl core::error::Error for UnknownName {}
 
 impl core::str::FromStr for NetworkEvent {
     type Err = UnknownName;

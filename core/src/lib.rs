@@ -16,6 +16,7 @@
 //!
 //! # Modules
 //!
+//! - [`handle`]: handles as Windows numbers them ([`SocketHandle`], [`Hwnd`], …).
 //! - [`event`]: `FD_*` network events ([`NetworkEvent`]) and the message's [`LParam`].
 //! - [`error`]: Winsock error codes ([`WsaError`]), with their real numbers.
 //! - [`time`]: virtual time ([`Instant`], [`Duration`]).
@@ -111,7 +112,9 @@ extern crate alloc;
 
 pub mod error;
 pub mod event;
+mod faults;
 pub mod gallery;
+pub mod handle;
 pub mod net;
 pub mod profile;
 pub mod queue;
@@ -124,6 +127,7 @@ pub mod tcp;
 pub mod time;
 pub mod trace;
 pub mod winsock;
+mod wire;
 
 pub use error::WsaError;
 pub use event::{LParam, NetworkEvent};

@@ -131,6 +131,31 @@ pub struct TcpFlags {
     pub urg: bool,
 }
 
+impl TcpFlags {
+    const fn of(syn: bool, ack: bool, fin: bool, rst: bool) -> TcpFlags {
+        TcpFlags {
+            syn,
+            ack,
+            fin,
+            rst,
+            urg: false,
+        }
+    }
+
+    /// `SYN`: the first segment of an active open.
+    pub const SYN: TcpFlags = TcpFlags::of(true, false, false, false);
+    /// `SYN|ACK`: the answer of a passive open.
+    pub const SYN_ACK: TcpFlags = TcpFlags::of(true, true, false, false);
+    /// `ACK`: data or a bare acknowledgment.
+    pub const ACK: TcpFlags = TcpFlags::of(false, true, false, false);
+    /// `FIN|ACK`: the end of the sender's data.
+    pub const FIN_ACK: TcpFlags = TcpFlags::of(false, true, true, false);
+    /// `RST`: a reset answering a segment that carried an ACK.
+    pub const RST: TcpFlags = TcpFlags::of(false, false, false, true);
+    /// `RST|ACK`: a reset with an acknowledgment.
+    pub const RST_ACK: TcpFlags = TcpFlags::of(false, true, false, true);
+}
+
 impl fmt::Display for TcpFlags {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut names: Vec<&str> = Vec::new();

@@ -118,12 +118,12 @@ impl core::fmt::Display for Profile {
 }
 
 impl core::str::FromStr for Profile {
-    type Err = crate::event::UnknownName;
+    type Err = crate::error::UnknownName;
     fn from_str(s: &str) -> Result<Profile, Self::Err> {
         match s {
             "documented" => Ok(Profile::Documented),
             "windows" => Ok(Profile::Windows),
-            _ => Err(crate::event::UnknownName),
+            _ => Err(crate::error::UnknownName),
         }
     }
 }

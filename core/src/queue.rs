@@ -6,46 +6,11 @@ use alloc::string::String;
 use core::fmt;
 
 use crate::event::LParam;
+use crate::handle::SocketHandle;
+pub use crate::handle::{Hwnd, WindowMessage};
 use crate::net::HostId;
-use crate::socket::SocketHandle;
 use crate::spec::Rule;
 use crate::time::Instant;
-
-/// A window handle (`HWND`). `Display` prints it as Windows tools do, e.g. `0x00010010`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Hwnd(pub u32);
-
-impl fmt::Display for Hwnd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#010x}", self.0)
-    }
-}
-
-/// A window message number (`wMsg`). `Display` prints `WM_USER+n` for application messages.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct WindowMessage(pub u32);
-
-impl WindowMessage {
-    /// `WM_USER` (0x0400), the first message number free for applications.
-    pub const WM_USER: u32 = 0x0400;
-
-    /// `WM_USER + n`.
-    pub const fn user(n: u32) -> WindowMessage {
-        WindowMessage(Self::WM_USER + n)
-    }
-}
-
-impl fmt::Display for WindowMessage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.checked_sub(Self::WM_USER) {
-            Some(0) => f.write_str("WM_USER"),
-            Some(n) if n < 0x7c00 => write!(f, "WM_USER+{n}"),
-            _ => write!(f, "{:#06x}", self.0),
-        }
-    }
-}
 
 /// A message posted to a window by WSAAsyncSelect.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,31 +6,10 @@ use core::fmt;
 
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
+use crate::handle::{Hwnd, WindowMessage};
+pub use crate::handle::{SocketHandle, WsaEvent};
 use crate::net::{HostId, Ipv4, SockAddr};
-use crate::queue::{Hwnd, WindowMessage};
 use crate::tcp::{Tcb, TcpState};
-
-/// A socket descriptor (`SOCKET`). `Display` prints the number, as Winsock programs do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SocketHandle(pub u32);
-
-impl fmt::Display for SocketHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-/// An event object (`WSAEVENT`) made by `WSACreateEvent`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct WsaEvent(pub u32);
-
-impl fmt::Display for WsaEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "event {}", self.0)
-    }
-}
 
 /// The kind of socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

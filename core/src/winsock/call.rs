@@ -9,6 +9,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::SockAddr;
 use crate::queue::{Hwnd, WindowMessage};
@@ -16,8 +17,7 @@ use crate::socket::{
     AddressFamily, Ioctl, MsgFlags, Qos, Shutdown, SockOpt, SockOptName, SocketHandle, SocketType,
     WsaEvent, WsaIoctl,
 };
-use crate::trace::Names;
-use crate::winsock::NetworkEvents;
+use crate::trace::names::Names;
 
 /// `sizeof(struct sockaddr_in)`: the `namelen` Winsock expects with an IPv4 address.
 pub const SOCKADDR_IN_LEN: u32 = 16;
@@ -572,6 +572,16 @@ impl fmt::Display for SnippetResult<'_> {
             _ => write!(f, "{}", self.0.len),
         }
     }
+}
+
+/// What `WSAEnumNetworkEvents` returns (`WSANETWORKEVENTS`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NetworkEvents {
+    /// `lNetworkEvents`: the events recorded since the last call.
+    pub events: NetworkEvent,
+    /// `iErrorCode`, indexed by `FD_*_BIT`.
+    pub errors: [Option<WsaError>; 10],
 }
 
 /// What a successful call returned.

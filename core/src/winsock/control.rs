@@ -7,16 +7,16 @@ use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
 use crate::queue::{Hwnd, Message, WindowMessage};
+use crate::select::Fact;
 use crate::sim::{EventObject, Sim, MAX_OBJECTS};
 use crate::socket::{
     AddressFamily, Ioctl, Notify, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent,
     WsaIoctl, MAX_BUFFER,
 };
-use crate::spec::Rule;
 use crate::tcp::TcpState;
 use crate::trace::{Change, Note};
+use crate::winsock::call::NetworkEvents;
 use crate::winsock::call::Returned;
-use crate::winsock::NetworkEvents;
 
 impl Sim {
     /// WSANOTINITIALISED, WSAENETDOWN and WSAEINPROGRESS, in Winsock's order.
@@ -120,7 +120,7 @@ impl Sim {
         }
         self.sock_mut(s).local = Some(SockAddr::new(addr.ip, port));
         if ty == SocketType::Dgram {
-            self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteAfterBind);
+            self.notice(s, Fact::DatagramBound);
         }
         Ok(Returned::Zero)
     }
@@ -347,55 +347,5 @@ impl Sim {
             None
         };
         Returned::Message(m)
-    }
-
-    /// Installs a new selection (or none) on `s` and posts what already holds.
-    pub(crate) fn select(&mut self, s: SocketHandle, notify: Notify) {
-        let reselect_event = matches!(notify, Notify::Event { .. })
-            && matches!(self.sockets[&s].notify, Notify::Event { .. })
-            && !self.profile.event_reselect_records_again();
-        let sock = self.sock_mut(s);
-        let was_blocking = !sock.nonblocking;
-        sock.nonblocking = true;
-        sock.notify = notify;
-        sock.armed = NetworkEvent::FD_ALL_EVENTS;
-        sock.recorded = NetworkEvent::NONE;
-        sock.recorded_errors = [None; 10];
-        if was_blocking {
-            self.change(Change::Note(Note::NowNonblocking(s)));
-        }
-        let rule = match notify {
-            Notify::None => Rule::SelectCancel,
-            _ => Rule::SelectReplaces,
-        };
-        let hwnd = match notify {
-            Notify::Window { hwnd, .. } => Some(hwnd),
-            _ => None,
-        };
-        self.change(Change::Selection {
-            socket: s,
-            hwnd,
-            events: notify.events(),
-            rule,
-        });
-        if notify == Notify::None {
-            let queued: usize = self
-                .windows
-                .iter()
-                .map(|w| w.queue.iter().filter(|m| m.wparam == s).count())
-                .sum();
-            if queued > 0 {
-                self.change(Change::Note(Note::QueuedStay {
-                    socket: s,
-                    count: queued,
-                }));
-            }
-            return;
-        }
-        if reselect_event {
-            self.change(Change::Note(Note::ReselectRecordsNothing));
-            return;
-        }
-        self.persist(s, false);
     }
 }

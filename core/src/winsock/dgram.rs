@@ -4,11 +4,10 @@
 use alloc::vec::Vec;
 
 use crate::error::WsaError;
-use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, Payload, Segment, SockAddr};
+use crate::select::Fact;
 use crate::sim::Sim;
 use crate::socket::{MsgFlags, SocketHandle, SocketType};
-use crate::spec::Rule;
 use crate::trace::{Change, DropReason};
 
 /// The largest UDP payload (`WSAEMSGSIZE` above it).
@@ -131,6 +130,6 @@ impl Sim {
             return;
         }
         sock.dgrams.push_back((segment.src, data.clone()));
-        self.post(s, NetworkEvent::FD_READ, None, Rule::ReadOnArrival);
+        self.notice(s, Fact::DataArrived);
     }
 }

@@ -19,7 +19,7 @@ mod dgram;
 mod stream;
 
 pub use blocking::MAX_BLOCKING_STEPS;
-pub use call::{Call, Returned, Snippet, TracedCall, TracedReturn, SOCKADDR_IN_LEN};
+pub use call::{Call, NetworkEvents, Returned, Snippet, TracedCall, TracedReturn, SOCKADDR_IN_LEN};
 pub use dgram::MAX_DATAGRAM;
 
 use alloc::vec::Vec;
@@ -34,16 +34,6 @@ use crate::socket::{
     WsaEvent, WsaIoctl,
 };
 
-/// What `WSAEnumNetworkEvents` returns (`WSANETWORKEVENTS`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NetworkEvents {
-    /// `lNetworkEvents`: the events recorded since the last call.
-    pub events: NetworkEvent,
-    /// `iErrorCode`, indexed by `FD_*_BIT`.
-    pub errors: [Option<WsaError>; 10],
-}
-
 /// A Winsock 1.1 blocking hook (`WSASetBlockingHook`): called with the world and the
 /// blocked host before each simulation step while a blocking call waits.
 pub type BlockingHook<'a> = &'a mut dyn FnMut(&mut Sim, HostId);
@@ -53,6 +43,17 @@ pub struct Winsock<'a> {
     pub(crate) sim: &'a mut Sim,
     pub(crate) host: HostId,
     pub(crate) hook: Option<BlockingHook<'a>>,
+}
+
+impl Sim {
+    /// Runs Winsock calls as `host`'s application.
+    pub fn on(&mut self, host: HostId) -> Winsock<'_> {
+        Winsock {
+            sim: self,
+            host,
+            hook: None,
+        }
+    }
 }
 
 /// The value of a successful call, when it has the shape its method promises.

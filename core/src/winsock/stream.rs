@@ -6,9 +6,9 @@ use alloc::vec::Vec;
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
+use crate::select::Fact;
 use crate::sim::Sim;
-use crate::socket::{Listen, MsgFlags, Notify, Shutdown, SocketHandle, SocketType};
-use crate::spec::Rule;
+use crate::socket::{Listen, MsgFlags, Shutdown, SocketHandle, SocketType};
 use crate::tcp::TcpState;
 use crate::trace::{Change, Note};
 
@@ -155,13 +155,7 @@ impl Sim {
         self.implicit_bind(h, s)?;
         if ty == SocketType::Dgram {
             self.sock_mut(s).remote = Some(addr);
-            if self.profile.dgram_connect_posts_connect() {
-                self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
-            } else {
-                // Windows treats connect() on a datagram socket as a fresh FD_WRITE.
-                self.reenable(s, NetworkEvent::FD_WRITE);
-                self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteOnConnect);
-            }
+            self.notice(s, Fact::DatagramConnected);
             return Ok(());
         }
         let sock = self.sock_mut(s);
@@ -235,23 +229,9 @@ impl Sim {
         c.parent = None;
         c.open = true;
         c.nonblocking = nonblocking;
-        c.notify = notify;
-        c.armed = NetworkEvent::FD_ALL_EVENTS;
         let remote = c.remote.unwrap_or_default();
         self.reenable(s, NetworkEvent::FD_ACCEPT);
-        if notify != Notify::None {
-            let hwnd = match notify {
-                Notify::Window { hwnd, .. } => Some(hwnd),
-                _ => None,
-            };
-            self.change(Change::Selection {
-                socket: child,
-                hwnd,
-                events: notify.events(),
-                rule: Rule::AcceptInherits,
-            });
-            self.persist(child, true);
-        }
+        self.inherit(child, notify);
         Ok((child, remote))
     }
 
@@ -345,9 +325,7 @@ impl Sim {
         let drained = had_data && self.sockets[&s].rx.is_empty();
         self.reenable_after(s, NetworkEvent::FD_READ | NetworkEvent::FD_OOB, r.is_err());
         if drained {
-            if let Some(rule) = self.deferred_close_rule(s) {
-                self.post(s, NetworkEvent::FD_CLOSE, None, rule);
-            }
+            self.notice(s, Fact::Drained);
         }
         if self.sockets[&s].ty == SocketType::Stream {
             self.tcp_window_update(s);
@@ -414,18 +392,8 @@ impl Sim {
 
     /// closesocket: cancel the selection, then close the connection gracefully or abortively.
     pub(crate) fn close_socket(&mut self, s: SocketHandle) {
-        let sock = self.sock_mut(s);
-        let had = sock.notify != Notify::None;
-        sock.notify = Notify::None;
-        sock.open = false;
-        if had {
-            self.change(Change::Selection {
-                socket: s,
-                hwnd: None,
-                events: NetworkEvent::NONE,
-                rule: Rule::ClosesocketCancels,
-            });
-        }
+        self.cancel_on_close(s);
+        self.sock_mut(s).open = false;
         let sock = &self.sockets[&s];
         if let Some(listen) = sock.listen.clone() {
             for c in listen.ready.iter().chain(listen.half_open.iter()) {

@@ -1,0 +1,229 @@
+//! TCP: the connection states ([`TcpState`], with RFC 793 names), the control block
+//! ([`Tcb`]) and the segment engine: handshake, data with a receive window, urgent data,
+//! FIN half-close, RST, retransmission and the connect time-out.
+//!
+//! Modelling decisions:
+//! - Every TCB starts with ISS 0, so traces show small, readable sequence numbers.
+//! - Every data segment is acknowledged at once (no delayed ACK, no Nagle).
+//! - Retransmission is go-back-N from `snd_una` with a doubling time-out starting at 3 s;
+//!   a SYN is retransmitted twice (connect fails with `WSAETIMEDOUT` after 21 s, as on
+//!   Windows), data five times (then FD_CLOSE with `WSAECONNABORTED`).
+//! - A zero window is probed with empty segments (at most eight), and the receiver sends a
+//!   window update when a recv opens a window it had closed.
+//! - A listener whose backlog is full answers SYN with RST (Windows' behaviour), so the
+//!   client sees `WSAECONNREFUSED`.
+//! - Closing a socket with unread received data, or with SO_LINGER on and 0 s, sends RST.
+//! - TIME_WAIT lasts 2 MSL = 240 s (Windows' default `TcpTimedWaitDelay`).
+
+//!
+//! Files: this one holds the types ([`TcpState`], [`Tcb`], [`TimerKind`]); `conn` the
+//! connection's life (the `set_state` choke point, timers, open, reset, abort), `output`
+//! what a connection sends, `input` the segment arrival state machine and `timer` what a
+//! timer does. The engine reports facts ([`crate::select`]'s `Fact`); it never decides
+//! which message is posted.
+
+mod conn;
+mod input;
+mod output;
+mod timer;
+
+use core::fmt;
+
+use crate::time::{Duration, Instant};
+
+/// Maximum segment size.
+pub const MSS: usize = 1460;
+/// Initial retransmission time-out.
+pub const INITIAL_RTO: Duration = Duration::from_secs(3);
+/// Retransmissions of a SYN before connect fails with `WSAETIMEDOUT`.
+pub const SYN_RETRIES: u32 = 2;
+/// Retransmissions of data before the connection is aborted.
+pub const DATA_RETRIES: u32 = 5;
+/// Zero-window probes before the sender waits for a window update alone.
+pub const PERSIST_PROBES: u32 = 8;
+/// How long a connection stays in TIME_WAIT.
+pub const TIME_WAIT: Duration = Duration::from_secs(240);
+
+/// A TCP connection state, named as in RFC 793.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TcpState {
+    /// No connection.
+    Closed,
+    /// Waiting for connection requests.
+    Listen,
+    /// SYN sent, waiting for SYN-ACK.
+    SynSent,
+    /// SYN received and answered, waiting for the ACK.
+    SynRcvd,
+    /// Open: data flows both ways.
+    Established,
+    /// We sent FIN, waiting for its ACK.
+    FinWait1,
+    /// Our FIN is acknowledged, waiting for the peer's FIN.
+    FinWait2,
+    /// The peer sent FIN; we may still send.
+    CloseWait,
+    /// Both sent FIN at once; waiting for the ACK of ours.
+    Closing,
+    /// We sent FIN after the peer's; waiting for its ACK.
+    LastAck,
+    /// Both FINs acknowledged; waiting 2 MSL.
+    TimeWait,
+}
+
+impl TcpState {
+    /// Every state.
+    pub const ALL: [TcpState; 11] = [
+        TcpState::Closed,
+        TcpState::Listen,
+        TcpState::SynSent,
+        TcpState::SynRcvd,
+        TcpState::Established,
+        TcpState::FinWait1,
+        TcpState::FinWait2,
+        TcpState::CloseWait,
+        TcpState::Closing,
+        TcpState::LastAck,
+        TcpState::TimeWait,
+    ];
+
+    /// The RFC name, e.g. `ESTABLISHED`, `TIME_WAIT`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            TcpState::Closed => "CLOSED",
+            TcpState::Listen => "LISTEN",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynRcvd => "SYN_RCVD",
+            TcpState::Established => "ESTABLISHED",
+            TcpState::FinWait1 => "FIN_WAIT_1",
+            TcpState::FinWait2 => "FIN_WAIT_2",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::Closing => "CLOSING",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::TimeWait => "TIME_WAIT",
+        }
+    }
+
+    /// The state with this name (`ESTABLISHED`, also `FIN_WAIT1`/`FIN_WAIT` spellings).
+    pub fn from_name(s: &str) -> Option<TcpState> {
+        match s {
+            "FIN_WAIT1" | "FIN_WAIT" => Some(TcpState::FinWait1),
+            "FIN_WAIT2" => Some(TcpState::FinWait2),
+            "SYN_RECEIVED" => Some(TcpState::SynRcvd),
+            _ => Self::ALL.into_iter().find(|t| t.name() == s),
+        }
+    }
+
+    /// True once the handshake is complete (ESTABLISHED and every closing state).
+    pub const fn is_synchronized(self) -> bool {
+        !matches!(
+            self,
+            TcpState::Closed | TcpState::Listen | TcpState::SynSent | TcpState::SynRcvd
+        )
+    }
+}
+
+impl fmt::Display for TcpState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which TCP timer is running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TimerKind {
+    /// Retransmission time-out.
+    Retransmit,
+    /// Zero-window probe.
+    Persist,
+    /// End of TIME_WAIT.
+    TimeWait,
+    /// Not a TCP timer: a nonblocking connect learns that no route reaches its destination.
+    Route,
+}
+
+impl fmt::Display for TimerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimerKind::Retransmit => "retransmit",
+            TimerKind::Persist => "persist",
+            TimerKind::TimeWait => "TIME_WAIT",
+            TimerKind::Route => "route",
+        })
+    }
+}
+
+/// A TCP control block: the sequence space of one connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Tcb {
+    /// Connection state. Changed only through the simulation's `set_state`.
+    pub state: TcpState,
+    /// Initial send sequence number.
+    pub iss: u32,
+    /// Oldest unacknowledged sequence number.
+    pub snd_una: u32,
+    /// Next sequence number to send.
+    pub snd_nxt: u32,
+    /// The peer's advertised receive window.
+    pub snd_wnd: u32,
+    /// Next sequence number expected from the peer.
+    pub rcv_nxt: u32,
+    /// The window we last advertised.
+    pub rcv_wnd_adv: u32,
+    /// Sequence number of our FIN, once sent.
+    pub fin_seq: Option<u32>,
+    /// Urgent pointer: the sequence number just after the last urgent byte sent.
+    pub snd_up: Option<u32>,
+    /// The FIN from the peer has arrived.
+    pub fin_rcvd: bool,
+    /// Current retransmission time-out.
+    pub rto: Duration,
+    /// Consecutive retransmissions.
+    pub retries: u32,
+    /// Zero-window probes sent.
+    pub probes: u32,
+    /// The running timer and its deadline.
+    pub timer: Option<(Instant, TimerKind)>,
+    /// Bumped whenever the timer changes, so stale timer events are ignored.
+    pub timer_gen: u64,
+}
+
+impl Tcb {
+    pub(crate) fn new() -> Tcb {
+        Tcb {
+            state: TcpState::Closed,
+            iss: 0,
+            snd_una: 0,
+            snd_nxt: 0,
+            snd_wnd: 0,
+            rcv_nxt: 0,
+            rcv_wnd_adv: 0,
+            fin_seq: None,
+            snd_up: None,
+            fin_rcvd: false,
+            rto: INITIAL_RTO,
+            retries: 0,
+            probes: 0,
+            timer: None,
+            timer_gen: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_round_trip() {
+        for s in TcpState::ALL {
+            assert_eq!(TcpState::from_name(s.name()), Some(s));
+        }
+        assert_eq!(TcpState::from_name("FIN_WAIT"), Some(TcpState::FinWait1));
+        assert!(TcpState::TimeWait.is_synchronized());
+        assert!(!TcpState::SynSent.is_synchronized());
+    }
+}
