@@ -107,3 +107,132 @@ fn no_should_panic_and_no_ignored_tests() {
         found.join("\n  ")
     );
 }
+
+/// The module a file of `core/src` is (`trace::note` for `trace/note.rs`, `trace` for
+/// `trace/mod.rs`), or `None` for the crate root.
+fn module_of(src: &Path, file: &Path) -> Option<Vec<String>> {
+    let rel = file.strip_prefix(src).ok()?.with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts == ["lib"] {
+        return None;
+    }
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    Some(parts)
+}
+
+/// The modules a file's code names: every `crate::a::b` and `super::a` path outside
+/// comments, re-exports (`pub use`) and the trailing `#[cfg(test)]` module, resolved to
+/// the longest module that exists.
+fn imports_of(text: &str, me: &[String], modules: &[Vec<String>]) -> Vec<Vec<String>> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    let parent = &me[..me.len().saturating_sub(1)];
+    let mut found = Vec::new();
+    for line in code.lines() {
+        let t = line.trim_start();
+        if t.starts_with("//") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ") {
+            continue;
+        }
+        for (start, base) in [("crate::", &[][..]), ("super::", parent)] {
+            let mut rest = line;
+            while let Some(i) = rest.find(start) {
+                let boundary = rest[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                let after = &rest[i + start.len()..];
+                rest = after;
+                if !boundary {
+                    continue;
+                }
+                let mut path: Vec<String> = base.to_vec();
+                // Module names are lower case; a type, a `{` or the end of the path stops it.
+                path.extend(after.split("::").map_while(|seg| {
+                    let name: String = seg
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                        .collect();
+                    (!name.is_empty()).then_some(name)
+                }));
+                let target = (0..=path.len())
+                    .rev()
+                    .map(|k| &path[..k])
+                    .find(|p| modules.iter().any(|m| m == p));
+                if let Some(t) = target {
+                    if !t.is_empty() && t != me && !found.iter().any(|f: &Vec<String>| f == t) {
+                        found.push(t.to_vec());
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn core_modules_import_each_other_without_a_cycle() {
+    let src = project_root().join("core/src");
+    let files = rust_files(&src);
+    let named: Vec<(Vec<String>, PathBuf)> = files
+        .iter()
+        .filter_map(|f| module_of(&src, f).map(|m| (m, f.clone())))
+        .collect();
+    let modules: Vec<Vec<String>> = named.iter().map(|(m, _)| m.clone()).collect();
+    let edges: Vec<Vec<usize>> = named
+        .iter()
+        .map(|(m, f)| {
+            let text = fs::read_to_string(f).unwrap();
+            imports_of(&text, m, &modules)
+                .iter()
+                .map(|t| modules.iter().position(|m| m == t).unwrap())
+                .collect()
+        })
+        .collect();
+    assert!(
+        edges.iter().map(Vec::len).sum::<usize>() > 50,
+        "the import scan found too few imports to be working"
+    );
+    // Depth-first search with colours; a grey node reached again closes a cycle.
+    fn visit(
+        v: usize,
+        edges: &[Vec<usize>],
+        colour: &mut [u8],
+        stack: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        colour[v] = 1;
+        stack.push(v);
+        for &w in &edges[v] {
+            if colour[w] == 1 {
+                let from = stack.iter().position(|&x| x == w).unwrap();
+                let mut cycle = stack[from..].to_vec();
+                cycle.push(w);
+                return Some(cycle);
+            }
+            if colour[w] == 0 {
+                if let Some(c) = visit(w, edges, colour, stack) {
+                    return Some(c);
+                }
+            }
+        }
+        stack.pop();
+        colour[v] = 2;
+        None
+    }
+    let mut colour = vec![0u8; modules.len()];
+    for v in 0..modules.len() {
+        if colour[v] == 0 {
+            if let Some(cycle) = visit(v, &edges, &mut colour, &mut Vec::new()) {
+                let names: Vec<String> = cycle.iter().map(|&i| modules[i].join("::")).collect();
+                panic!(
+                    "core's modules import each other in a cycle: {} (ARCHITECTURE.md: lower \
+                     layers never import the ones above them)",
+                    names.join(" -> ")
+                );
+            }
+        }
+    }
+}
