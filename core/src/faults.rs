@@ -63,7 +63,7 @@ impl Sim {
             };
             let state = sock.state();
             let (orphan_or_child, has_tcb, ty, connecting) = (
-                sock.is_orphan() || sock.parent.is_some(),
+                sock.is_orphan() || sock.listener().is_some(),
                 sock.tcb.is_some(),
                 sock.ty,
                 sock.connecting,
@@ -80,14 +80,14 @@ impl Sim {
                 self.cancel_timer(s);
                 self.set_state(s, crate::tcp::TcpState::Closed);
                 let sock = self.sock_mut(s);
-                sock.conn_error = Some(WsaError::WSAENETDOWN);
+                let close = (!connecting).then_some(crate::socket::CloseKind::NetDown);
+                sock.fail(WsaError::WSAENETDOWN, close);
                 sock.rx.clear();
                 sock.tx.clear();
                 if connecting {
                     sock.connecting = false;
                     self.notice(s, Fact::NetworkDown(Activity::Connecting));
                 } else {
-                    sock.closed = Some(crate::socket::CloseKind::NetDown);
                     self.notice(s, Fact::NetworkDown(Activity::Connected));
                 }
             }

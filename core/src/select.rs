@@ -209,10 +209,10 @@ impl Sim {
         let Some(sock) = self.sockets.get(&s) else {
             return false;
         };
-        if sock.parent.is_some() {
+        if sock.listener().is_some() {
             return false; // not yet returned by accept(): it has no selection of its own
         }
-        if !sock.open {
+        if !sock.is_open() {
             if event == NetworkEvent::FD_CLOSE {
                 self.change(Change::Suppressed {
                     socket: s,
@@ -356,7 +356,7 @@ impl Sim {
         let Some(sock) = self.sockets.get(&s) else {
             return;
         };
-        if sock.parent.is_some() {
+        if sock.listener().is_some() {
             return; // not accepted yet: accept() reports it
         }
         let selected = sock.notify.events().contains(NetworkEvent::FD_CLOSE);
@@ -376,7 +376,7 @@ impl Sim {
     /// whether the local side had shut down first.
     fn deferred_close(&self, s: SocketHandle) -> Option<bool> {
         let sock = self.sockets.get(&s)?;
-        if sock.closed != Some(CloseKind::Graceful)
+        if sock.close_kind() != Some(CloseKind::Graceful)
             || !sock.rx.is_empty()
             || !self.profile.close_waits_for_unread_data()
         {
@@ -465,7 +465,7 @@ impl Sim {
             NetworkEvent::FD_WRITE => match sock.ty {
                 SocketType::Stream => {
                     matches!(sock.state(), TcpState::Established | TcpState::CloseWait)
-                        && sock.conn_error.is_none()
+                        && sock.error().is_none()
                         && !sock.shut_wr
                         && !sock.send_blocked
                         && sock.send_space() > 0
@@ -477,13 +477,13 @@ impl Sim {
                     .select_posts_connect(matches!(sock.notify, Notify::Event { .. }))
                     && match sock.ty {
                         SocketType::Stream => {
-                            sock.state().is_synchronized() && sock.conn_error.is_none()
+                            sock.state().is_synchronized() && sock.error().is_none()
                         }
                         SocketType::Dgram => sock.remote.is_some(),
                     }
             }
             NetworkEvent::FD_CLOSE => {
-                return match sock.closed {
+                return match sock.close_kind() {
                     Some(CloseKind::Graceful) => (sock.rx.is_empty()
                         || !self.profile.close_waits_for_unread_data())
                     .then_some(None),

@@ -525,7 +525,7 @@ impl Sim {
     /// Forgets a socket and its connection.
     pub(crate) fn free(&mut self, s: SocketHandle) {
         if let Some(sock) = self.sockets.remove(&s) {
-            if let Some(parent) = sock.parent {
+            if let Some(parent) = sock.listener() {
                 if let Some(l) = self
                     .sockets
                     .get_mut(&parent)

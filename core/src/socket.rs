@@ -235,6 +235,39 @@ impl Notify {
     }
 }
 
+/// Who holds a socket's handle: the handle's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Holder {
+    /// The application: returned by `socket` or `accept`, not yet closed.
+    App,
+    /// A connection made by this listener, waiting for `accept` (it has no selection of
+    /// its own yet, and no application call can name it).
+    Listener(SocketHandle),
+    /// Released by `closesocket` (or the last `WSACleanup`): the connection lives on only
+    /// to finish its TCP close.
+    Released,
+}
+
+/// How a connection ended, once it has: what FD_CLOSE reports and what later calls fail
+/// with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Ending {
+    /// The peer's FIN arrived: FD_CLOSE without error, and `recv` returns 0 once the data
+    /// is read.
+    Graceful,
+    /// The connection failed: later calls fail with `error`. `close` is how the peer or the
+    /// network ended it, which FD_CLOSE reports (`None` for a connect that failed or a
+    /// connection the local side aborted).
+    Failed {
+        /// What later calls fail with.
+        error: WsaError,
+        /// What ended it, if FD_CLOSE reports it.
+        close: Option<CloseKind>,
+    },
+}
+
 /// Why a connection ended, which is what FD_CLOSE reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -277,11 +310,11 @@ pub struct Socket {
     pub host: HostId,
     /// Stream or datagram.
     pub ty: SocketType,
-    /// False after closesocket (the connection may live on to finish its close), and for a
-    /// connection not yet returned by accept().
-    pub open: bool,
-    /// For a connection made by a listener: the listener, until accept() returns it.
-    pub parent: Option<SocketHandle>,
+    /// Who holds the handle.
+    pub holder: Holder,
+    /// The TCP state ([`TcpState::Closed`] for a datagram socket). Written only by the
+    /// simulation's `set_state`.
+    pub(crate) tcp_state: TcpState,
     /// Local address once bound.
     pub local: Option<SockAddr>,
     /// Peer address once connected.
@@ -317,9 +350,7 @@ pub struct Socket {
     /// A nonblocking connect is under way; FD_CONNECT reports its outcome.
     pub connecting: bool,
     /// How the connection ended, once it has.
-    pub closed: Option<CloseKind>,
-    /// The error later recv/send calls fail with after a reset or abort.
-    pub conn_error: Option<WsaError>,
+    pub ending: Option<Ending>,
     /// A send failed with WSAEWOULDBLOCK; FD_WRITE is due when space frees.
     pub send_blocked: bool,
     /// How events are reported.
@@ -346,8 +377,8 @@ impl Socket {
             handle,
             host,
             ty,
-            open: true,
-            parent: None,
+            holder: Holder::App,
+            tcp_state: TcpState::Closed,
             local: None,
             remote: None,
             nonblocking: false,
@@ -365,8 +396,7 @@ impl Socket {
             shut_rd: false,
             shut_wr: false,
             connecting: false,
-            closed: None,
-            conn_error: None,
+            ending: None,
             send_blocked: false,
             notify: Notify::None,
             armed: NetworkEvent::NONE,
@@ -382,10 +412,55 @@ impl Socket {
     /// The TCP state, or `CLOSED` for a stream socket with no connection.
     /// Datagram sockets report `CLOSED`.
     pub fn state(&self) -> TcpState {
-        if self.listen.is_some() {
-            return TcpState::Listen;
+        self.tcp_state
+    }
+
+    /// True while the application holds the handle.
+    pub fn is_open(&self) -> bool {
+        self.holder == Holder::App
+    }
+
+    /// The listener of a connection waiting for `accept`.
+    pub fn listener(&self) -> Option<SocketHandle> {
+        match self.holder {
+            Holder::Listener(l) => Some(l),
+            _ => None,
         }
-        self.tcb.as_ref().map_or(TcpState::Closed, |t| t.state)
+    }
+
+    /// The error later calls fail with, once the connection failed.
+    pub fn error(&self) -> Option<WsaError> {
+        match self.ending {
+            Some(Ending::Failed { error, .. }) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// How the peer or the network ended the connection, which FD_CLOSE reports.
+    pub fn close_kind(&self) -> Option<CloseKind> {
+        match self.ending {
+            Some(Ending::Graceful) => Some(CloseKind::Graceful),
+            Some(Ending::Failed { close, .. }) => close,
+            None => None,
+        }
+    }
+
+    /// The connection failed with `error`; `close` (if given) is what FD_CLOSE reports,
+    /// otherwise what it already reported stays.
+    pub(crate) fn fail(&mut self, error: WsaError, close: Option<CloseKind>) {
+        let close = close.or(self.close_kind());
+        self.ending = Some(Ending::Failed { error, close });
+    }
+
+    /// The peer's FIN arrived (a connection that had already failed keeps its error).
+    pub(crate) fn fin_arrived(&mut self) {
+        match &mut self.ending {
+            None => self.ending = Some(Ending::Graceful),
+            Some(Ending::Failed { close, .. }) => {
+                close.get_or_insert(CloseKind::Graceful);
+            }
+            Some(Ending::Graceful) => {}
+        }
     }
 
     /// Bytes a recv could return now (`FIONREAD`).
@@ -410,7 +485,7 @@ impl Socket {
     /// (a datagram socket: if connect() gave it a default peer).
     pub fn is_connected(&self) -> bool {
         match self.ty {
-            SocketType::Stream => self.state().is_synchronized() && self.conn_error.is_none(),
+            SocketType::Stream => self.state().is_synchronized() && self.error().is_none(),
             SocketType::Dgram => self.remote.is_some(),
         }
     }
@@ -418,6 +493,6 @@ impl Socket {
     /// True for a connection that belongs to no application: closed with closesocket but
     /// still finishing its TCP close.
     pub fn is_orphan(&self) -> bool {
-        !self.open && self.parent.is_none()
+        self.holder == Holder::Released
     }
 }

@@ -187,7 +187,7 @@ pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
         // was posted before the cancel, since a message needs a selection to be posted.
         let now_unselected = match sim.socket_info(m.wparam) {
             None => true,
-            Some(s) => !s.open || s.notify.events().is_empty(),
+            Some(s) => !s.is_open() || s.notify.events().is_empty(),
         };
         now_unselected
             || cancels
@@ -353,7 +353,7 @@ fn selection_text(t: &Timeline, n: &Notify) -> String {
 
 /// The socket an application can use: open and returned by accept (or never accepted).
 fn visible_socket(s: &Socket) -> bool {
-    s.open && s.parent.is_none()
+    s.is_open()
 }
 
 /// The latch grid: every open socket × the ten events.
@@ -521,9 +521,9 @@ pub fn sockets(t: &Timeline) -> SocketsView {
                 SocketType::Stream => s.rx.len(),
                 SocketType::Dgram => s.dgrams.iter().map(|d| d.1.len()).sum(),
             };
-            let status = if s.parent.is_some() {
+            let status = if s.listener().is_some() {
                 "waiting for accept".to_string()
-            } else if !s.open {
+            } else if !s.is_open() {
                 "closed (closesocket), finishing".to_string()
             } else {
                 "open".to_string()
@@ -552,7 +552,7 @@ pub fn sockets(t: &Timeline) -> SocketsView {
                 oob_mark: s.oob_mark,
                 selection: selection_text(t, &s.notify),
                 status,
-                error: s.conn_error.map(|e| e.name().to_string()),
+                error: s.error().map(|e| e.name().to_string()),
                 changed: touched.contains(&s.handle),
             }
         })

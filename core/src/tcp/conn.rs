@@ -30,12 +30,11 @@ impl Sim {
     /// The one place a connection changes state; records the change.
     pub(crate) fn set_state(&mut self, s: SocketHandle, to: TcpState) {
         let sock = self.sock_mut(s);
-        let tcb = sock.tcb.get_or_insert_with(Tcb::new);
-        let from = tcb.state;
+        let from = sock.tcp_state;
         if from == to {
             return;
         }
-        tcb.state = to;
+        sock.tcp_state = to;
         self.change(Change::State {
             socket: s,
             from,
@@ -72,7 +71,7 @@ impl Sim {
 
     /// The peer reset the connection.
     pub(crate) fn tcp_reset(&mut self, s: SocketHandle) {
-        if let Some(parent) = self.sockets[&s].parent {
+        if let Some(parent) = self.sockets[&s].listener() {
             self.change(Change::Note(Note::ResetBeforeAccept {
                 socket: s,
                 listener: parent,
@@ -100,7 +99,7 @@ impl Sim {
         self.cancel_timer(s);
         self.set_state(s, TcpState::Closed);
         let sock = &self.sockets[&s];
-        if sock.is_orphan() || sock.parent.is_some() {
+        if sock.is_orphan() || sock.listener().is_some() {
             self.free(s);
             return false;
         }
@@ -109,10 +108,7 @@ impl Sim {
         sock.oob.clear();
         sock.oob_mark = None;
         sock.tx.clear();
-        sock.conn_error = Some(err);
-        if closed.is_some() {
-            sock.closed = closed;
-        }
+        sock.fail(err, closed);
         true
     }
 
@@ -127,7 +123,7 @@ impl Sim {
             self.cancel_timer(s);
             self.set_state(s, TcpState::Closed);
         }
-        self.sock_mut(s).conn_error = Some(error);
+        self.sock_mut(s).fail(error, None);
         self.notice(s, Fact::ConnectFailed(error));
     }
 

@@ -8,7 +8,7 @@ use crate::error::WsaError;
 use crate::net::{HostId, Payload, Segment, SockAddr, TcpFlags};
 use crate::select::Fact;
 use crate::sim::Sim;
-use crate::socket::{CloseKind, SocketHandle, SocketType};
+use crate::socket::{Holder, SocketHandle, SocketType};
 use crate::tcp::{Tcb, TcpState, TimerKind, INITIAL_RTO, TIME_WAIT};
 use crate::trace::{Change, Note};
 
@@ -55,7 +55,7 @@ impl Sim {
             self.no_connection(host, seg.src, seg.dst, h, &data);
             return;
         };
-        let state = self.tcb(s).state;
+        let state = self.sockets[&s].state();
         match state {
             TcpState::SynSent => return self.input_syn_sent(s, h),
             TcpState::SynRcvd if !self.input_syn_rcvd(s, h) => return,
@@ -120,8 +120,8 @@ impl Sim {
     ) -> Option<SocketHandle> {
         let is_conn = |x: &crate::socket::Socket| {
             x.host == host
-                && x.tcb.as_ref().is_some_and(|t| t.state != TcpState::Closed)
-                && x.listen.is_none()
+                && x.tcb.is_some()
+                && !matches!(x.state(), TcpState::Closed | TcpState::Listen)
                 && x.local == Some(local)
                 && x.remote == Some(remote)
         };
@@ -159,7 +159,7 @@ impl Sim {
             .values()
             .find(|x| {
                 x.host == host
-                    && x.open
+                    && x.is_open()
                     && x.listen.is_some()
                     && x.local
                         .is_some_and(|l| l.port == dst.port && (l.ip.is_any() || l.ip == dst.ip))
@@ -223,7 +223,7 @@ impl Sim {
         tcb.retries = 0;
         self.cancel_timer(s);
         self.set_state(s, TcpState::Established);
-        if let Some(parent) = self.sockets[&s].parent {
+        if let Some(parent) = self.sockets[&s].listener() {
             if let Some(listen) = self.sock_mut(parent).listen.as_mut() {
                 listen.half_open.retain(|c| *c != s);
                 listen.ready.push_back(s);
@@ -269,7 +269,7 @@ impl Sim {
                 self.notice(s, Fact::SendSpace);
             }
             if fin_acked {
-                match self.tcb(s).state {
+                match self.sockets[&s].state() {
                     TcpState::FinWait1 => self.set_state(s, TcpState::FinWait2),
                     TcpState::Closing => {
                         self.set_state(s, TcpState::TimeWait);
@@ -345,7 +345,7 @@ impl Sim {
 
     /// The peer's FIN, in order: CLOSE_WAIT, CLOSING or TIME_WAIT, and a graceful close.
     fn input_fin(&mut self, s: SocketHandle) {
-        let after_shutdown = match self.tcb(s).state {
+        let after_shutdown = match self.sockets[&s].state() {
             TcpState::Established | TcpState::SynRcvd => {
                 self.set_state(s, TcpState::CloseWait);
                 false
@@ -361,7 +361,7 @@ impl Sim {
             }
             _ => false,
         };
-        self.sock_mut(s).closed.get_or_insert(CloseKind::Graceful);
+        self.sock_mut(s).fin_arrived();
         self.notice(s, Fact::FinArrived { after_shutdown });
     }
 
@@ -390,8 +390,7 @@ impl Sim {
             (lsock.rcvbuf, lsock.sndbuf, lsock.oob_inline, lsock.linger);
         let child = self.new_socket(host, SocketType::Stream);
         let c = self.sock_mut(child);
-        c.open = false;
-        c.parent = Some(l);
+        c.holder = Holder::Listener(l);
         c.local = Some(dst);
         c.remote = Some(src);
         c.rcvbuf = rcvbuf;

@@ -159,42 +159,74 @@ impl fmt::Display for TimerKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Tcb {
-    /// Connection state. Changed only through the simulation's `set_state`.
-    pub state: TcpState,
     /// Initial send sequence number.
-    pub iss: u32,
+    pub(crate) iss: u32,
     /// Oldest unacknowledged sequence number.
-    pub snd_una: u32,
+    pub(crate) snd_una: u32,
     /// Next sequence number to send.
-    pub snd_nxt: u32,
+    pub(crate) snd_nxt: u32,
     /// The peer's advertised receive window.
-    pub snd_wnd: u32,
+    pub(crate) snd_wnd: u32,
     /// Next sequence number expected from the peer.
-    pub rcv_nxt: u32,
+    pub(crate) rcv_nxt: u32,
     /// The window we last advertised.
-    pub rcv_wnd_adv: u32,
+    pub(crate) rcv_wnd_adv: u32,
     /// Sequence number of our FIN, once sent.
-    pub fin_seq: Option<u32>,
+    pub(crate) fin_seq: Option<u32>,
     /// Urgent pointer: the sequence number just after the last urgent byte sent.
-    pub snd_up: Option<u32>,
+    pub(crate) snd_up: Option<u32>,
     /// The FIN from the peer has arrived.
-    pub fin_rcvd: bool,
+    pub(crate) fin_rcvd: bool,
     /// Current retransmission time-out.
-    pub rto: Duration,
+    pub(crate) rto: Duration,
     /// Consecutive retransmissions.
-    pub retries: u32,
+    pub(crate) retries: u32,
     /// Zero-window probes sent.
-    pub probes: u32,
+    pub(crate) probes: u32,
     /// The running timer and its deadline.
-    pub timer: Option<(Instant, TimerKind)>,
+    pub(crate) timer: Option<(Instant, TimerKind)>,
     /// Bumped whenever the timer changes, so stale timer events are ignored.
-    pub timer_gen: u64,
+    pub(crate) timer_gen: u64,
 }
 
 impl Tcb {
+    /// Oldest unacknowledged sequence number.
+    pub fn snd_una(&self) -> u32 {
+        self.snd_una
+    }
+
+    /// Next sequence number to send.
+    pub fn snd_nxt(&self) -> u32 {
+        self.snd_nxt
+    }
+
+    /// Next sequence number expected from the peer.
+    pub fn rcv_nxt(&self) -> u32 {
+        self.rcv_nxt
+    }
+
+    /// The peer's advertised receive window.
+    pub fn snd_wnd(&self) -> u32 {
+        self.snd_wnd
+    }
+
+    /// The window last advertised to the peer.
+    pub fn rcv_wnd(&self) -> u32 {
+        self.rcv_wnd_adv
+    }
+
+    /// The running timer and its deadline.
+    pub fn timer(&self) -> Option<(Instant, TimerKind)> {
+        self.timer
+    }
+
+    /// True once the peer's FIN has arrived.
+    pub fn fin_received(&self) -> bool {
+        self.fin_rcvd
+    }
+
     pub(crate) fn new() -> Tcb {
         Tcb {
-            state: TcpState::Closed,
             iss: 0,
             snd_una: 0,
             snd_nxt: 0,

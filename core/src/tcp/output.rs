@@ -53,8 +53,8 @@ impl Sim {
         let Some(state) = self
             .sockets
             .get(&s)
-            .and_then(|x| x.tcb.as_ref())
-            .map(|t| t.state)
+            .filter(|x| x.tcb.is_some())
+            .map(|x| x.state())
         else {
             return;
         };
@@ -164,11 +164,9 @@ impl Sim {
 
     /// Sends RST to the peer and forgets the connection (abortive close).
     pub(crate) fn tcp_send_reset(&mut self, s: SocketHandle) {
-        if self.sockets[&s]
-            .tcb
-            .as_ref()
-            .is_some_and(|t| t.state.is_synchronized() || t.state == TcpState::SynRcvd)
-        {
+        let sock = &self.sockets[&s];
+        let state = sock.state();
+        if sock.tcb.is_some() && (state.is_synchronized() || state == TcpState::SynRcvd) {
             let seq = self.tcb(s).snd_nxt;
             self.tcp_emit(s, TcpFlags::RST_ACK, seq, Vec::new(), 0);
         }
@@ -182,7 +180,7 @@ impl Sim {
     pub(crate) fn tcp_window_update(&mut self, s: SocketHandle) {
         let sock = &self.sockets[&s];
         let Some(tcb) = sock.tcb.as_ref() else { return };
-        if !tcb.state.is_synchronized() || tcb.fin_rcvd {
+        if !sock.state().is_synchronized() || tcb.fin_rcvd {
             return;
         }
         let space = sock.recv_space() as u32;

@@ -39,7 +39,7 @@ impl Sim {
                 }
             }
             TimerKind::Retransmit => {
-                let state = self.tcb(s).state;
+                let state = self.sockets[&s].state();
                 let tcb = self.tcb_mut(s);
                 tcb.retries += 1;
                 let max = if matches!(state, TcpState::SynSent | TcpState::SynRcvd) {

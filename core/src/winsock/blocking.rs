@@ -210,7 +210,7 @@ impl Sim {
             Call::Send { s, .. } => self
                 .sockets
                 .get(s)
-                .is_none_or(|x| x.send_space() > 0 || x.conn_error.is_some() || x.shut_wr),
+                .is_none_or(|x| x.send_space() > 0 || x.error().is_some() || x.shut_wr),
             Call::Recv { s, .. } | Call::RecvFrom { s, .. } => recv_ready(self, *s),
             _ => true,
         }

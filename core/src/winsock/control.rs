@@ -38,7 +38,7 @@ impl Sim {
     pub(crate) fn check_socket(&self, h: HostId, s: SocketHandle) -> Result<(), WsaError> {
         self.check_host(h)?;
         match self.sockets.get(&s) {
-            Some(x) if x.host == h && x.open => Ok(()),
+            Some(x) if x.host == h && x.is_open() => Ok(()),
             _ => Err(WsaError::WSAENOTSOCK),
         }
     }
@@ -59,7 +59,7 @@ impl Sim {
             let open: Vec<SocketHandle> = self
                 .sockets
                 .values()
-                .filter(|s| s.host == h && s.open)
+                .filter(|s| s.host == h && s.is_open())
                 .map(|s| s.handle)
                 .collect();
             for s in open {

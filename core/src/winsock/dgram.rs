@@ -104,7 +104,7 @@ impl Sim {
             .values()
             .find(|s| {
                 s.host == host
-                    && s.open
+                    && s.is_open()
                     && s.ty == SocketType::Dgram
                     && s.local.is_some_and(|l| {
                         l.port == segment.dst.port && (l.ip.is_any() || l.ip == segment.dst.ip)

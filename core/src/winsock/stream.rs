@@ -8,7 +8,7 @@ use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
 use crate::select::Fact;
 use crate::sim::Sim;
-use crate::socket::{Listen, MsgFlags, Shutdown, SocketHandle, SocketType};
+use crate::socket::{Holder, Listen, MsgFlags, Shutdown, SocketHandle, SocketType};
 use crate::tcp::TcpState;
 use crate::trace::{Change, Note};
 
@@ -25,7 +25,7 @@ impl Sim {
         if sock.ty != SocketType::Stream {
             return Err(WsaError::WSAEOPNOTSUPP);
         }
-        if sock.tcb.as_ref().is_some_and(|t| t.state.is_synchronized()) {
+        if sock.state().is_synchronized() {
             return Err(WsaError::WSAEISCONN);
         }
         if sock.local.is_none() || sock.tcb.is_some() {
@@ -40,11 +40,7 @@ impl Sim {
                     backlog,
                     ..Listen::default()
                 });
-                self.change(Change::State {
-                    socket: s,
-                    from: TcpState::Closed,
-                    to: TcpState::Listen,
-                });
+                self.set_state(s, TcpState::Listen);
             }
         }
         Ok(())
@@ -69,7 +65,7 @@ impl Sim {
     pub(super) fn connect_result(&self, s: SocketHandle) -> Result<(), WsaError> {
         match self.sockets.get(&s) {
             Some(x) if x.state().is_synchronized() => Ok(()),
-            Some(x) => Err(x.conn_error.unwrap_or(WsaError::WSAECONNREFUSED)),
+            Some(x) => Err(x.error().unwrap_or(WsaError::WSAECONNREFUSED)),
             None => Err(WsaError::WSAENOTSOCK),
         }
     }
@@ -102,7 +98,7 @@ impl Sim {
                 let sock = self.sock_mut(s);
                 sock.rx.clear();
                 sock.tx.clear();
-                sock.conn_error = Some(WsaError::WSAECONNABORTED);
+                sock.fail(WsaError::WSAECONNABORTED, None);
             }
         }
         Ok(())
@@ -117,7 +113,7 @@ impl Sim {
             return Err(WsaError::WSAEINPROGRESS);
         }
         match self.sockets.get(&s) {
-            Some(x) if x.host == h && x.open => {}
+            Some(x) if x.host == h && x.is_open() => {}
             _ => return Err(WsaError::WSAENOTSOCK),
         }
         self.close_socket(s);
@@ -139,11 +135,11 @@ impl Sim {
             if sock.connecting {
                 return Err(WsaError::WSAEALREADY);
             }
-            if let Some(t) = sock.tcb.as_ref() {
-                if t.state.is_synchronized() {
+            if sock.tcb.is_some() {
+                if sock.state().is_synchronized() {
                     return Err(WsaError::WSAEISCONN);
                 }
-                if t.state != TcpState::Closed {
+                if sock.state() != TcpState::Closed {
                     return Err(WsaError::WSAEALREADY);
                 }
             }
@@ -160,8 +156,7 @@ impl Sim {
         }
         let sock = self.sock_mut(s);
         sock.remote = Some(addr);
-        sock.conn_error = None;
-        sock.closed = None;
+        sock.ending = None;
         sock.connecting = sock.nonblocking;
         let nonblocking = sock.nonblocking;
         let owned = self.hosts.iter().any(|x| x.addrs.contains(&addr.ip));
@@ -226,8 +221,7 @@ impl Sim {
             l.ready.pop_front();
         }
         let c = self.sock_mut(child);
-        c.parent = None;
-        c.open = true;
+        c.holder = Holder::App;
         c.nonblocking = nonblocking;
         let remote = c.remote.unwrap_or_default();
         self.reenable(s, NetworkEvent::FD_ACCEPT);
@@ -264,16 +258,12 @@ impl Sim {
         if sock.ty == SocketType::Dgram {
             return self.sendto_inner(h, s, data, None);
         }
-        if let Some(e) = sock.conn_error {
-            if sock
-                .tcb
-                .as_ref()
-                .is_some_and(|t| t.state == TcpState::Closed)
-                && sock.closed.is_some()
+        if let Some(e) = sock.error() {
+            if sock.tcb.is_some() && sock.state() == TcpState::Closed && sock.close_kind().is_some()
                 || e != WsaError::WSAECONNREFUSED
             {
                 return Err(
-                    if sock.state() == TcpState::Closed && sock.closed.is_none() {
+                    if sock.state() == TcpState::Closed && sock.close_kind().is_none() {
                         WsaError::WSAENOTCONN
                     } else {
                         e
@@ -378,7 +368,7 @@ impl Sim {
             }
             return Ok((data, from));
         }
-        if let Some(e) = sock.conn_error {
+        if let Some(e) = sock.error() {
             return Err(e);
         }
         if sock.tcb.as_ref().is_some_and(|t| t.fin_rcvd) {
@@ -393,18 +383,14 @@ impl Sim {
     /// closesocket: cancel the selection, then close the connection gracefully or abortively.
     pub(crate) fn close_socket(&mut self, s: SocketHandle) {
         self.cancel_on_close(s);
-        self.sock_mut(s).open = false;
+        self.sock_mut(s).holder = Holder::Released;
         let sock = &self.sockets[&s];
         if let Some(listen) = sock.listen.clone() {
             for c in listen.ready.iter().chain(listen.half_open.iter()) {
                 self.tcp_send_reset(*c);
                 self.free(*c);
             }
-            self.change(Change::State {
-                socket: s,
-                from: TcpState::Listen,
-                to: TcpState::Closed,
-            });
+            self.set_state(s, TcpState::Closed);
             self.free(s);
             return;
         }
@@ -440,7 +426,7 @@ pub(super) fn recv_ready(sim: &Sim, s: SocketHandle) -> bool {
     sim.sockets.get(&s).is_none_or(|x| {
         !x.rx.is_empty()
             || !x.dgrams.is_empty()
-            || x.conn_error.is_some()
+            || x.error().is_some()
             || x.tcb.as_ref().is_some_and(|t| t.fin_rcvd)
             || (x.ty == SocketType::Stream && !x.state().is_synchronized())
     })

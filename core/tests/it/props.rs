@@ -217,10 +217,7 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         check_close(&fx, from)?;
     }
     // Finish: heal, close the client gracefully, read everything.
-    let client_intact = fx
-        .sim
-        .socket_info(c)
-        .is_some_and(|s| s.conn_error.is_none());
+    let client_intact = fx.sim.socket_info(c).is_some_and(|s| s.error().is_none());
     fx.sim.heal(client, server);
     let _ = fx.cli().closesocket(c);
     for _ in 0..10_000 {
@@ -251,12 +248,8 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
         .iter()
         .flat_map(|e| &e.changes)
         .any(|c| matches!(c, Change::Note(Note::RetransmissionsExhausted(_))));
-    let intact = client_intact
-        && !aborted
-        && fx
-            .sim
-            .socket_info(a)
-            .is_some_and(|s| s.conn_error.is_none());
+    let intact =
+        client_intact && !aborted && fx.sim.socket_info(a).is_some_and(|s| s.error().is_none());
     let poisoned = sent.first() == Some(&0xff);
     if intact && !poisoned && got != sent {
         return Err(format!(
