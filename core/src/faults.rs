@@ -58,7 +58,7 @@ impl Sim {
             .map(|s| s.handle)
             .collect();
         for s in mine {
-            let Some(sock) = self.sockets.get(&s) else {
+            let Some(sock) = self.sockets.get(s) else {
                 continue;
             };
             let state = sock.state();
@@ -197,7 +197,7 @@ impl Sim {
 
     /// The provider changes a socket's quality of service (FD_QOS, edge-triggered).
     pub fn change_qos(&mut self, s: SocketHandle) -> bool {
-        if !self.sockets.contains_key(&s) {
+        if !self.sockets.contains(s) {
             return false;
         }
         self.world(WorldAction::QosChange(s), |sim| {
@@ -212,7 +212,7 @@ impl Sim {
 
     /// A reset injected on the connection of `s`: both ends receive RST now.
     pub fn inject_reset(&mut self, s: SocketHandle) -> bool {
-        let Some(sock) = self.sockets.get(&s) else {
+        let Some(sock) = self.sockets.get(s) else {
             return false;
         };
         if !sock.state().is_synchronized() {

@@ -206,7 +206,7 @@ impl Sim {
             event.bit_index().is_some(),
             "invariant: one event at a time"
         );
-        let Some(sock) = self.sockets.get(&s) else {
+        let Some(sock) = self.sockets.get(s) else {
             return false;
         };
         if sock.listener().is_some() {
@@ -309,7 +309,7 @@ impl Sim {
                 // FD_CONNECT only for a nonblocking connect; then FD_WRITE: "An FD_WRITE
                 // network event is recorded when a socket is first connected with connect
                 // (after FD_CONNECT, if also registered)".
-                let Some(sock) = self.sockets.get_mut(&s) else {
+                let Some(sock) = self.sockets.get_mut(s) else {
                     return;
                 };
                 let was_nonblocking = core::mem::take(&mut sock.connecting);
@@ -319,7 +319,7 @@ impl Sim {
                 self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteOnConnect);
             }
             Fact::ConnectFailed(_) => {
-                let Some(sock) = self.sockets.get_mut(&s) else {
+                let Some(sock) = self.sockets.get_mut(s) else {
                     return;
                 };
                 // A blocking connect reports its failure as its return value instead.
@@ -353,7 +353,7 @@ impl Sim {
     /// FD_CLOSE for a graceful close: now, or once the received data is read ("FD_CLOSE
     /// should only be posted after all data is read from a socket").
     fn graceful_close(&mut self, s: SocketHandle, fact: Fact) {
-        let Some(sock) = self.sockets.get(&s) else {
+        let Some(sock) = self.sockets.get(s) else {
             return;
         };
         if sock.listener().is_some() {
@@ -375,7 +375,7 @@ impl Sim {
     /// Whether a deferred graceful FD_CLOSE is due now that the data was read, and if so
     /// whether the local side had shut down first.
     fn deferred_close(&self, s: SocketHandle) -> Option<bool> {
-        let sock = self.sockets.get(&s)?;
+        let sock = self.sockets.get(s)?;
         if sock.close_kind() != Some(CloseKind::Graceful)
             || !sock.rx.is_empty()
             || !self.profile.close_waits_for_unread_data()
@@ -405,7 +405,7 @@ impl Sim {
     /// [`Sim::reenable`] after a re-enabling call that succeeded or (`failed`) did not.
     pub(crate) fn reenable_after(&mut self, s: SocketHandle, events: NetworkEvent, failed: bool) {
         let profile = self.profile;
-        let Some(sock) = self.sockets.get_mut(&s) else {
+        let Some(sock) = self.sockets.get_mut(s) else {
             return;
         };
         if failed
@@ -453,7 +453,7 @@ impl Sim {
     /// Whether `event`'s condition holds on `s` now, and with which error: what a new
     /// selection posts at once ("Due to the persistence of events").
     fn condition(&self, s: SocketHandle, event: NetworkEvent) -> Option<Option<WsaError>> {
-        let sock = self.sockets.get(&s)?;
+        let sock = self.sockets.get(s)?;
         let stream = sock.ty == SocketType::Stream;
         let holds = match event {
             NetworkEvent::FD_READ => {

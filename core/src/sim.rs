@@ -9,7 +9,7 @@ use crate::error::WsaError;
 use crate::net::{HostId, Ipv4, Links, Segment};
 use crate::profile::Profile;
 use crate::queue::{Hwnd, Message, Window};
-use crate::socket::{Socket, SocketHandle, SocketType, WsaEvent};
+use crate::socket::{Socket, SocketHandle, SocketTable, SocketType, WsaEvent};
 use crate::time::{Duration, Instant};
 use crate::trace::{Cause, Change, Note, Outcome, Recorder, Trace, TraceEntry, WorldAction};
 
@@ -165,16 +165,12 @@ pub struct Sim {
     pub(crate) profile: Profile,
     pub(crate) now: Instant,
     pub(crate) hosts: Vec<Host>,
-    pub(crate) sockets: BTreeMap<SocketHandle, Socket>,
+    pub(crate) sockets: SocketTable,
     pub(crate) windows: Vec<Window>,
     pub(crate) event_objects: Vec<EventObject>,
     pub(crate) links: Links,
     pending: BTreeMap<(Instant, u64), Pending>,
-    /// A hint from (local, remote) address to the connection's socket; always checked
-    /// before use, so a stale entry only costs a scan.
-    pub(crate) conn_index: BTreeMap<(crate::net::SockAddr, crate::net::SockAddr), SocketHandle>,
     seq: u64,
-    next_handle: u32,
     next_message: u64,
     rec: Recorder,
 }
@@ -200,14 +196,12 @@ impl Sim {
             profile,
             now: Instant::ZERO,
             hosts: Vec::new(),
-            sockets: BTreeMap::new(),
+            sockets: SocketTable::default(),
             windows: Vec::new(),
             event_objects: Vec::new(),
             links: Links::default(),
             pending: BTreeMap::new(),
-            conn_index: BTreeMap::new(),
             seq: 0,
-            next_handle: 100,
             next_message: 1,
             rec: Recorder::default(),
         }
@@ -247,7 +241,7 @@ impl Sim {
 
     /// One socket's state.
     pub fn socket_info(&self, s: SocketHandle) -> Option<&Socket> {
-        self.sockets.get(&s)
+        self.sockets.get(s)
     }
 
     /// Every window.
@@ -403,7 +397,7 @@ impl Sim {
         match p {
             Pending::Timer { socket, gen } => self
                 .sockets
-                .get(socket)
+                .get(*socket)
                 .and_then(|s| s.tcb.as_ref())
                 .is_some_and(|t| t.timer_gen == *gen && t.timer.is_some()),
             _ => true,
@@ -440,13 +434,13 @@ impl Sim {
                     self.tcp_timer(socket, kind);
                 }
                 Pending::ConnectFailed { socket, error } => {
-                    let host = self.sockets.get(&socket).map_or(HostId(0), |s| s.host);
+                    let host = self.sockets.get(socket).map_or(HostId(0), |s| s.host);
                     self.begin(Cause::Timer {
                         host,
                         socket,
                         kind: crate::tcp::TimerKind::Route,
                     });
-                    if self.sockets.get(&socket).is_some_and(|s| s.connecting) {
+                    if self.sockets.get(socket).is_some_and(|s| s.connecting) {
                         self.connect_failed(socket, error);
                     }
                 }
@@ -488,7 +482,7 @@ impl Sim {
     // ----- internals shared by the modules -----
 
     pub(crate) fn sock_mut(&mut self, s: SocketHandle) -> &mut Socket {
-        self.sockets.get_mut(&s).expect("invariant: socket exists")
+        self.sockets.get_mut(s).expect("invariant: socket exists")
     }
 
     pub(crate) fn next_message_id(&mut self) -> u64 {
@@ -515,22 +509,17 @@ impl Sim {
     }
 
     pub(crate) fn new_socket(&mut self, host: HostId, ty: SocketType) -> SocketHandle {
-        let h = SocketHandle(self.next_handle);
-        self.next_handle += 4;
-        self.sockets.insert(h, Socket::new(h, host, ty));
+        let h = self.sockets.next_handle();
+        self.sockets.insert(Socket::new(h, host, ty));
         self.change(Change::Created(h));
         h
     }
 
     /// Forgets a socket and its connection.
     pub(crate) fn free(&mut self, s: SocketHandle) {
-        if let Some(sock) = self.sockets.remove(&s) {
+        if let Some(sock) = self.sockets.remove(s) {
             if let Some(parent) = sock.listener() {
-                if let Some(l) = self
-                    .sockets
-                    .get_mut(&parent)
-                    .and_then(|p| p.listen.as_mut())
-                {
+                if let Some(l) = self.sockets.get_mut(parent).and_then(|p| p.listen.as_mut()) {
                     l.ready.retain(|c| *c != s);
                     l.half_open.retain(|c| *c != s);
                 }
@@ -545,11 +534,7 @@ impl Sim {
             let h = &mut self.hosts[host.0 as usize];
             let p = h.next_port;
             h.next_port = if p == u16::MAX { 49152 } else { p + 1 };
-            if !self
-                .sockets
-                .values()
-                .any(|s| s.host == host && s.ty == ty && s.local.is_some_and(|l| l.port == p))
-            {
+            if !self.sockets.port_in_use(host, ty, p) {
                 return Some(p);
             }
         }

@@ -111,37 +111,16 @@ impl Sim {
         self.tcp_output(s);
     }
 
-    /// The connection of `host` from `local` to `remote`, through the (checked) index.
-    fn connection(
-        &mut self,
-        host: HostId,
-        local: SockAddr,
-        remote: SockAddr,
-    ) -> Option<SocketHandle> {
-        let is_conn = |x: &crate::socket::Socket| {
-            x.host == host
-                && x.tcb.is_some()
-                && !matches!(x.state(), TcpState::Closed | TcpState::Listen)
-                && x.local == Some(local)
-                && x.remote == Some(remote)
-        };
-        let key = (local, remote);
-        let hinted = self
-            .conn_index
-            .get(&key)
-            .copied()
-            .filter(|h| self.sockets.get(h).is_some_and(is_conn));
-        let conn = hinted.or_else(|| self.sockets.values().find(|x| is_conn(x)).map(|x| x.handle));
-        match conn {
-            Some(h) if hinted.is_none() => {
-                self.conn_index.insert(key, h);
-            }
-            None => {
-                self.conn_index.remove(&key);
-            }
-            _ => {}
-        }
-        conn
+    /// The open connection of `host` from `local` to `remote`, found by its addresses.
+    fn connection(&self, host: HostId, local: SockAddr, remote: SockAddr) -> Option<SocketHandle> {
+        self.sockets
+            .connection(local, remote)
+            .filter(|x| {
+                x.host == host
+                    && x.tcb.is_some()
+                    && !matches!(x.state(), TcpState::Closed | TcpState::Listen)
+            })
+            .map(|x| x.handle)
     }
 
     /// No connection takes the segment: a SYN for a listener opens one; a RST is ignored;
@@ -156,13 +135,11 @@ impl Sim {
     ) {
         let listener = self
             .sockets
-            .values()
+            .on_port(host, SocketType::Stream, dst.port)
             .find(|x| {
-                x.host == host
-                    && x.is_open()
+                x.is_open()
                     && x.listen.is_some()
-                    && x.local
-                        .is_some_and(|l| l.port == dst.port && (l.ip.is_any() || l.ip == dst.ip))
+                    && x.local.is_some_and(|l| l.ip.is_any() || l.ip == dst.ip)
             })
             .map(|x| x.handle);
         match listener {
@@ -391,13 +368,13 @@ impl Sim {
         let child = self.new_socket(host, SocketType::Stream);
         let c = self.sock_mut(child);
         c.holder = Holder::Listener(l);
-        c.local = Some(dst);
-        c.remote = Some(src);
         c.rcvbuf = rcvbuf;
         c.sndbuf = sndbuf;
         c.oob_inline = inline;
         c.linger = linger;
         c.tcb = Some(Tcb::new());
+        self.sockets.set_local(child, dst);
+        self.sockets.set_remote(child, src);
         self.set_state(child, TcpState::SynRcvd);
         let tcb = self.tcb_mut(child);
         tcb.rcv_nxt = seq.wrapping_add(1);

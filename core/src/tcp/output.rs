@@ -52,7 +52,7 @@ impl Sim {
     pub(crate) fn tcp_output(&mut self, s: SocketHandle) {
         let Some(state) = self
             .sockets
-            .get(&s)
+            .get(s)
             .filter(|x| x.tcb.is_some())
             .map(|x| x.state())
         else {

@@ -101,7 +101,7 @@ impl Winsock<'_> {
 
 impl Sim {
     fn is_blocking(&self, s: SocketHandle) -> bool {
-        self.sockets.get(&s).is_some_and(|x| !x.nonblocking)
+        self.sockets.get(s).is_some_and(|x| !x.nonblocking)
     }
 
     /// One attempt of `call` by host `h`'s application.
@@ -120,7 +120,7 @@ impl Sim {
                 let r = self.do_connect(h, *s, *addr, *namelen);
                 let stream = self
                     .sockets
-                    .get(s)
+                    .get(*s)
                     .is_some_and(|x| x.ty == SocketType::Stream);
                 if r == Err(WsaError::WSAEWOULDBLOCK) && stream && self.is_blocking(*s) {
                     return Attempt::Block;
@@ -200,16 +200,16 @@ impl Sim {
         match call {
             Call::Connect { s, .. } => self
                 .sockets
-                .get(s)
+                .get(*s)
                 .is_none_or(|x| x.state() != crate::tcp::TcpState::SynSent),
             Call::Accept { s } => self
                 .sockets
-                .get(s)
+                .get(*s)
                 .and_then(|x| x.listen.as_ref())
                 .is_none_or(|l| !l.ready.is_empty()),
             Call::Send { s, .. } => self
                 .sockets
-                .get(s)
+                .get(*s)
                 .is_none_or(|x| x.send_space() > 0 || x.error().is_some() || x.shut_wr),
             Call::Recv { s, .. } | Call::RecvFrom { s, .. } => recv_ready(self, *s),
             _ => true,

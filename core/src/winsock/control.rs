@@ -37,7 +37,7 @@ impl Sim {
     /// The host checks, then WSAENOTSOCK unless `s` is an open socket of this host.
     pub(crate) fn check_socket(&self, h: HostId, s: SocketHandle) -> Result<(), WsaError> {
         self.check_host(h)?;
-        match self.sockets.get(&s) {
+        match self.sockets.get(s) {
             Some(x) if x.host == h && x.is_open() => Ok(()),
             _ => Err(WsaError::WSAENOTSOCK),
         }
@@ -106,19 +106,16 @@ impl Sim {
         } else {
             addr.port
         };
-        let in_use = self.sockets.values().any(|x| {
+        let in_use = self.sockets.on_port(h, ty, port).any(|x| {
             x.handle != s
-                && x.host == h
-                && x.ty == ty
-                && x.local.is_some_and(|l| {
-                    l.port == port && (l.ip == addr.ip || l.ip.is_any() || addr.ip.is_any())
-                })
+                && x.local
+                    .is_some_and(|l| l.ip == addr.ip || l.ip.is_any() || addr.ip.is_any())
                 && !(x.is_orphan() && x.state() == TcpState::TimeWait)
         });
         if in_use {
             return Err(WsaError::WSAEADDRINUSE);
         }
-        self.sock_mut(s).local = Some(SockAddr::new(addr.ip, port));
+        self.sockets.set_local(s, SockAddr::new(addr.ip, port));
         if ty == SocketType::Dgram {
             self.notice(s, Fact::DatagramBound);
         }

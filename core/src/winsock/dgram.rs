@@ -101,16 +101,14 @@ impl Sim {
         };
         let target = self
             .sockets
-            .values()
-            .find(|s| {
-                s.host == host
-                    && s.is_open()
-                    && s.ty == SocketType::Dgram
-                    && s.local.is_some_and(|l| {
-                        l.port == segment.dst.port && (l.ip.is_any() || l.ip == segment.dst.ip)
-                    })
+            .on_port(host, SocketType::Dgram, segment.dst.port)
+            .filter(|s| {
+                s.is_open()
+                    && s.local
+                        .is_some_and(|l| l.ip.is_any() || l.ip == segment.dst.ip)
                     && s.remote.is_none_or(|r| r == segment.src)
             })
+            .min_by_key(|s| s.handle)
             .map(|s| s.handle);
         let Some(s) = target else {
             self.change(Change::Dropped {

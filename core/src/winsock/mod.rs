@@ -99,7 +99,7 @@ impl<'a> Winsock<'a> {
                 if self
                     .sim
                     .sockets
-                    .get(&s)
+                    .get(s)
                     .is_some_and(|x| x.ty == SocketType::Stream) =>
             {
                 Call::Send { s, data, flags }

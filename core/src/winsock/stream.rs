@@ -63,7 +63,7 @@ impl Sim {
 
     /// What a blocking connect returns once its handshake has ended.
     pub(super) fn connect_result(&self, s: SocketHandle) -> Result<(), WsaError> {
-        match self.sockets.get(&s) {
+        match self.sockets.get(s) {
             Some(x) if x.state().is_synchronized() => Ok(()),
             Some(x) => Err(x.error().unwrap_or(WsaError::WSAECONNREFUSED)),
             None => Err(WsaError::WSAENOTSOCK),
@@ -112,7 +112,7 @@ impl Sim {
         if self.hosts[h.0 as usize].in_blocking_call {
             return Err(WsaError::WSAEINPROGRESS);
         }
-        match self.sockets.get(&s) {
+        match self.sockets.get(s) {
             Some(x) if x.host == h && x.is_open() => {}
             _ => return Err(WsaError::WSAENOTSOCK),
         }
@@ -150,12 +150,12 @@ impl Sim {
         let ty = sock.ty;
         self.implicit_bind(h, s)?;
         if ty == SocketType::Dgram {
-            self.sock_mut(s).remote = Some(addr);
+            self.sockets.set_remote(s, addr);
             self.notice(s, Fact::DatagramConnected);
             return Ok(());
         }
+        self.sockets.set_remote(s, addr);
         let sock = self.sock_mut(s);
-        sock.remote = Some(addr);
         sock.ending = None;
         sock.connecting = sock.nonblocking;
         let nonblocking = sock.nonblocking;
@@ -188,10 +188,10 @@ impl Sim {
         match sock.local {
             None => {
                 let port = self.alloc_port(h, sock.ty).ok_or(WsaError::WSAENOBUFS)?;
-                self.sock_mut(s).local = Some(SockAddr::new(primary, port));
+                self.sockets.set_local(s, SockAddr::new(primary, port));
             }
             Some(l) if l.ip.is_any() && sock.ty == SocketType::Stream => {
-                self.sock_mut(s).local = Some(SockAddr::new(primary, l.port));
+                self.sockets.set_local(s, SockAddr::new(primary, l.port));
             }
             Some(_) => {}
         }
@@ -423,7 +423,7 @@ impl Sim {
 
 /// True when a blocking recv or recvfrom on `s` can return: data, an end, or an error.
 pub(super) fn recv_ready(sim: &Sim, s: SocketHandle) -> bool {
-    sim.sockets.get(&s).is_none_or(|x| {
+    sim.sockets.get(s).is_none_or(|x| {
         !x.rx.is_empty()
             || !x.dgrams.is_empty()
             || x.error().is_some()

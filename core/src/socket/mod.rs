@@ -1,4 +1,9 @@
-//! Sockets: handles, kinds, options, buffers and the per-socket state the posting rules read.
+//! Sockets: handles, kinds, options, buffers and the per-socket state the posting rules read;
+//! the table of every socket is in `table`.
+
+mod table;
+
+pub use table::SocketTable;
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;

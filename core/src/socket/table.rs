@@ -1,0 +1,200 @@
+//! [`SocketTable`]: every socket of the world, by handle, with the indexes that find a
+//! socket without a scan: by local port, and a stream connection by its two addresses.
+//!
+//! Handles are numbered as Windows numbers them (100, 104, 108, …, never reused), so the
+//! table is a vector indexed by `(handle - 100) / 4`. The indexes change only through
+//! [`SocketTable::set_local`], [`SocketTable::set_remote`] and [`SocketTable::remove`].
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use super::{Socket, SocketHandle, SocketType};
+use crate::net::{HostId, SockAddr};
+
+/// The first handle, and the step between two handles.
+const FIRST: u32 = 100;
+const STEP: u32 = 4;
+
+/// Every socket, by handle, with its lookup indexes.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SocketTable {
+    slots: Vec<Option<Socket>>,
+    live: usize,
+    /// Sockets by (host, type, local port).
+    ports: BTreeMap<(HostId, SocketType, u16), Vec<SocketHandle>>,
+    /// Stream sockets by (local, remote) address: the newest socket given that pair.
+    conns: BTreeMap<(SockAddr, SockAddr), SocketHandle>,
+}
+
+fn slot(s: SocketHandle) -> Option<usize> {
+    let off = s.0.checked_sub(FIRST)?;
+    (off % STEP == 0).then_some((off / STEP) as usize)
+}
+
+impl SocketTable {
+    /// The handle the next socket gets.
+    pub(crate) fn next_handle(&self) -> SocketHandle {
+        SocketHandle(FIRST + STEP * self.slots.len() as u32)
+    }
+
+    /// Adds a socket under the next handle (the socket's own `handle` must be it).
+    pub(crate) fn insert(&mut self, sock: Socket) {
+        debug_assert_eq!(
+            sock.handle,
+            self.next_handle(),
+            "invariant: handles in order"
+        );
+        debug_assert!(sock.local.is_none() && sock.remote.is_none());
+        self.slots.push(Some(sock));
+        self.live += 1;
+    }
+
+    /// Removes a socket and its index entries.
+    pub(crate) fn remove(&mut self, s: SocketHandle) -> Option<Socket> {
+        let sock = self.slots.get_mut(slot(s)?)?.take()?;
+        self.live -= 1;
+        self.unindex_port(&sock);
+        self.unindex_conn(&sock);
+        Some(sock)
+    }
+
+    /// The socket with this handle.
+    pub fn get(&self, s: SocketHandle) -> Option<&Socket> {
+        self.slots.get(slot(s)?)?.as_ref()
+    }
+
+    pub(crate) fn get_mut(&mut self, s: SocketHandle) -> Option<&mut Socket> {
+        self.slots.get_mut(slot(s)?)?.as_mut()
+    }
+
+    /// True if a socket has this handle.
+    pub fn contains(&self, s: SocketHandle) -> bool {
+        self.get(s).is_some()
+    }
+
+    /// How many sockets there are.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Every socket, by handle.
+    pub fn values(&self) -> impl Iterator<Item = &Socket> {
+        self.slots.iter().flatten()
+    }
+
+    /// The sockets of `host` and type `ty` bound to local port `port`.
+    pub fn on_port(
+        &self,
+        host: HostId,
+        ty: SocketType,
+        port: u16,
+    ) -> impl Iterator<Item = &Socket> + '_ {
+        self.ports
+            .get(&(host, ty, port))
+            .into_iter()
+            .flatten()
+            .filter_map(|s| self.get(*s))
+    }
+
+    /// True if a socket of `host` and type `ty` is bound to `port`.
+    pub fn port_in_use(&self, host: HostId, ty: SocketType, port: u16) -> bool {
+        self.ports.contains_key(&(host, ty, port))
+    }
+
+    /// The newest stream socket given this pair of addresses, if any.
+    pub fn connection(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {
+        self.conns.get(&(local, remote)).and_then(|s| self.get(*s))
+    }
+
+    /// Binds `s` to `addr` (the one writer of `Socket::local`).
+    pub(crate) fn set_local(&mut self, s: SocketHandle, addr: SockAddr) {
+        let Some((host, ty, old_local, remote)) = self.addrs(s) else {
+            return;
+        };
+        if let Some(old) = old_local {
+            self.drop_port(host, ty, old.port, s);
+            if let Some(r) = remote {
+                self.drop_conn(old, r, s);
+            }
+        }
+        self.ports.entry((host, ty, addr.port)).or_default().push(s);
+        if let (Some(r), SocketType::Stream) = (remote, ty) {
+            self.conns.insert((addr, r), s);
+        }
+        if let Some(sock) = self.get_mut(s) {
+            sock.local = Some(addr);
+        }
+    }
+
+    /// Gives `s` its peer (the one writer of `Socket::remote`).
+    pub(crate) fn set_remote(&mut self, s: SocketHandle, addr: SockAddr) {
+        let Some((_, ty, local, old_remote)) = self.addrs(s) else {
+            return;
+        };
+        if let (Some(l), Some(old)) = (local, old_remote) {
+            self.drop_conn(l, old, s);
+        }
+        if let (Some(l), SocketType::Stream) = (local, ty) {
+            self.conns.insert((l, addr), s);
+        }
+        if let Some(sock) = self.get_mut(s) {
+            sock.remote = Some(addr);
+        }
+    }
+
+    fn addrs(
+        &self,
+        s: SocketHandle,
+    ) -> Option<(HostId, SocketType, Option<SockAddr>, Option<SockAddr>)> {
+        self.get(s).map(|x| (x.host, x.ty, x.local, x.remote))
+    }
+
+    fn unindex_port(&mut self, sock: &Socket) {
+        if let Some(l) = sock.local {
+            self.drop_port(sock.host, sock.ty, l.port, sock.handle);
+        }
+    }
+
+    fn unindex_conn(&mut self, sock: &Socket) {
+        if let (Some(l), Some(r)) = (sock.local, sock.remote) {
+            self.drop_conn(l, r, sock.handle);
+        }
+    }
+
+    fn drop_port(&mut self, host: HostId, ty: SocketType, port: u16, s: SocketHandle) {
+        let key = (host, ty, port);
+        if let Some(v) = self.ports.get_mut(&key) {
+            v.retain(|x| *x != s);
+            if v.is_empty() {
+                self.ports.remove(&key);
+            }
+        }
+    }
+
+    fn drop_conn(&mut self, local: SockAddr, remote: SockAddr, s: SocketHandle) {
+        if self.conns.get(&(local, remote)) == Some(&s) {
+            self.conns.remove(&(local, remote));
+        }
+    }
+}
+
+impl core::ops::Index<&SocketHandle> for SocketTable {
+    type Output = Socket;
+    fn index(&self, s: &SocketHandle) -> &Socket {
+        self.get(*s).expect("invariant: socket exists")
+    }
+}
+
+impl PartialEq for SocketTable {
+    fn eq(&self, other: &SocketTable) -> bool {
+        self.values().eq(other.values())
+    }
+}
+
+impl Eq for SocketTable {}
