@@ -7,7 +7,8 @@
 //!   share, help, compare, and the data panels). Components stay thin: every Winsock
 //!   fact comes from `wsasim`.
 //! - `playground`: what the controls do (run, seek, profile, compare, open a link).
-//! - `state`: the newtyped contexts; `timeline`: the run with checkpoints.
+//! - `state`: the newtyped contexts; `timeline`: the run with checkpoints; `digest`: what
+//!   a trace entry means, as bytes, for share-link digests and the compare view.
 //! - `share`, `storage`, `keys`: plain-Rust share links, local storage and shortcuts,
 //!   tested natively; `panic`: the hook that shows a panic in the page.
 //!
@@ -15,6 +16,7 @@
 
 pub mod app;
 pub mod components;
+pub mod digest;
 pub mod keys;
 pub mod panic;
 pub mod playground;

@@ -28,7 +28,7 @@ pub fn label(p: Profile) -> &'static str {
 
 /// Where `a` (under `pa`) and `b` (under `pb`) first differ, with both sides.
 pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Option<Divergence> {
-    let index = first_divergence(a.full_trace(), b.full_trace(), a.names())?;
+    let index = first_divergence(a.full_trace(), b.full_trace())?;
     let side = |t: &Timeline, p: Profile| {
         let entry = t.full_trace().get(index);
         DivergenceSide {

@@ -5,7 +5,7 @@
 //! version:
 //!
 //! ```text
-//! #v1.<base64url(deflate(scenario text))>&step=12&profile=windows&d=<base64url(digest)>
+//! #v1.<base64url(deflate(scenario text))>&step=12&profile=windows&d2=<base64url(digest)>
 //! ```
 //!
 //! - `v1.` is the version prefix: a later format gets a new number, and this module keeps
@@ -14,9 +14,14 @@
 //!   padding (RFC 4648 §5), so it needs no percent-encoding.
 //! - `step=N` (optional) is the cursor to open at; `profile=windows` (optional; the
 //!   default is `documented`); `embed=1` (optional) asks for the compact iframe layout.
-//! - `d=` (optional) is the [`TraceDigest`] of the run when the link was made: the whole
+//! - `d2=` (optional) is the [`TraceDigest`] of the run when the link was made: the whole
 //!   hash as 8 big-endian bytes, then one byte per trace entry for the first
 //!   [`DIGEST_ENTRIES`] entries. A later model whose trace differs can say from where.
+//!   The digest hashes what each entry means, field by field ([`crate::digest`]), so
+//!   rewording the trace's text keeps old links' digests valid.
+//! - `d=` is what links made before `d2=` carry: the same layout, but hashing each
+//!   entry's text. It is still checked for form, then ignored: it cannot be compared with
+//!   a digest of typed fields, and comparing would call every old link's trace different.
 //!
 //! Plain Rust, tested natively: the component only reads and writes `location.hash`.
 
@@ -131,7 +136,7 @@ pub fn encode(link: &Link) -> String {
         out.push_str(link.profile.name());
     }
     if let Some(d) = &link.digest {
-        out.push_str("&d=");
+        out.push_str("&d2=");
         out.push_str(&encode_digest(d));
     }
     if link.embed {
@@ -140,14 +145,14 @@ pub fn encode(link: &Link) -> String {
     out
 }
 
-/// The digest as it appears after `d=`.
+/// The digest as it appears after `d2=`.
 pub fn encode_digest(d: &TraceDigest) -> String {
     let mut bytes = d.whole.to_be_bytes().to_vec();
     bytes.extend(d.per_entry.iter().take(DIGEST_ENTRIES));
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The digest from the text after `d=`.
+/// The digest from the text after `d2=` (or the old `d=`, which has the same form).
 pub fn decode_digest(s: &str) -> Option<TraceDigest> {
     let bytes = URL_SAFE_NO_PAD.decode(s).ok()?;
     if bytes.len() < 8 || bytes.len() > 8 + DIGEST_ENTRIES {
@@ -211,7 +216,9 @@ pub fn decode(fragment: &str) -> Result<Link, ShareError> {
             Some(("step", n)) => link.step = Some(n.parse().map_err(|_| bad())?),
             Some(("profile", "windows")) => link.profile = Profile::Windows,
             Some(("profile", "documented")) => link.profile = Profile::Documented,
-            Some(("d", d)) => link.digest = Some(decode_digest(d).ok_or_else(bad)?),
+            Some(("d2", d)) => link.digest = Some(decode_digest(d).ok_or_else(bad)?),
+            // A digest of the trace's text, from before `d2=`: see the module doc.
+            Some(("d", d)) => drop(decode_digest(d).ok_or_else(bad)?),
             Some(("embed", v)) => link.embed = v != "0",
             // Unknown parameters are ignored, so later versions may add optional ones.
             Some(_) => {}

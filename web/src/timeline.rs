@@ -10,6 +10,8 @@ use wsasim::script::{Failure, RunOptions, Runner, ScriptError, StepReport};
 use wsasim::trace::{Names, TraceEntry};
 use wsasim::{Profile, Rule, Sim};
 
+pub use crate::digest::{same_step, TraceDigest};
+
 /// How many steps apart checkpoints are: the most steps any move replays.
 pub const CHECKPOINT_EVERY: usize = 32;
 
@@ -234,23 +236,21 @@ impl Timeline {
         (i + 1).min(self.len())
     }
 
-    /// A digest of the run's trace: a 64-bit FNV-1a hash of every entry's text, and one
-    /// byte per entry (up to `max_bytes`) so a different trace can be located.
+    /// A digest of the run's trace: a 64-bit FNV-1a hash of what every entry means (its
+    /// typed fields, not its text; see [`crate::digest`]), and one byte per entry (up to
+    /// `max_bytes`) so a different trace can be located.
     pub fn digest(&self, max_bytes: usize) -> TraceDigest {
-        TraceDigest::of(&self.trace, &self.names, max_bytes)
+        TraceDigest::of(&self.trace, max_bytes)
     }
 }
 
-/// The first index at which two traces differ as text (a trace that is a prefix of the
-/// other differs where the shorter one ends); `None` if they are the same.
-///
-/// Both runs are of one scenario, so `names` (the hosts and windows) serve both.
-pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry], names: &Names) -> Option<usize> {
+/// The first index at which two traces mean different steps ([`same_step`]: their typed
+/// fields differ, posting counters aside); a trace that is a prefix of the other differs
+/// where the shorter one ends. `None` if they are the same.
+pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry]) -> Option<usize> {
     let n = a.len().min(b.len());
-    let show = |e: &TraceEntry| e.display(names).to_string();
-    // Equal values print equally, so only unequal ones need printing.
     (0..n)
-        .find(|&i| a[i] != b[i] && show(&a[i]) != show(&b[i]))
+        .find(|&i| !same_step(&a[i], &b[i]))
         .or((a.len() != b.len()).then_some(n))
 }
 
@@ -264,54 +264,6 @@ pub fn rules_of(entry: &TraceEntry) -> Vec<Rule> {
         }
     }
     rules
-}
-
-/// A short fingerprint of a trace, carried in share links.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceDigest {
-    /// FNV-1a over every entry.
-    pub whole: u64,
-    /// One byte per entry (its own hash's low byte), for the first entries.
-    pub per_entry: Vec<u8>,
-}
-
-fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-impl TraceDigest {
-    /// The digest of these entries.
-    pub fn of(trace: &[TraceEntry], names: &Names, max_bytes: usize) -> TraceDigest {
-        let mut whole = FNV_OFFSET;
-        let mut per_entry = Vec::new();
-        for e in trace {
-            let text = e.display(names).to_string();
-            whole = fnv1a(text.as_bytes(), whole);
-            whole = fnv1a(b"\n", whole);
-            if per_entry.len() < max_bytes {
-                per_entry.push(fnv1a(text.as_bytes(), FNV_OFFSET) as u8);
-            }
-        }
-        TraceDigest { whole, per_entry }
-    }
-
-    /// The first trace index where `self` (the old run) and `other` (this version's run)
-    /// differ, if the per-entry bytes can tell; `None` if they are equal as far as known.
-    pub fn first_difference(&self, other: &TraceDigest) -> Option<usize> {
-        if self.whole == other.whole {
-            return None;
-        }
-        let n = self.per_entry.len().min(other.per_entry.len());
-        (0..n)
-            .find(|i| self.per_entry[*i] != other.per_entry[*i])
-            .or(Some(n))
-    }
 }
 
 #[cfg(test)]
@@ -391,10 +343,11 @@ mod tests {
         assert_eq!(d.sim().profile(), Profile::Documented);
         assert_eq!(w.sim().profile(), Profile::Windows);
         assert!(d.failure().is_none() && w.failure().is_none());
-        let names = d.names();
-        let at = first_divergence(d.full_trace(), w.full_trace(), names).expect("they differ");
+        let at = first_divergence(d.full_trace(), w.full_trace()).expect("they differ");
         assert_ne!(d.show(&d.full_trace()[at]), w.show(&w.full_trace()[at]));
+        assert!(!same_step(&d.full_trace()[at], &w.full_trace()[at]));
         for i in 0..at {
+            assert!(same_step(&d.full_trace()[i], &w.full_trace()[i]));
             assert_eq!(d.show(&d.full_trace()[i]), w.show(&w.full_trace()[i]));
         }
         let rules: Vec<Rule> = rules_of(&d.full_trace()[at])
@@ -402,12 +355,9 @@ mod tests {
             .chain(rules_of(&w.full_trace()[at]))
             .collect();
         assert!(!rules.is_empty(), "the diverging entries name their rules");
-        assert_eq!(
-            first_divergence(d.full_trace(), d.full_trace(), names),
-            None
-        );
+        assert_eq!(first_divergence(d.full_trace(), d.full_trace()), None);
         let short = &d.full_trace()[..3];
-        assert_eq!(first_divergence(short, d.full_trace(), names), Some(3));
+        assert_eq!(first_divergence(short, d.full_trace()), Some(3));
     }
 
     #[test]

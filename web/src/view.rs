@@ -10,9 +10,9 @@
 //! sequence diagram read at most [`HISTORY_WINDOW`] entries before the cursor, so a step
 //! costs the same on entry 100 and on entry 100,000 of a run.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use wsasim::net::{SegmentHeader, SegmentKind};
+use wsasim::net::{SegmentHeader, SegmentKind, TcpFlags};
 use wsasim::select::{is_level_triggered, reenabling_call};
 use wsasim::socket::{Notify, Socket, SocketType};
 use wsasim::spec::SPECIFICATION;
@@ -78,6 +78,8 @@ pub struct MessageRow {
     pub event: String,
     /// `WSAGETSELECTERROR(lParam)` by name, or `0`.
     pub error: String,
+    /// The error word is not 0.
+    pub has_error: bool,
     /// The rule that posted it.
     pub rule: &'static str,
     /// The rule's "Windows differs" note (issue 6's badge), if any.
@@ -110,6 +112,7 @@ impl MessageRow {
             lparam: format!("{:#010x}", m.lparam.raw()),
             event: ev.to_string(),
             error,
+            has_error: m.lparam.error_code() != 0,
             rule: m.rule.id(),
             windows_note: m.rule.windows_differs(),
             posted_at: m.posted_at.to_string(),
@@ -163,20 +166,25 @@ pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
         .collect();
     let trace = t.trace();
     let recent = &trace[trace.len().saturating_sub(HISTORY_WINDOW)..];
-    // The last cancellation of each socket's selection seen in the recent trace, as the
-    // id of the last message posted before it (messages with a smaller or equal id were
-    // queued before the cancel).
-    let mut last_id = 0u64;
-    let mut cancels: Vec<(SocketHandle, u64)> = Vec::new();
+    // Where, in the recent trace, each message still queued was posted, and where each
+    // socket's selection was last cancelled: a `Change::Selection` to no events, which
+    // WSAAsyncSelect or WSAEventSelect with no events (SELECT.cancel) and closesocket
+    // record. A place is (entry index, change index), so order within a step counts too.
+    let queued_now: BTreeSet<u64> = sim
+        .windows()
+        .iter()
+        .flat_map(|w| w.queue.iter().map(|m| m.id))
+        .collect();
+    let mut posted_at: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
+    let mut cancelled_at: BTreeMap<SocketHandle, (usize, usize)> = BTreeMap::new();
     for e in recent {
-        for c in &e.changes {
+        for (k, c) in e.changes.iter().enumerate() {
             match c {
-                Change::Posted(m) => last_id = m.id,
+                Change::Posted(m) if queued_now.contains(&m.id) => {
+                    posted_at.insert(m.id, (e.index, k));
+                }
                 Change::Selection { socket, events, .. } if events.is_empty() => {
-                    match cancels.iter_mut().find(|(s, _)| s == socket) {
-                        Some(x) => x.1 = last_id,
-                        None => cancels.push((*socket, last_id)),
-                    }
+                    cancelled_at.insert(*socket, (e.index, k));
                 }
                 _ => {}
             }
@@ -189,10 +197,12 @@ pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
             None => true,
             Some(s) => !s.is_open() || s.notify.events().is_empty(),
         };
+        // Else it was selected again since: the message is from before the last cancel
+        // if it was posted before it, or before the recent trace began.
         now_unselected
-            || cancels
-                .iter()
-                .any(|(s, before)| *s == m.wparam && m.id <= *before)
+            || cancelled_at
+                .get(&m.wparam)
+                .is_some_and(|cancel| posted_at.get(&m.id).is_none_or(|posted| posted < cancel))
     };
     sim.windows()
         .iter()
@@ -292,7 +302,9 @@ pub struct LatchCell {
     pub holds: bool,
     /// FD_READ, FD_OOB, FD_ACCEPT: re-posted after the re-enabling call while the condition holds.
     pub level: bool,
-    /// The call that re-arms it, or "once per connection".
+    /// The calls that re-arm it, as the core words them (`wsasim::select::reenabling_call`),
+    /// or "once per connection". Display text only: shown whole in the cell's title, never
+    /// taken apart (the core has no typed list of the calls yet).
     pub reenable: &'static str,
     /// The step just taken changed this latch or posted this event.
     pub changed: bool,
@@ -454,6 +466,8 @@ pub struct SocketRow {
     pub selection: String,
     /// `open`, `closed (closing)`, `waiting for accept`.
     pub status: String,
+    /// Open and accepted (or never pending): `status` is `open`.
+    pub open: bool,
     /// The error recv/send now fail with, after a reset or abort.
     pub error: Option<String>,
     /// The step just taken touched this socket.
@@ -521,6 +535,7 @@ pub fn sockets(t: &Timeline) -> SocketsView {
                 SocketType::Stream => s.rx.len(),
                 SocketType::Dgram => s.dgrams.iter().map(|d| d.1.len()).sum(),
             };
+            let open = s.is_open();
             let status = if s.listener().is_some() {
                 "waiting for accept".to_string()
             } else if !s.is_open() {
@@ -552,6 +567,7 @@ pub fn sockets(t: &Timeline) -> SocketsView {
                 oob_mark: s.oob_mark,
                 selection: selection_text(t, &s.notify),
                 status,
+                open,
                 error: s.error().map(|e| e.name().to_string()),
                 changed: touched.contains(&s.handle),
             }
@@ -651,7 +667,12 @@ pub fn segment_label(s: &SegmentHeader) -> String {
         SegmentKind::Tcp { flags, len, .. } => {
             let mut f = flags.to_string();
             if len > 0 {
-                if f == "ACK" {
+                let only_ack = flags
+                    == TcpFlags {
+                        ack: true,
+                        ..TcpFlags::default()
+                    };
+                if only_ack {
                     f.clear();
                 } else {
                     f.push(' ');
@@ -976,10 +997,80 @@ pub struct TraceRow {
     pub failed: bool,
     /// The script line.
     pub line: Option<u32>,
-    /// Every change, as text.
-    pub changes: Vec<String>,
+    /// Every change.
+    pub changes: Vec<ChangeRow>,
     /// Added by the step just taken.
     pub current: bool,
+}
+
+/// What kind of change a row of an entry shows: [`Change`]'s variant, without its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// A message was posted to a window.
+    Posted,
+    /// A network event was recorded for WSAEnumNetworkEvents.
+    Recorded,
+    /// An event's condition arose but nothing was posted.
+    Suppressed,
+    /// A latch was re-armed or disarmed.
+    Latch,
+    /// A socket's selection changed.
+    Selection,
+    /// A TCP connection changed state.
+    State,
+    /// A segment left a host.
+    Sent,
+    /// A segment was lost.
+    Dropped,
+    /// A socket was created.
+    Created,
+    /// A socket was freed.
+    Freed,
+    /// A note for people.
+    Note,
+    /// A kind of change this version of the playground does not know.
+    Other,
+}
+
+impl ChangeKind {
+    /// The kind of `c`.
+    pub fn of(c: &Change) -> ChangeKind {
+        match c {
+            Change::Posted(_) => ChangeKind::Posted,
+            Change::Recorded { .. } => ChangeKind::Recorded,
+            Change::Suppressed { .. } => ChangeKind::Suppressed,
+            Change::Latch { .. } => ChangeKind::Latch,
+            Change::Selection { .. } => ChangeKind::Selection,
+            Change::State { .. } => ChangeKind::State,
+            Change::Sent(_) => ChangeKind::Sent,
+            Change::Dropped { .. } => ChangeKind::Dropped,
+            Change::Created(_) => ChangeKind::Created,
+            Change::Freed(_) => ChangeKind::Freed,
+            Change::Note(_) => ChangeKind::Note,
+            _ => ChangeKind::Other,
+        }
+    }
+}
+
+/// One change of an entry in the log.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChangeRow {
+    /// What kind of change it is (posts are highlighted).
+    pub kind: ChangeKind,
+    /// The rule behind it, if it has one.
+    pub rule: Option<Rule>,
+    /// The change as the trace prints it.
+    pub text: String,
+}
+
+impl ChangeRow {
+    fn new(c: &Change) -> ChangeRow {
+        ChangeRow {
+            kind: ChangeKind::of(c),
+            rule: c.rule(),
+            text: c.to_string(),
+        }
+    }
 }
 
 /// The trace log: the last [`MAX_TRACE_ROWS`] entries up to the cursor, and how many
@@ -1007,7 +1098,7 @@ pub fn trace_log(t: &Timeline) -> TraceLogView {
             result: e.outcome.to_string(),
             failed: matches!(e.outcome, Outcome::Err(_)),
             line: t.line_of(e.index),
-            changes: e.changes.iter().map(ToString::to_string).collect(),
+            changes: e.changes.iter().map(ChangeRow::new).collect(),
             current: e.index >= current_first,
         })
         .collect();

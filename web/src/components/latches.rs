@@ -9,13 +9,20 @@ use wsasim::NetworkEvent;
 use crate::state::use_run;
 use crate::view::{self, LatchCell, LatchRow, LatchState};
 
-/// A short column heading for an event: `READ`, `ROUTING_IF`.
+/// A short column heading for an event: `READ`, `ROUTING`.
 fn short(event: NetworkEvent) -> &'static str {
-    match event.name().unwrap_or("?") {
-        "FD_ROUTING_INTERFACE_CHANGE" => "ROUTING",
-        "FD_ADDRESS_LIST_CHANGE" => "ADDR_LIST",
-        "FD_GROUP_QOS" => "GROUP_QOS",
-        n => n.trim_start_matches("FD_"),
+    match event {
+        NetworkEvent::FD_READ => "READ",
+        NetworkEvent::FD_WRITE => "WRITE",
+        NetworkEvent::FD_OOB => "OOB",
+        NetworkEvent::FD_ACCEPT => "ACCEPT",
+        NetworkEvent::FD_CONNECT => "CONNECT",
+        NetworkEvent::FD_CLOSE => "CLOSE",
+        NetworkEvent::FD_QOS => "QOS",
+        NetworkEvent::FD_GROUP_QOS => "GROUP_QOS",
+        NetworkEvent::FD_ROUTING_INTERFACE_CHANGE => "ROUTING",
+        NetworkEvent::FD_ADDRESS_LIST_CHANGE => "ADDR_LIST",
+        _ => "?",
     }
 }
 
@@ -28,7 +35,8 @@ pub fn Latches() -> impl IntoView {
         .iter()
         .map(|e| {
             let name = e.name().unwrap_or("?");
-            let trig = if wsasim::select::is_level_triggered(*e) {
+            let level = wsasim::select::is_level_triggered(*e);
+            let trig = if level {
                 "level-triggered"
             } else {
                 "edge-triggered"
@@ -36,7 +44,7 @@ pub fn Latches() -> impl IntoView {
             view! {
                 <th scope="col" title=format!("{name} ({trig})") data-event=name>
                     {short(*e)}
-                    <span class="trig">{if trig == "level-triggered" { "L" } else { "E" }}</span>
+                    <span class="trig">{if level { "L" } else { "E" }}</span>
                 </th>
             }
         })
@@ -128,10 +136,6 @@ fn LatchCellView(
         LatchState::Armed => "armed",
         LatchState::Waiting => "waiting",
     };
-    let call = match c.state {
-        LatchState::Waiting => Some(first_call(c.reenable)),
-        _ => None,
-    };
     let describe = c.describe();
     view! {
         <td
@@ -147,20 +151,8 @@ fn LatchCellView(
             aria-label=describe
         >
             <span class="latch-state">{text}</span>
-            {call.map(|call| view! { <span class="latch-call">{call}</span> })}
             {c.holds.then(|| view! { <span class="latch-holds" aria-hidden="true">"●"</span> })}
         </td>
-    }
-}
-
-/// The first call of `recv, recvfrom, …` (the whole list is in the cell's title), or
-/// "once per connection".
-fn first_call(reenable: &'static str) -> String {
-    match reenable.split(", ").next() {
-        Some(first) if first != reenable => format!("{first}()…"),
-        Some(first) if first.starts_with("once") => "once / conn.".to_string(),
-        Some(first) => first.to_string(),
-        None => String::new(),
     }
 }
 
@@ -169,13 +161,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn waiting_cells_name_the_first_call() {
-        assert_eq!(
-            first_call("recv, recvfrom, WSARecv or WSARecvFrom"),
-            "recv()…"
-        );
-        assert_eq!(first_call("once per connection"), "once / conn.");
-        assert_eq!(first_call("WSAIoctl(SIO_GET_QOS)"), "WSAIoctl(SIO_GET_QOS)");
+    fn column_headings_are_short() {
         assert_eq!(short(NetworkEvent::FD_READ), "READ");
         assert_eq!(short(NetworkEvent::FD_ADDRESS_LIST_CHANGE), "ADDR_LIST");
     }

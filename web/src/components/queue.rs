@@ -155,7 +155,7 @@ fn MessageRowView(
     if m.fresh {
         label.push_str(", posted this step");
     }
-    let has_error = m.error != "0";
+    let has_error = m.has_error;
     let badge = m.windows_note.map(|note| {
         view! {
             <span

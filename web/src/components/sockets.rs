@@ -83,7 +83,7 @@ fn SocketRowView(
     /// The socket.
     s: SocketRow,
 ) -> impl IntoView {
-    let closed = s.status != "open";
+    let closed = !s.open;
     let urgent = match s.oob_mark {
         Some(mark) => format!("mark at {mark}"),
         None if s.urgent > 0 => format!("{} byte(s)", s.urgent),
@@ -101,8 +101,7 @@ fn SocketRowView(
     } else {
         options.join(" · ")
     };
-    let status =
-        (s.status != "open").then(|| view! { <span class="status-tag">{s.status.clone()}</span> });
+    let status = (!s.open).then(|| view! { <span class="status-tag">{s.status.clone()}</span> });
     let error = s
         .error
         .clone()

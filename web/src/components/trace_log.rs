@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::state::{use_run, use_selection, Selection};
-use crate::view::{self, TraceLogView, TraceRow};
+use crate::view::{self, ChangeKind, TraceLogView, TraceRow};
 
 /// The trace-log panel.
 #[component]
@@ -87,8 +87,8 @@ fn TraceRowView(
             .changes
             .iter()
             .map(|c| {
-                let posted = c.starts_with("post ");
-                view! { <li class:posted=posted>{c.clone()}</li> }
+                let posted = c.kind == ChangeKind::Posted;
+                view! { <li class:posted=posted>{c.text.clone()}</li> }
             })
             .collect_view();
         view! { <ul class="trace-changes">{items}</ul> }

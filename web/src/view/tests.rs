@@ -62,6 +62,7 @@ fn queue_marks_consumed_fresh_and_queued_before_cancel() {
     assert_eq!(read.wmsg, "WM_USER+1");
     assert_eq!(read.lparam, "0x00000001");
     assert_eq!(read.error, "0");
+    assert!(!read.has_error);
     assert_eq!(read.socket_name.as_deref(), Some("A"));
     assert!(read.fresh && !read.consumed && !read.after_cancel);
     assert_eq!(main.queued, 1);
@@ -164,6 +165,7 @@ fn sockets_and_hosts() {
     assert_eq!(a.rx, 50);
     assert!(a.nonblocking && !a.oob_inline && a.changed);
     assert_eq!(a.status, "open");
+    assert!(a.open);
     let l = v
         .sockets
         .iter()
@@ -300,7 +302,16 @@ fn trace_log_highlights_the_current_step() {
     );
     assert_eq!(cur[0].result, "50");
     assert_eq!(cur[0].host.as_deref(), Some("server"));
-    assert!(cur[0].changes.iter().any(|c| c.contains("FD_READ.3")));
+    assert!(cur[0]
+        .changes
+        .iter()
+        .any(|c| c.rule == Some(Rule::ReadAfterRecv) && c.kind == ChangeKind::Latch));
+    let posted: Vec<&ChangeRow> = cur[0]
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Posted)
+        .collect();
+    assert_eq!(posted.len(), t.current_entries()[0].posted().count());
 }
 
 /// Not a timed assertion: prints how long each model takes on a long run, at its end.
@@ -351,4 +362,35 @@ fn view_models_cost_on_a_long_run() {
     assert!(q[0].messages.len() <= MAX_CONSUMED + 1);
     assert!(q[0].earlier_consumed > 0);
     assert_eq!(trace_log(&t).rows.len(), MAX_TRACE_ROWS);
+}
+
+#[test]
+fn queued_before_a_cancel_survives_a_new_selection_and_a_long_gap() {
+    // FD_READ is queued; many steps later the selection is cancelled and a new one made,
+    // which posts FD_WRITE. Only FD_READ is from before the cancel, even when its post is
+    // older than the window of trace the queue model reads.
+    let head = "host client 10.0.0.1\nhost server 10.0.0.2\nwindow server main\nserver: WSAStartup()\nserver: L = socket(AF_INET, SOCK_STREAM)\nserver: bind(L, 10.0.0.2:80)\nserver: listen(L, 5)\nserver: WSAAsyncSelect(L, main, WM_USER+1, FD_ACCEPT|FD_READ)\nclient: WSAStartup()\nclient: C = socket(AF_INET, SOCK_STREAM)\nclient: ioctlsocket(C, FIONBIO, 1)\nclient: connect(C, 10.0.0.2:80)\nrun until idle\nexpect main: WM_USER+1(L, FD_ACCEPT, 0)\nserver: A = accept(L)\nclient: send(C, \"first\")\nrun until idle\n";
+    for gap in [0, HISTORY_WINDOW + 100] {
+        let mut src = String::from(head);
+        for _ in 0..gap {
+            src.push_str("client: ioctlsocket(C, FIONREAD)\n");
+        }
+        src.push_str("server: WSAAsyncSelect(A, main, 0, 0)\n");
+        src.push_str("server: WSAAsyncSelect(A, main, WM_USER+2, FD_WRITE)\n");
+        let mut t = Timeline::new(&src).unwrap();
+        assert!(t.failure().is_none(), "{:?}", t.failure());
+        t.to_end();
+        let q = queues(&t);
+        let queued: Vec<(&str, bool)> = q[0]
+            .messages
+            .iter()
+            .filter(|m| !m.consumed && m.socket_name.as_deref() == Some("A"))
+            .map(|m| (m.event.as_str(), m.after_cancel))
+            .collect();
+        assert_eq!(
+            queued,
+            [("FD_READ", true), ("FD_WRITE", false)],
+            "gap of {gap} steps"
+        );
+    }
 }
