@@ -287,6 +287,20 @@ pub enum CloseKind {
     NetDown,
 }
 
+/// `len` bytes of `buf` from `start`, copied slice by slice (not byte by byte).
+pub(crate) fn copy_bytes(buf: &VecDeque<u8>, start: usize, len: usize) -> Vec<u8> {
+    let (a, b) = buf.as_slices();
+    let mut out = Vec::with_capacity(len);
+    let end = start + len;
+    if start < a.len() {
+        out.extend_from_slice(&a[start..end.min(a.len())]);
+    }
+    if end > a.len() {
+        out.extend_from_slice(&b[start.saturating_sub(a.len())..end - a.len()]);
+    }
+    out
+}
+
 /// Default `SO_RCVBUF` and `SO_SNDBUF` (Windows' classic 8 KiB).
 pub const DEFAULT_BUFFER: u32 = 8192;
 
@@ -499,5 +513,29 @@ impl Socket {
     /// still finishing its TCP close.
     pub fn is_orphan(&self) -> bool {
         self.holder == Holder::Released
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_bytes_reads_across_the_wrap_of_a_deque() {
+        let mut d: VecDeque<u8> = VecDeque::with_capacity(8);
+        d.extend(0..6);
+        d.drain(..4); // the next pushes wrap around the end of the buffer
+        d.extend(6..12);
+        let (a, b) = d.as_slices();
+        assert!(
+            !a.is_empty() && !b.is_empty(),
+            "the deque wraps: {a:?} {b:?}"
+        );
+        for start in 0..d.len() {
+            for len in 0..=d.len() - start {
+                let want: Vec<u8> = d.iter().skip(start).take(len).copied().collect();
+                assert_eq!(copy_bytes(&d, start, len), want, "start {start} len {len}");
+            }
+        }
     }
 }

@@ -294,21 +294,24 @@ impl Sim {
         let queue_urgent = self.profile.urgent_bytes_queue();
         let mut arrived = Arrived::default();
         let sock = self.sock_mut(s);
-        for (i, b) in data[..n].iter().enumerate() {
-            if Some(i) != urgent_at {
-                sock.rx.push_back(*b);
-                arrived.data = true;
-            } else if sock.oob_inline {
+        // The bytes before the urgent byte, the urgent byte, the bytes after it.
+        let (before, rest) = data[..n].split_at(urgent_at.unwrap_or(n));
+        sock.rx.extend(before);
+        arrived.data |= !before.is_empty();
+        if let Some((&b, after)) = rest.split_first() {
+            if sock.oob_inline {
                 sock.oob_mark = Some(sock.rx.len());
-                sock.rx.push_back(*b);
+                sock.rx.push_back(b);
                 arrived.urgent_inline = true;
             } else {
                 if !queue_urgent {
                     sock.oob.clear();
                 }
-                sock.oob.push_back(*b);
+                sock.oob.push_back(b);
                 arrived.oob = true;
             }
+            sock.rx.extend(after);
+            arrived.data |= !after.is_empty();
         }
         let tcb = self.tcb_mut(s);
         tcb.rcv_nxt = h.seq.wrapping_add(n as u32);

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use crate::net::{HostId, Payload, Segment, SockAddr, TcpFlags};
 use crate::sim::Sim;
-use crate::socket::SocketHandle;
+use crate::socket::{copy_bytes, SocketHandle};
 use crate::tcp::{TcpState, TimerKind};
 use crate::tcp::{MSS, PERSIST_PROBES};
 
@@ -82,7 +82,7 @@ impl Sim {
             if n == 0 {
                 break;
             }
-            let data: Vec<u8> = sock.tx.iter().skip(offset).take(n).copied().collect();
+            let data = copy_bytes(&sock.tx, offset, n);
             let seq = tcb.snd_nxt;
             let mut fl = TcpFlags::ACK;
             let mut urp = 0;

@@ -8,7 +8,7 @@ use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
 use crate::select::Fact;
 use crate::sim::Sim;
-use crate::socket::{Holder, Listen, MsgFlags, Shutdown, SocketHandle, SocketType};
+use crate::socket::{copy_bytes, Holder, Listen, MsgFlags, Shutdown, SocketHandle, SocketType};
 use crate::tcp::TcpState;
 use crate::trace::{Change, Note};
 
@@ -355,11 +355,10 @@ impl Sim {
         if !sock.rx.is_empty() {
             let n = len.min(sock.rx.len());
             let sock = self.sock_mut(s);
-            let data: Vec<u8> = if flags.peek {
-                sock.rx.iter().take(n).copied().collect()
-            } else {
-                sock.rx.drain(..n).collect()
-            };
+            let data = copy_bytes(&sock.rx, 0, n);
+            if !flags.peek {
+                sock.rx.drain(..n);
+            }
             if !flags.peek {
                 sock.oob_mark = match sock.oob_mark {
                     Some(m) if m >= n => Some(m - n),
