@@ -118,6 +118,7 @@ pub mod handle;
 pub mod net;
 pub mod profile;
 pub mod queue;
+mod schedule;
 pub mod script;
 pub mod select;
 pub mod sim;

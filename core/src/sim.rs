@@ -1,7 +1,6 @@
 //! The simulated world ([`Sim`]): hosts, sockets, windows, the network and virtual time,
 //! driven one step at a time; and [`Winsock`], the calls one host's application makes.
 
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -9,6 +8,7 @@ use crate::error::WsaError;
 use crate::net::{HostId, Ipv4, Links, Segment};
 use crate::profile::Profile;
 use crate::queue::{Hwnd, Message, Window};
+use crate::schedule::{Pending, Schedule};
 use crate::socket::{Socket, SocketHandle, SocketTable, SocketType, WsaEvent};
 use crate::time::{Duration, Instant};
 use crate::trace::{Cause, Change, Note, Outcome, Recorder, Trace, TraceEntry, WorldAction};
@@ -44,25 +44,6 @@ pub struct EventObject {
     pub host: HostId,
     /// Signalled by a recorded network event, reset by WSAEnumNetworkEvents.
     pub signaled: bool,
-}
-
-/// Something scheduled to happen at a virtual time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub(crate) enum Pending {
-    /// A segment arrives at a host.
-    Deliver {
-        from: HostId,
-        to: HostId,
-        segment: Segment,
-    },
-    /// A TCP timer, valid if `gen` still matches the socket's timer generation.
-    Timer { socket: SocketHandle, gen: u64 },
-    /// A nonblocking connect learns it cannot reach the network.
-    ConnectFailed {
-        socket: SocketHandle,
-        error: WsaError,
-    },
 }
 
 /// A segment on its way, for display.
@@ -169,8 +150,7 @@ pub struct Sim {
     pub(crate) windows: Vec<Window>,
     pub(crate) event_objects: Vec<EventObject>,
     pub(crate) links: Links,
-    pending: BTreeMap<(Instant, u64), Pending>,
-    seq: u64,
+    pub(crate) schedule: Schedule,
     next_message: u64,
     rec: Recorder,
 }
@@ -200,8 +180,7 @@ impl Sim {
             windows: Vec::new(),
             event_objects: Vec::new(),
             links: Links::default(),
-            pending: BTreeMap::new(),
-            seq: 0,
+            schedule: Schedule::default(),
             next_message: 1,
             rec: Recorder::default(),
         }
@@ -280,13 +259,13 @@ impl Sim {
 
     /// Segments on the wire, in order of arrival.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        self.pending
+        self.schedule
             .iter()
             .filter_map(|((at, _), p)| match p {
                 Pending::Deliver { from, to, segment } => Some(InFlight {
                     from: *from,
                     to: *to,
-                    arrives: *at,
+                    arrives: at,
                     segment: segment.clone(),
                 }),
                 _ => None,
@@ -387,67 +366,46 @@ impl Sim {
 
     /// When the next scheduled event happens, if any.
     pub fn next_event_at(&self) -> Option<Instant> {
-        self.pending
-            .iter()
-            .find(|(_, p)| self.is_live(p))
-            .map(|((at, _), _)| *at)
-    }
-
-    fn is_live(&self, p: &Pending) -> bool {
-        match p {
-            Pending::Timer { socket, gen } => self
-                .sockets
-                .get(*socket)
-                .and_then(|s| s.tcb.as_ref())
-                .is_some_and(|t| t.timer_gen == *gen && t.timer.is_some()),
-            _ => true,
-        }
+        self.schedule.first_at()
     }
 
     /// Runs the next scheduled event (one segment delivery or one timer), moving the clock
     /// to it. Returns its trace entry, or `None` if nothing is scheduled.
     pub fn step(&mut self) -> Option<&TraceEntry> {
-        loop {
-            let (&key, _) = self.pending.iter().next()?;
-            let p = self.pending.remove(&key).expect("invariant: key just seen");
-            if !self.is_live(&p) {
-                continue;
+        let (key, p) = self.schedule.pop()?;
+        self.now = self.now.max(key.0);
+        match p {
+            Pending::Deliver { from, to, segment } => {
+                self.begin(Cause::Deliver {
+                    host: to,
+                    segment: segment.header(),
+                });
+                self.deliver(from, to, segment);
             }
-            self.now = self.now.max(key.0);
-            match p {
-                Pending::Deliver { from, to, segment } => {
-                    self.begin(Cause::Deliver {
-                        host: to,
-                        segment: segment.header(),
-                    });
-                    self.deliver(from, to, segment);
-                }
-                Pending::Timer { socket, .. } => {
-                    let host = self.sockets[&socket].host;
-                    let kind = self.sockets[&socket]
-                        .tcb
-                        .as_ref()
-                        .and_then(|t| t.timer)
-                        .map(|t| t.1);
-                    let kind = kind.expect("invariant: live timer has a kind");
-                    self.begin(Cause::Timer { host, socket, kind });
-                    self.tcp_timer(socket, kind);
-                }
-                Pending::ConnectFailed { socket, error } => {
-                    let host = self.sockets.get(socket).map_or(HostId(0), |s| s.host);
-                    self.begin(Cause::Timer {
-                        host,
-                        socket,
-                        kind: crate::tcp::TimerKind::Route,
-                    });
-                    if self.sockets.get(socket).is_some_and(|s| s.connecting) {
-                        self.connect_failed(socket, error);
-                    }
+            Pending::Timer { socket } => {
+                let host = self.sockets[&socket].host;
+                let tcb = self.sock_mut(socket).tcb.as_mut();
+                let tcb = tcb.expect("invariant: a scheduled timer's socket has a TCB");
+                tcb.timer_key = None;
+                let kind = tcb.timer.map(|t| t.1);
+                let kind = kind.expect("invariant: a scheduled timer has a kind");
+                self.begin(Cause::Timer { host, socket, kind });
+                self.tcp_timer(socket, kind);
+            }
+            Pending::ConnectFailed { socket, error } => {
+                let host = self.sockets.get(socket).map_or(HostId(0), |s| s.host);
+                self.begin(Cause::Timer {
+                    host,
+                    socket,
+                    kind: crate::tcp::TimerKind::Route,
+                });
+                if self.sockets.get(socket).is_some_and(|s| s.connecting) {
+                    self.connect_failed(socket, error);
                 }
             }
-            self.end(Outcome::None);
-            return self.rec.trace.last();
         }
+        self.end(Outcome::None);
+        self.rec.trace.last()
     }
 
     /// Steps until nothing is scheduled, at most `max_steps` times. Returns the steps taken.
@@ -491,9 +449,8 @@ impl Sim {
         id
     }
 
-    pub(crate) fn schedule(&mut self, at: Instant, p: Pending) {
-        self.seq += 1;
-        self.pending.insert((at, self.seq), p);
+    pub(crate) fn schedule(&mut self, at: Instant, p: Pending) -> crate::schedule::Key {
+        self.schedule.insert(at, p)
     }
 
     pub(crate) fn begin(&mut self, cause: Cause) {
@@ -517,6 +474,14 @@ impl Sim {
 
     /// Forgets a socket and its connection.
     pub(crate) fn free(&mut self, s: SocketHandle) {
+        if let Some(key) = self
+            .sockets
+            .get_mut(s)
+            .and_then(|x| x.tcb.as_mut())
+            .and_then(|t| t.timer_key.take())
+        {
+            self.schedule.remove(key);
+        }
         if let Some(sock) = self.sockets.remove(s) {
             if let Some(parent) = sock.listener() {
                 if let Some(l) = self.sockets.get_mut(parent).and_then(|p| p.listen.as_mut()) {

@@ -2,7 +2,8 @@
 //! reaches the host that owns its destination address.
 
 use crate::net::{HostId, Payload, Segment};
-use crate::sim::{Pending, Sim};
+use crate::schedule::Pending;
+use crate::sim::Sim;
 use crate::trace::{Change, DropReason};
 
 impl Sim {

@@ -5,8 +5,9 @@ use alloc::vec::Vec;
 
 use crate::error::WsaError;
 use crate::net::TcpFlags;
+use crate::schedule::Pending;
 use crate::select::Fact;
-use crate::sim::{Pending, Sim};
+use crate::sim::Sim;
 use crate::socket::{CloseKind, SocketHandle};
 use crate::tcp::{Tcb, TcpState, TimerKind};
 use crate::time::Duration;
@@ -44,17 +45,21 @@ impl Sim {
 
     pub(crate) fn arm_timer(&mut self, s: SocketHandle, kind: TimerKind, after: Duration) {
         let at = self.now + after;
+        if let Some(old) = self.tcb_mut(s).timer_key.take() {
+            self.schedule.remove(old);
+        }
+        let key = self.schedule(at, Pending::Timer { socket: s });
         let tcb = self.tcb_mut(s);
-        tcb.timer_gen += 1;
         tcb.timer = Some((at, kind));
-        let gen = tcb.timer_gen;
-        self.schedule(at, Pending::Timer { socket: s, gen });
+        tcb.timer_key = Some(key);
     }
 
     pub(crate) fn cancel_timer(&mut self, s: SocketHandle) {
         let tcb = self.tcb_mut(s);
-        tcb.timer_gen += 1;
         tcb.timer = None;
+        if let Some(old) = tcb.timer_key.take() {
+            self.schedule.remove(old);
+        }
     }
 
     /// Starts an active open: SYN_SENT and a SYN.

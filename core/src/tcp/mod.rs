@@ -185,8 +185,8 @@ pub struct Tcb {
     pub(crate) probes: u32,
     /// The running timer and its deadline.
     pub(crate) timer: Option<(Instant, TimerKind)>,
-    /// Bumped whenever the timer changes, so stale timer events are ignored.
-    pub(crate) timer_gen: u64,
+    /// The running timer's place in the world's schedule, to unschedule it.
+    pub(crate) timer_key: Option<(Instant, u64)>,
 }
 
 impl Tcb {
@@ -240,7 +240,7 @@ impl Tcb {
             retries: 0,
             probes: 0,
             timer: None,
-            timer_gen: 0,
+            timer_key: None,
         }
     }
 }
