@@ -623,6 +623,11 @@ impl Trace {
         }
         codec::encode(entry, &mut self.end, &mut self.bytes);
         self.held += 1;
+        debug_assert_eq!(
+            self.last().as_ref(),
+            Some(entry),
+            "invariant: an entry decodes to itself"
+        );
         self.len() - 1
     }
 
@@ -632,6 +637,11 @@ impl Trace {
         self.bytes.truncate(self.last.offset);
         self.end = self.last.cx;
         codec::encode(entry, &mut self.end, &mut self.bytes);
+        debug_assert_eq!(
+            self.last().as_ref(),
+            Some(entry),
+            "invariant: an entry decodes to itself"
+        );
     }
 
     /// True when the newest entry recorded is still held.
