@@ -11,7 +11,7 @@ use wsasim::Message;
 /// Renders the trace of `runner`'s world as a table, using the script's names.
 pub fn render(runner: &Runner) -> String {
     let sim = runner.sim();
-    let entries = sim.trace().entries();
+    let entries: Vec<wsasim::TraceEntry> = sim.trace().iter().collect();
     let host_of = |e: &wsasim::TraceEntry| {
         e.host()
             .and_then(|h| runner.host_name(h))
@@ -36,7 +36,7 @@ pub fn render(runner: &Runner) -> String {
         "{:>5}  {:>time_w$}  {:<host_w$}  action → result",
         "step", "time", "host"
     );
-    for e in entries {
+    for e in &entries {
         let mut action = e.cause.display(sim.trace().names()).to_string();
         if e.outcome != Outcome::None {
             let _ = write!(action, " → {}", e.outcome);

@@ -276,7 +276,7 @@ impl Sim {
     /// Takes the trace entries recorded since the last drain, oldest first (they still
     /// count: indexes go on). A long run's reader pulls what is new instead of letting the
     /// world pile it up; a checkpoint drains its trace to stay small.
-    pub fn drain_trace(&mut self) -> alloc::vec::Drain<'_, TraceEntry> {
+    pub fn drain_trace(&mut self) -> alloc::vec::IntoIter<TraceEntry> {
         self.rec.trace.drain()
     }
 
@@ -405,7 +405,7 @@ impl Sim {
             }
         }
         self.end(Outcome::None);
-        self.rec.trace.last()
+        self.rec.last()
     }
 
     /// Steps until nothing is scheduled, at most `max_steps` times. Returns the steps taken.
@@ -528,8 +528,8 @@ impl Sim {
     pub fn trace_json(&self) -> String {
         let trace = self.trace();
         let mut out = String::new();
-        for e in trace.entries() {
-            out.push_str(&trace.json(e, None));
+        for e in trace.iter() {
+            out.push_str(&trace.json(&e, None));
             out.push('\n');
         }
         out

@@ -998,8 +998,8 @@ impl LineMap {
     /// The held entries of `trace` as JSON lines with their lines.
     pub fn json(&self, trace: &Trace) -> String {
         let mut out = String::new();
-        for e in trace.entries() {
-            out.push_str(&trace.json(e, self.line_of(e.index)));
+        for e in trace.iter() {
+            out.push_str(&trace.json(&e, self.line_of(e.index)));
             out.push('\n');
         }
         out

@@ -4,6 +4,7 @@
 //! The trace is append-only and deterministic: the same inputs give the same trace,
 //! byte for byte, which is what golden tests and share links rely on.
 
+mod codec;
 mod json;
 pub(crate) mod names;
 mod note;
@@ -12,6 +13,8 @@ mod recorder;
 pub use names::Names;
 pub use note::{DropReason, Note};
 pub(crate) use recorder::Recorder;
+
+use codec::Context;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -439,23 +442,43 @@ impl TraceEntry {
 
 /// The append-only record of every step.
 ///
+/// The trace keeps its entries encoded (a few dozen bytes each, see the `codec` module)
+/// and decodes them when read: [`Trace::get`], [`Trace::iter`] and [`Trace::last`] give
+/// owned [`TraceEntry`] values. Two traces are equal when their encodings are.
+///
 /// Entries can be taken out with [`Trace::drain`] (a long run's reader takes what is new;
 /// a checkpoint of the world keeps none) while they still count, so indexes stay the same:
 /// entry `i` is always the `i`-th step of the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Trace {
+    /// The index of the oldest entry held.
     base: usize,
-    entries: Vec<TraceEntry>,
+    /// How many entries are held.
+    held: usize,
+    /// The held entries, encoded one after the other.
+    bytes: Vec<u8>,
+    /// Where held entry `k * MARK_EVERY` starts, and the context it is encoded in.
+    marks: Vec<Mark>,
+    /// Where the newest entry starts and the context it is encoded in (to re-encode it).
+    last: Mark,
+    /// The context after the newest entry: the next one is encoded in it.
+    end: Context,
     names: Names,
 }
 
-impl Trace {
-    /// The entries still held, oldest first (all of them unless [`Trace::drain`] was called).
-    pub fn entries(&self) -> &[TraceEntry] {
-        &self.entries
-    }
+/// Where an entry starts in [`Trace`]'s bytes, and what it is encoded relative to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct Mark {
+    offset: usize,
+    cx: Context,
+}
 
+/// One mark per this many entries: reading an entry decodes at most this many.
+const MARK_EVERY: usize = 16;
+
+impl Trace {
     /// The names of hosts and windows the entries refer to.
     pub fn names(&self) -> &Names {
         &self.names
@@ -463,7 +486,7 @@ impl Trace {
 
     /// The number of steps recorded, including drained ones.
     pub fn len(&self) -> usize {
-        self.base + self.entries.len()
+        self.base + self.held
     }
 
     /// True before the first step.
@@ -476,28 +499,59 @@ impl Trace {
         self.base
     }
 
-    /// The entry with this index, if it is held.
-    pub fn get(&self, index: usize) -> Option<&TraceEntry> {
-        index
-            .checked_sub(self.base)
-            .and_then(|i| self.entries.get(i))
+    /// The entry with this index, if it is held (decoded from the mark before it).
+    pub fn get(&self, index: usize) -> Option<TraceEntry> {
+        let k = index.checked_sub(self.base).filter(|k| *k < self.held)?;
+        let mark = self.marks[k / MARK_EVERY];
+        let first = self.base + k - k % MARK_EVERY;
+        Entries {
+            trace: self,
+            pos: mark.offset,
+            cx: mark.cx,
+            next: first,
+        }
+        .nth(k % MARK_EVERY)
     }
 
-    /// The newest entry.
-    pub fn last(&self) -> Option<&TraceEntry> {
-        self.entries.last()
+    /// The newest entry, if it is held.
+    pub fn last(&self) -> Option<TraceEntry> {
+        (self.held > 0).then(|| {
+            let mut pos = self.last.offset;
+            let mut cx = self.last.cx;
+            codec::decode(&self.bytes, &mut pos, self.len() - 1, &mut cx)
+        })
+    }
+
+    /// The entries held, oldest first (all of them unless [`Trace::drain`] was called).
+    pub fn iter(&self) -> impl Iterator<Item = TraceEntry> + '_ {
+        Entries {
+            trace: self,
+            pos: 0,
+            cx: self.marks.first().map_or(self.end, |m| m.cx),
+            next: self.base,
+        }
     }
 
     /// Every message posted in the entries held, in order.
-    pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.entries.iter().flat_map(|e| e.posted())
+    pub fn messages(&self) -> impl Iterator<Item = Message> + '_ {
+        self.iter().flat_map(|e| {
+            e.changes.into_iter().filter_map(|c| match c {
+                Change::Posted(m) => Some(m),
+                _ => None,
+            })
+        })
     }
 
     /// Takes the entries held, oldest first, keeping their count: the next entry's index
     /// goes on from where they ended.
-    pub fn drain(&mut self) -> alloc::vec::Drain<'_, TraceEntry> {
-        self.base += self.entries.len();
-        self.entries.drain(..)
+    pub fn drain(&mut self) -> alloc::vec::IntoIter<TraceEntry> {
+        let entries: Vec<TraceEntry> = self.iter().collect();
+        self.base += self.held;
+        self.held = 0;
+        self.bytes.clear();
+        self.marks.clear();
+        self.last = Mark::default();
+        entries.into_iter()
     }
 
     /// An entry as text, with the names of this trace's hosts and windows.
@@ -514,20 +568,74 @@ impl Trace {
         &mut self.names
     }
 
-    pub(crate) fn push(&mut self, mut entry: TraceEntry) -> usize {
-        entry.index = self.len();
-        self.entries.push(entry);
+    /// Appends `entry` (whose `index` must be [`Trace::len`]); returns its index.
+    pub(crate) fn push(&mut self, entry: &TraceEntry) -> usize {
+        debug_assert_eq!(entry.index, self.len(), "invariant: entries in order");
+        self.last = Mark {
+            offset: self.bytes.len(),
+            cx: self.end,
+        };
+        if self.held.is_multiple_of(MARK_EVERY) {
+            self.marks.push(self.last);
+        }
+        codec::encode(entry, &mut self.end, &mut self.bytes);
+        self.held += 1;
+        debug_assert_eq!(
+            self.last().as_ref(),
+            Some(entry),
+            "invariant: an entry decodes to itself"
+        );
         self.len() - 1
     }
 
-    pub(crate) fn last_mut(&mut self) -> Option<&mut TraceEntry> {
-        self.entries.last_mut()
+    /// Replaces the newest entry (held) with `entry`, which has its index.
+    pub(crate) fn replace_last(&mut self, entry: &TraceEntry) {
+        debug_assert!(self.held > 0, "invariant: the newest entry is held");
+        self.bytes.truncate(self.last.offset);
+        self.end = self.last.cx;
+        codec::encode(entry, &mut self.end, &mut self.bytes);
+        debug_assert_eq!(
+            self.last().as_ref(),
+            Some(entry),
+            "invariant: an entry decodes to itself"
+        );
+    }
+
+    /// True when the newest entry recorded is still held.
+    pub(crate) fn holds_last(&self) -> bool {
+        self.held > 0
+    }
+}
+
+/// The entries of a [`Trace`], decoded in order from a position.
+struct Entries<'a> {
+    trace: &'a Trace,
+    pos: usize,
+    cx: Context,
+    next: usize,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = TraceEntry;
+
+    fn next(&mut self) -> Option<TraceEntry> {
+        if self.next >= self.trace.len() {
+            return None;
+        }
+        let e = codec::decode(&self.trace.bytes, &mut self.pos, self.next, &mut self.cx);
+        self.next += 1;
+        Some(e)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.trace.len().saturating_sub(self.next);
+        (n, Some(n))
     }
 }
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.entries {
+        for e in self.iter() {
             writeln!(f, "{}", e.display(&self.names))?;
         }
         Ok(())

@@ -485,8 +485,8 @@ impl fmt::Display for DisplayCall<'_> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Snippet {
-    len: u32,
-    bytes: Option<Box<[u8]>>,
+    pub(crate) len: u32,
+    pub(crate) bytes: Option<Box<[u8]>>,
 }
 
 impl Snippet {

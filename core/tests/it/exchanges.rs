@@ -55,13 +55,7 @@ fn blocking_calls_complete_when_the_world_lets_them() {
         fx.srv().recv(a, 10, MsgFlags::NONE),
         Err(WsaError::WSAEINTR)
     );
-    let outcomes: Vec<_> = fx
-        .sim
-        .trace()
-        .entries()
-        .iter()
-        .map(|e| e.outcome.clone())
-        .collect();
+    let outcomes: Vec<_> = fx.sim.trace().iter().map(|e| e.outcome.clone()).collect();
     assert!(outcomes.contains(&wsasim::trace::Outcome::Blocked));
     // A blocking connect to a port nobody listens on fails with WSAECONNREFUSED.
     let d = fx.cli().socket(SocketType::Stream).unwrap();

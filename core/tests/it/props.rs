@@ -69,7 +69,7 @@ fn check_trace(trace: &Trace) -> Result<(), String> {
     let mut selected: BTreeMap<SocketHandle, NetworkEvent> = BTreeMap::new();
     let mut outstanding: BTreeSet<(SocketHandle, u32)> = BTreeSet::new();
     let mut closed: BTreeSet<SocketHandle> = BTreeSet::new();
-    for e in trace.entries() {
+    for e in trace.iter() {
         if let Cause::Call { call, .. } = &e.cause {
             if let Some(&s) = call.socket() {
                 let ev = reenabled_by(call);
@@ -116,7 +116,12 @@ fn check_trace(trace: &Trace) -> Result<(), String> {
 
 /// After one step: a graceful FD_CLOSE just posted must find no unread data.
 fn check_close(fx: &Fx, from: usize) -> Result<(), String> {
-    for e in &fx.sim.trace().entries()[from..] {
+    for e in fx
+        .sim
+        .trace()
+        .iter()
+        .skip(from - fx.sim.trace().first_index())
+    {
         for m in e.posted() {
             if m.lparam.event() == CLOSE && m.lparam.error().is_none() {
                 if let Some(s) = fx.sim.socket_info(m.wparam) {
@@ -244,9 +249,8 @@ fn run_ops(ops: &[Op]) -> Result<(), String> {
     let aborted = fx
         .sim
         .trace()
-        .entries()
         .iter()
-        .flat_map(|e| &e.changes)
+        .flat_map(|e| e.changes)
         .any(|c| matches!(c, Change::Note(Note::RetransmissionsExhausted(_))));
     let intact =
         client_intact && !aborted && fx.sim.socket_info(a).is_some_and(|s| s.error().is_none());

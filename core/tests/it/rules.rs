@@ -12,19 +12,17 @@ fn last_rule(fx: &Fx) -> Rule {
 fn suppressed_citing(fx: &Fx, rule: Rule) -> bool {
     fx.sim
         .trace()
-        .entries()
         .iter()
-        .flat_map(|e| &e.changes)
-        .any(|c| matches!(c, Change::Suppressed { rule: r, .. } if *r == rule))
+        .flat_map(|e| e.changes)
+        .any(|c| matches!(c, Change::Suppressed { rule: r, .. } if r == rule))
 }
 
 fn suppressed(fx: &Fx, reason: Suppression) -> bool {
     fx.sim
         .trace()
-        .entries()
         .iter()
-        .flat_map(|e| &e.changes)
-        .any(|c| matches!(c, Change::Suppressed { reason: r, .. } if *r == reason))
+        .flat_map(|e| e.changes)
+        .any(|c| matches!(c, Change::Suppressed { reason: r, .. } if r == reason))
 }
 
 #[test]
@@ -534,22 +532,16 @@ fn a_failing_reenabling_call_still_reenables() {
         Err(WsaError::WSAEWOULDBLOCK)
     );
     assert_eq!(fx.take(fx.main), Some((a, READ, None)));
-    let rearmed = fx
-        .sim
-        .trace()
-        .entries()
-        .iter()
-        .flat_map(|e| &e.changes)
-        .any(|c| {
-            matches!(
-                c,
-                Change::Latch {
-                    armed: true,
-                    rule: Rule::Reenable,
-                    ..
-                }
-            )
-        });
+    let rearmed = fx.sim.trace().iter().flat_map(|e| e.changes).any(|c| {
+        matches!(
+            c,
+            Change::Latch {
+                armed: true,
+                rule: Rule::Reenable,
+                ..
+            }
+        )
+    });
     assert!(rearmed);
 }
 
