@@ -261,7 +261,7 @@ impl Sim {
     pub fn in_flight(&self) -> Vec<InFlight> {
         self.schedule
             .iter()
-            .filter_map(|((at, _), p)| match p {
+            .filter_map(|((at, _, _), p)| match p {
                 Pending::Deliver { from, to, segment } => Some(InFlight {
                     from: *from,
                     to: *to,

@@ -186,7 +186,7 @@ pub struct Tcb {
     /// The running timer and its deadline.
     pub(crate) timer: Option<(Instant, TimerKind)>,
     /// The running timer's place in the world's schedule, to unschedule it.
-    pub(crate) timer_key: Option<(Instant, u64)>,
+    pub(crate) timer_key: Option<(Instant, u64, u32)>,
 }
 
 impl Tcb {

@@ -296,14 +296,15 @@ impl Writer<'_> {
 
     fn snippet(&mut self, s: &Snippet) {
         // The low two bits: 0 no bytes, 1 the `len` bytes, 2 bytes of another length.
-        match &s.bytes {
-            None => self.u(u64::from(s.len) << 2),
-            Some(b) if b.len() == s.len as usize => {
-                self.u((u64::from(s.len) << 2) | 1);
+        let len = s.len_u32();
+        match s.kept() {
+            None => self.u(u64::from(len) << 2),
+            Some(b) if b.len() == len as usize => {
+                self.u((u64::from(len) << 2) | 1);
                 self.out.extend_from_slice(b);
             }
             Some(b) => {
-                self.u((u64::from(s.len) << 2) | 2);
+                self.u((u64::from(len) << 2) | 2);
                 self.u(b.len() as u64);
                 self.out.extend_from_slice(b);
             }
@@ -1010,7 +1011,7 @@ impl Reader<'_> {
             }
             _ => panic!("{OWN}"),
         };
-        Snippet { len, bytes }
+        Snippet::from_parts(len, bytes.as_deref())
     }
 
     fn segment(&mut self) -> SegmentHeader {

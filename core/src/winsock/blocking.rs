@@ -6,7 +6,7 @@
 use crate::error::WsaError;
 use crate::net::HostId;
 use crate::sim::Sim;
-use crate::socket::{SocketHandle, SocketType};
+use crate::socket::{SocketHandle, SocketType, WsaEvent};
 use crate::trace::{Cause, Change, Note, Outcome};
 use crate::winsock::call::{Call, Returned, TracedCall};
 use crate::winsock::stream::recv_ready;
@@ -32,7 +32,10 @@ struct Progress {
 
 impl Winsock<'_> {
     /// Runs `call` as one step (two or more if it blocks) and returns what it returned.
-    pub(super) fn perform(&mut self, call: &Call) -> Result<Returned, WsaError> {
+    pub(super) fn perform<D: AsRef<[u8]>>(
+        &mut self,
+        call: &Call<SocketHandle, WsaEvent, D>,
+    ) -> Result<Returned, WsaError> {
         let host = self.host;
         let traced = call.traced();
         let mut progress = Progress::default();
@@ -71,7 +74,7 @@ impl Winsock<'_> {
     }
 
     /// Lets the world run while this host is blocked. False if it went idle first.
-    fn wait(&mut self, call: &Call) -> bool {
+    fn wait<D>(&mut self, call: &Call<SocketHandle, WsaEvent, D>) -> bool {
         self.sim.hosts[self.host.0 as usize].in_blocking_call = true;
         let mut ok = false;
         for _ in 0..MAX_BLOCKING_STEPS {
@@ -105,7 +108,12 @@ impl Sim {
     }
 
     /// One attempt of `call` by host `h`'s application.
-    fn attempt(&mut self, h: HostId, call: &Call, p: &mut Progress) -> Attempt {
+    fn attempt<D: AsRef<[u8]>>(
+        &mut self,
+        h: HostId,
+        call: &Call<SocketHandle, WsaEvent, D>,
+        p: &mut Progress,
+    ) -> Attempt {
         let zero = |r: Result<(), WsaError>| r.map(|()| Returned::Zero);
         let r = match call {
             Call::WsaStartup => self.do_startup(h),
@@ -132,6 +140,7 @@ impl Sim {
                 return self.once_more(*s, r, p);
             }
             Call::Send { s, data, flags } => {
+                let data = data.as_ref();
                 let r = self.do_send(h, *s, &data[p.sent..], *flags, None);
                 let total = data.len();
                 let blocking = self.is_blocking(*s);
@@ -155,7 +164,7 @@ impl Sim {
                 return self.once_more(*s, r, p);
             }
             Call::SendTo { s, data, to, flags } => self
-                .do_send(h, *s, data, *flags, Some(*to))
+                .do_send(h, *s, data.as_ref(), *flags, Some(*to))
                 .map(Returned::Sent),
             Call::RecvFrom { s, len, flags } => {
                 let r = self
@@ -196,7 +205,7 @@ impl Sim {
     }
 
     /// True once a blocked `call` can complete (or its socket is gone).
-    fn can_complete(&self, call: &Call) -> bool {
+    fn can_complete<D>(&self, call: &Call<SocketHandle, WsaEvent, D>) -> bool {
         match call {
             Call::Connect { s, .. } => self
                 .sockets

@@ -5,7 +5,6 @@
 //! sends (`D`): the API uses handles and owned bytes, the trace keeps a [`Snippet`] of
 //! the bytes, and the scenario language names its variables until the call runs.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -481,12 +480,43 @@ impl fmt::Display for DisplayCall<'_> {
 }
 
 /// What the trace keeps of a buffer of bytes: its length, and the bytes themselves when
-/// there are at most [`Snippet::MAX`] of them (enough to show them as text).
+/// there are at most [`Snippet::MAX`] of them (enough to show them as text). Kept inline,
+/// so recording a call's bytes allocates nothing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "SnippetRepr", from = "SnippetRepr")
+)]
 pub struct Snippet {
-    pub(crate) len: u32,
-    pub(crate) bytes: Option<Box<[u8]>>,
+    len: u32,
+    kept: Option<u8>,
+    buf: [u8; Snippet::MAX],
+}
+
+/// How serde sees a [`Snippet`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SnippetRepr {
+    len: u32,
+    bytes: Option<Vec<u8>>,
+}
+
+#[cfg(feature = "serde")]
+impl From<Snippet> for SnippetRepr {
+    fn from(s: Snippet) -> SnippetRepr {
+        SnippetRepr {
+            len: s.len,
+            bytes: s.kept().map(<[u8]>::to_vec),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<SnippetRepr> for Snippet {
+    fn from(r: SnippetRepr) -> Snippet {
+        Snippet::from_parts(r.len, r.bytes.as_deref())
+    }
 }
 
 impl Snippet {
@@ -495,10 +525,30 @@ impl Snippet {
 
     /// The snippet of `data`.
     pub fn of(data: &[u8]) -> Snippet {
-        Snippet {
-            len: u32::try_from(data.len()).unwrap_or(u32::MAX),
-            bytes: (data.len() <= Self::MAX && !data.is_empty()).then(|| data.into()),
-        }
+        let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+        let keep = data.len() <= Self::MAX && !data.is_empty();
+        Snippet::from_parts(len, keep.then_some(data))
+    }
+
+    /// A snippet of a buffer of `len` bytes that keeps `kept` (at most [`Snippet::MAX`]).
+    pub(crate) fn from_parts(len: u32, kept: Option<&[u8]>) -> Snippet {
+        let mut buf = [0; Self::MAX];
+        let kept = kept.map(|k| {
+            let n = k.len().min(Self::MAX);
+            buf[..n].copy_from_slice(&k[..n]);
+            n as u8
+        });
+        Snippet { len, kept, buf }
+    }
+
+    /// The bytes kept, if any were (the whole buffer, unless it was built otherwise).
+    pub(crate) fn kept(&self) -> Option<&[u8]> {
+        self.kept.map(|n| &self.buf[..n as usize])
+    }
+
+    /// The length as recorded.
+    pub(crate) fn len_u32(&self) -> u32 {
+        self.len
     }
 
     /// The buffer's length.
@@ -516,7 +566,7 @@ impl Snippet {
         if self.len == 0 {
             Some(&[])
         } else {
-            self.bytes.as_deref()
+            self.kept()
         }
     }
 

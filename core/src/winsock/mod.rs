@@ -94,6 +94,14 @@ impl<'a> Winsock<'a> {
     /// Makes one call as this host's application: the one entry point behind every
     /// named method. `sendto` on a stream socket is `send`, as in Winsock (`to` is ignored).
     pub fn call(&mut self, call: Call) -> Result<Returned, WsaError> {
+        self.run(call)
+    }
+
+    /// [`Winsock::call`] with the bytes to send owned or borrowed.
+    fn run<D: AsRef<[u8]>>(
+        &mut self,
+        call: Call<SocketHandle, WsaEvent, D>,
+    ) -> Result<Returned, WsaError> {
         let call = match call {
             Call::SendTo { s, data, flags, .. }
                 if self
@@ -184,8 +192,7 @@ impl<'a> Winsock<'a> {
         data: &[u8],
         flags: MsgFlags,
     ) -> Result<usize, WsaError> {
-        let data = data.to_vec();
-        expect(self.call(Call::Send { s, data, flags }), sent)
+        expect(self.run(Call::Send { s, data, flags }), sent)
     }
 
     /// `recv(s, len, flags)`: returns the bytes read; empty means the peer closed gracefully.
@@ -209,8 +216,7 @@ impl<'a> Winsock<'a> {
         to: SockAddr,
         flags: MsgFlags,
     ) -> Result<usize, WsaError> {
-        let data = data.to_vec();
-        expect(self.call(Call::SendTo { s, data, to, flags }), sent)
+        expect(self.run(Call::SendTo { s, data, to, flags }), sent)
     }
 
     /// `recvfrom(s, len, flags)`: the bytes and the sender. A datagram longer than `len` is

@@ -1,7 +1,6 @@
 //! Round trips of the trace's encoding: one of every variant, edge values, and every
 //! entry of every gallery scenario under both profiles.
 
-use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -40,10 +39,7 @@ fn tcp(src: SockAddr, dst: SockAddr, seq: u32, ack: u32, len: u32) -> SegmentHea
 }
 
 fn snippet(len: u32, bytes: Option<&[u8]>) -> Snippet {
-    Snippet {
-        len,
-        bytes: bytes.map(Box::from),
-    }
+    Snippet::from_parts(len, bytes)
 }
 
 fn message(id: u64, at: u64, rule: Rule) -> Message {
