@@ -1,9 +1,16 @@
 //! The scenario language: a text script of Winsock calls, network faults and expectations.
 //!
-//! This module is the front half: [`parse`] turns source text into a [`Script`]
-//! syntax tree (see [`ast`]); a runner resolves the names in it against the
-//! simulation and executes it. The language itself is described for users in
+//! [`parse`] turns source text into a [`Script`] syntax tree (see [`ast`]); lowering
+//! checks its names and turns it into a typed program; the [`Runner`] executes that
+//! program against the simulation. The language itself is described for users in
 //! `docs/scenario-language.md`.
+//!
+//! Files: `lexer` and `parser` (text to [`ast`]); `args` (one atom to one typed value,
+//! and the declared names), `calls` (the one table of calls: name, usage, arity,
+//! lowering), `lower` (statements and expectations), together the check; `program` (the
+//! lowered IR: actions, Winsock [`Call`](crate::winsock::Call)s over variable slots),
+//! `expect` (typed expectations and the one function that matches a result), and
+//! [`runner`] (the runner, its limits and reports).
 //!
 //! ```
 //! use wsasim::script::{parse, StmtKind};
@@ -18,7 +25,7 @@
 //! ```
 //!
 //! Modelling decisions:
-//! - The parser knows the language's keywords; the runner knows Winsock. So the
+//! - The parser knows the language's keywords; lowering knows Winsock. So the
 //!   parser checks `run until idle` and `profile documented`, but leaves call names,
 //!   arities and constants such as `FD_READ` or `ESTABLISHED` as [`Ident`]s.
 //! - One statement per line, so error recovery is simply "skip to the next line":
@@ -27,9 +34,14 @@
 //!   or [`MAX_LINES`] are refused with one error, and at most [`MAX_ERRORS`] errors
 //!   are collected.
 
+mod args;
 pub mod ast;
+mod calls;
+mod expect;
 mod lexer;
+mod lower;
 mod parser;
+mod program;
 pub mod runner;
 
 #[cfg(test)]
@@ -43,7 +55,9 @@ pub use ast::{
     Call, Expr, ExprKind, HostCall, Ident, MsgPattern, Outcome, Script, Span, Spanned, Stmt,
     StmtKind,
 };
-pub use runner::{run, Failure, LineMap, Report, RunOptions, Runner, StepReport};
+pub use runner::{
+    pattern_bytes, run, Failure, LineMap, Report, RunOptions, Runner, StepReport, MAX_PAYLOAD,
+};
 
 /// The largest script accepted, in bytes (1 MiB).
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;

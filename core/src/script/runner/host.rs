@@ -1,0 +1,112 @@
+//! A host's call as the runner makes it: its variables resolved to the handles bound so
+//! far, `GetMessage`'s wait, the binding of `VAR =` and the check of `=> RESULT`.
+
+use core::convert::Infallible;
+
+use super::Runner;
+use crate::queue::Hwnd;
+use crate::script::ast::Span;
+use crate::script::expect::{Actual, Check, Shape};
+use crate::script::program::{HostStep, Op, Payload, ScriptCall, Var};
+use crate::winsock::{Call, Returned};
+
+impl Runner {
+    /// Fails the scenario at `check` unless `actual` is what it expects.
+    pub(super) fn check(&mut self, check: &Check, actual: &Actual) {
+        if !check.expected.matches(actual, &self.vars) {
+            let shown = actual.show(|s| self.socket_name(s));
+            self.fail(check.span, &*check.text, shown);
+        }
+    }
+
+    /// `HOST: [VAR =] CALL [=> RESULT]`: makes the call, binds the variable (an emptied
+    /// slot if the call failed), then checks the result.
+    pub(super) fn host_call(&mut self, span: Span, step: &HostStep) {
+        let host = self.hosts[step.host];
+        let (actual, bound) = match &step.op {
+            Op::Winsock(call) => {
+                let call = self.resolve(call);
+                let r = self.sim.on(host).call(call);
+                let bound = match &r {
+                    Ok(Returned::Socket(s) | Returned::Accepted(s, _)) => Some(Var::Socket(*s)),
+                    Ok(Returned::Event(e)) => Some(Var::Event(*e)),
+                    _ => None,
+                };
+                (Actual::of(r, step.shape), bound)
+            }
+            Op::AsyncSelect {
+                s,
+                window,
+                msg,
+                events,
+            } => {
+                let call = Call::WsaAsyncSelect {
+                    s: self.vars.socket(*s),
+                    hwnd: self.windows[*window],
+                    msg: *msg,
+                    events: *events,
+                };
+                (Actual::of(self.sim.on(host).call(call), step.shape), None)
+            }
+            Op::GetMessage {
+                window,
+                remove,
+                wait,
+            } => {
+                let hwnd = self.windows[*window];
+                if *wait && !self.wait_for_message(span, hwnd) {
+                    return;
+                }
+                let r = self.sim.on(host).call(Call::GetMessage {
+                    hwnd,
+                    remove: *remove,
+                });
+                (Actual::of(r, Shape::Message), None)
+            }
+            Op::GetLastError => (
+                Actual::LastError(self.sim.on(host).wsa_get_last_error()),
+                None,
+            ),
+        };
+        if let Some(slot) = step.bind {
+            self.vars.set(slot, bound);
+        }
+        if let Some(check) = &step.expect {
+            self.check(check, &actual);
+        }
+    }
+
+    /// The call with its variables resolved to the handles they hold now, and its
+    /// `N bytes` made.
+    fn resolve(&self, call: &ScriptCall) -> Call {
+        call.clone()
+            .try_map::<_, _, _, Infallible>(
+                |s| Ok(self.vars.socket(s)),
+                |e| Ok(self.vars.event(e)),
+                Payload::into_bytes,
+            )
+            .unwrap_or_else(|never| match never {})
+    }
+
+    /// `GetMessage` waits: runs the world until the window has a message. False (and a
+    /// failure) if a limit is reached or nothing could ever post one.
+    fn wait_for_message(&mut self, span: Span, hwnd: Hwnd) -> bool {
+        let mut taken = 0;
+        while self
+            .sim
+            .window(hwnd)
+            .is_some_and(|w| w.queue.is_empty() && w.alive)
+            && self.sim.next_event_at().is_some()
+        {
+            if !self.sim_step(span, taken, "GetMessage's wait") {
+                return false;
+            }
+            taken += 1;
+        }
+        if self.sim.window(hwnd).is_some_and(|w| w.queue.is_empty()) {
+            self.fail(span, "a message for GetMessage to return", "an empty queue with nothing scheduled that could post one: GetMessage would wait forever");
+            return false;
+        }
+        true
+    }
+}
