@@ -41,8 +41,8 @@
 //! Counting is on for every figure, real loopback included.
 //!
 //! Run with `cargo bench -p wsasim --bench echo [-- WHAT]`, where WHAT is `compare` (sim
-//! vs loopback), `sim` (the same in the simulation only, one run each, for profiling), `scale` (100,
-//! 1,000 and 3,000 connections), `quick` (small versions of compare and scale, seconds) or
+//! vs loopback), `sim` (the same in the simulation only, one run each, for profiling), `scale` (the same
+//! 30,000 round trips over 100, 1,000 and 3,000 connections), `quick` (small versions of compare and scale, seconds) or
 //! `all` (the default). Unknown arguments (cargo's `--bench`) are ignored.
 
 #[path = "echo/real.rs"]
@@ -556,9 +556,11 @@ struct Plan {
 impl Plan {
     fn from_args() -> Plan {
         let full_compare = vec![Workload::new(64, 1000, 100), Workload::new(1, 20_000, 1)];
+        // The same 30,000 round trips spread over more and more connections, so only
+        // the number of connections changes (not the length of the run).
         let full_scale = vec![
-            Workload::new(100, 10, 128),
-            Workload::new(1000, 10, 128),
+            Workload::new(100, 300, 128),
+            Workload::new(1000, 30, 128),
             Workload::new(3000, 10, 128),
         ];
         let what = std::env::args()
@@ -586,7 +588,7 @@ impl Plan {
             },
             "quick" => Plan {
                 compare: vec![Workload::new(16, 200, 100), Workload::new(1, 2000, 1)],
-                scale: vec![Workload::new(100, 10, 128), Workload::new(300, 10, 128)],
+                scale: vec![Workload::new(100, 30, 128), Workload::new(300, 10, 128)],
                 repeats: 2,
                 real: true,
             },
@@ -699,7 +701,7 @@ fn main() {
     }
 
     if !plan.scale.is_empty() {
-        println!("\n-- linear cost: steps/s as connections grow --");
+        println!("\n-- linear cost: steps/s as connections grow (same round trips in all) --");
         let figs = sim_table(&plan.scale, repeats);
         let rate = |f: &Figures| f.steps as f64 / f.wall.as_secs_f64();
         if let (Some((w0, f0)), Some((w1, f1))) = (

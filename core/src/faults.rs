@@ -128,7 +128,7 @@ impl Sim {
 
     /// Adds an address to a host (FD_ADDRESS_LIST_CHANGE for sockets that asked).
     pub fn add_address(&mut self, host: HostId, addr: Ipv4) -> Result<(), SetupError> {
-        if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
+        if self.host_of(addr).is_some() {
             return Err(SetupError::AddressInUse(addr));
         }
         self.world(WorldAction::AddAddress(host, addr), |sim| {
@@ -136,6 +136,7 @@ impl Sim {
                 return Err(SetupError::UnknownHost);
             };
             h.addrs.push(addr);
+            sim.addr_owner.insert(addr, host);
             sim.address_list_changed(host);
             Ok(())
         })
@@ -147,6 +148,7 @@ impl Sim {
             let removed = match sim.hosts.get_mut(host.0 as usize) {
                 Some(h) if h.addrs.contains(&addr) => {
                     h.addrs.retain(|a| *a != addr);
+                    sim.addr_owner.remove(&addr);
                     true
                 }
                 _ => false,

@@ -30,6 +30,22 @@ impl fmt::Display for WsaEvent {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Hwnd(pub u32);
 
+impl Hwnd {
+    /// The handle of the first window a world creates; later ones follow 2 apart.
+    pub const FIRST: Hwnd = Hwnd(0x0001_0010);
+
+    /// The handle of the `i`-th window created.
+    pub(crate) fn nth(i: usize) -> Hwnd {
+        Hwnd(Self::FIRST.0 + 2 * i as u32)
+    }
+
+    /// Which window, in creation order, has this handle (if it is one wsasim gives).
+    pub(crate) fn index(self) -> Option<usize> {
+        let off = self.0.checked_sub(Self::FIRST.0)?;
+        (off % 2 == 0).then_some((off / 2) as usize)
+    }
+}
+
 impl fmt::Display for Hwnd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:#010x}", self.0)

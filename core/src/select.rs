@@ -255,8 +255,7 @@ impl Sim {
             Notify::Window { hwnd, msg, .. } => {
                 let id = self.next_message_id();
                 let now = self.now;
-                let Some(window) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive)
-                else {
+                let Some(window) = self.window_mut(hwnd).filter(|w| w.alive) else {
                     self.change(Change::Suppressed {
                         socket: s,
                         event,

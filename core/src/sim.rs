@@ -4,6 +4,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use alloc::collections::BTreeMap;
+
 use crate::error::WsaError;
 use crate::net::{HostId, Ipv4, Links, Segment};
 use crate::profile::Profile;
@@ -147,6 +149,8 @@ pub struct Sim {
     pub(crate) now: Instant,
     pub(crate) hosts: Vec<Host>,
     pub(crate) sockets: SocketTable,
+    /// Which host owns each address (kept with the hosts' address lists).
+    pub(crate) addr_owner: BTreeMap<Ipv4, HostId>,
     pub(crate) windows: Vec<Window>,
     pub(crate) event_objects: Vec<EventObject>,
     pub(crate) links: Links,
@@ -177,6 +181,7 @@ impl Sim {
             now: Instant::ZERO,
             hosts: Vec::new(),
             sockets: SocketTable::default(),
+            addr_owner: BTreeMap::new(),
             windows: Vec::new(),
             event_objects: Vec::new(),
             links: Links::default(),
@@ -230,7 +235,9 @@ impl Sim {
 
     /// One window and its queue.
     pub fn window(&self, hwnd: Hwnd) -> Option<&Window> {
-        self.windows.iter().find(|w| w.hwnd == hwnd)
+        hwnd.index()
+            .and_then(|i| self.windows.get(i))
+            .filter(|w| w.hwnd == hwnd)
     }
 
     /// The window of `host` with this name.
@@ -295,7 +302,7 @@ impl Sim {
         if self.hosts.iter().any(|h| h.name == name) {
             return Err(SetupError::DuplicateHost(name.to_string()));
         }
-        if self.hosts.iter().any(|h| h.addrs.contains(&addr)) {
+        if self.host_of(addr).is_some() {
             return Err(SetupError::AddressInUse(addr));
         }
         if self.hosts.len() >= u16::MAX as usize {
@@ -304,6 +311,7 @@ impl Sim {
         let id = HostId(self.hosts.len() as u16);
         self.rec.trace.names_mut().add_host(id, name);
         self.world(WorldAction::AddHost { host: id, addr }, |sim| {
+            sim.addr_owner.insert(addr, id);
             sim.hosts.push(Host {
                 id,
                 name: name.to_string(),
@@ -320,7 +328,7 @@ impl Sim {
 
     /// Creates a window owned by `host`.
     pub fn create_window(&mut self, host: HostId, name: &str) -> Hwnd {
-        let hwnd = Hwnd(0x0001_0010 + 2 * self.windows.len() as u32);
+        let hwnd = Hwnd::nth(self.windows.len());
         self.rec.trace.names_mut().add_window(hwnd, name);
         self.world(WorldAction::CreateWindow { host, hwnd }, |sim| {
             sim.windows.push(Window {
@@ -341,7 +349,7 @@ impl Sim {
 
     /// `DestroyWindow`: its queued messages are discarded; later posts to it fail.
     pub fn destroy_window(&mut self, hwnd: Hwnd) -> bool {
-        let Some(w) = self.windows.iter_mut().find(|w| w.hwnd == hwnd && w.alive) else {
+        let Some(w) = self.window_mut(hwnd).filter(|w| w.alive) else {
             return false;
         };
         w.alive = false;
@@ -439,6 +447,17 @@ impl Sim {
 
     // ----- internals shared by the modules -----
 
+    pub(crate) fn window_mut(&mut self, hwnd: Hwnd) -> Option<&mut Window> {
+        hwnd.index()
+            .and_then(|i| self.windows.get_mut(i))
+            .filter(|w| w.hwnd == hwnd)
+    }
+
+    /// The host that owns address `ip`, if one does.
+    pub(crate) fn host_of(&self, ip: Ipv4) -> Option<HostId> {
+        self.addr_owner.get(&ip).copied()
+    }
+
     pub(crate) fn sock_mut(&mut self, s: SocketHandle) -> &mut Socket {
         self.sockets.get_mut(s).expect("invariant: socket exists")
     }
@@ -507,7 +526,7 @@ impl Sim {
     }
 
     pub(crate) fn take_message(&mut self, hwnd: Hwnd, remove: bool) -> Option<Message> {
-        let w = self.windows.iter_mut().find(|w| w.hwnd == hwnd)?;
+        let w = self.window_mut(hwnd)?;
         if remove {
             w.take()
         } else {

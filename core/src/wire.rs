@@ -17,12 +17,7 @@ impl Sim {
             });
             return;
         }
-        let Some(to) = self
-            .hosts
-            .iter()
-            .find(|h| h.addrs.contains(&segment.dst.ip))
-            .map(|h| h.id)
-        else {
+        let Some(to) = self.host_of(segment.dst.ip) else {
             self.change(Change::Dropped {
                 segment: segment.header(),
                 why: DropReason::NoSuchHost,

@@ -24,8 +24,7 @@ impl Names {
     /// The name of window `w`, if it has one.
     pub fn window(&self, w: Hwnd) -> Option<&str> {
         // Windows get handles in creation order, so this is usually a direct hit.
-        let guess = (w.0.wrapping_sub(0x0001_0010) / 2) as usize;
-        match self.windows.get(guess) {
+        match w.index().and_then(|i| self.windows.get(i)) {
             Some((h, n)) if *h == w => Some(n),
             _ => self
                 .windows

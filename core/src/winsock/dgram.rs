@@ -34,7 +34,7 @@ impl Sim {
         if data.len() > MAX_DATAGRAM {
             return Err(WsaError::WSAEMSGSIZE);
         }
-        let owned = self.hosts.iter().any(|x| x.addrs.contains(&dst.ip));
+        let owned = self.host_of(dst.ip).is_some();
         let on_link = self.hosts[h.0 as usize]
             .addrs
             .iter()

@@ -159,7 +159,7 @@ impl Sim {
         sock.ending = None;
         sock.connecting = sock.nonblocking;
         let nonblocking = sock.nonblocking;
-        let owned = self.hosts.iter().any(|x| x.addrs.contains(&addr.ip));
+        let owned = self.host_of(addr.ip).is_some();
         let on_link = self.hosts[h.0 as usize]
             .addrs
             .iter()
