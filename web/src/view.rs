@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use wsasim::net::{SegmentHeader, SegmentKind, TcpFlags};
-use wsasim::select::{is_level_triggered, reenabling_call};
+use wsasim::select::{is_level_triggered, reenabling_call, reenabling_calls, ReenablingCall};
 use wsasim::socket::{Notify, Socket, SocketType};
 use wsasim::spec::SPECIFICATION;
 use wsasim::trace::Names;
@@ -303,9 +303,11 @@ pub struct LatchCell {
     /// FD_READ, FD_OOB, FD_ACCEPT: re-posted after the re-enabling call while the condition holds.
     pub level: bool,
     /// The calls that re-arm it, as the core words them (`wsasim::select::reenabling_call`),
-    /// or "once per connection". Display text only: shown whole in the cell's title, never
-    /// taken apart (the core has no typed list of the calls yet).
+    /// or "once per connection": the cell's title.
     pub reenable: &'static str,
+    /// The same calls, typed (`wsasim::select::reenabling_calls`); empty for an event that
+    /// happens once per connection.
+    pub calls: &'static [ReenablingCall],
     /// The step just taken changed this latch or posted this event.
     pub changed: bool,
 }
@@ -407,6 +409,7 @@ pub fn latches(t: &Timeline) -> Vec<LatchRow> {
                         holds: sim.event_condition_holds(s.handle, ev),
                         level: is_level_triggered(ev),
                         reenable: reenabling_call(ev).unwrap_or("once per connection"),
+                        calls: reenabling_calls(ev),
                         changed: changed
                             .iter()
                             .any(|(h, evs)| *h == s.handle && evs.contains(ev)),

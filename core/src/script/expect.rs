@@ -1,113 +1,22 @@
-//! Expectations as values: the typed forms of `=> RESULT` and `expect W: MSG(…)`, what a
-//! call actually gave ([`Actual`]), and the one function that compares them
-//! ([`Expected::matches`]).
+//! Matching expectations: what a call actually gave ([`Actual`]), and the one function
+//! that compares it with the typed forms of `=> RESULT` and `expect W: MSG(…)`
+//! ([`Expected::matches`]; the forms themselves are part of the program, `program`).
 //!
 //! The lowering pass (`lower`) makes every [`Expected`] when the script is checked, so
 //! running a statement compares values and never reads script syntax.
 
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::ast::Span;
-use super::program::{Slot, Vars};
+use super::program::Vars;
+pub(super) use super::program::{Check, Data, Expected, MsgExpected, Shape, WParam};
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::SockAddr;
-use crate::queue::{Message, WindowMessage};
+use crate::queue::Message;
 use crate::socket::{SockOpt, SocketHandle};
 use crate::winsock::Returned;
-
-/// The kind of value a call returns: which results `=>` may name, and what `VAR =` binds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Shape {
-    /// 0 or a count (`bind`, `send`, `ioctlsocket(s, FIONREAD)`, …).
-    Number,
-    /// A new socket (`socket`, `accept`): `VAR =` binds it.
-    Socket,
-    /// A new event object (`WSACreateEvent`): `VAR =` binds it.
-    Event,
-    /// `TRUE` or `FALSE` (`ioctlsocket(s, SIOCATMARK)`).
-    Flag,
-    /// `onoff seconds` (`getsockopt(s, SOL_SOCKET, SO_LINGER)`).
-    Linger,
-    /// Bytes read (`recv`), with their sender when `from` (`recvfrom`).
-    Bytes {
-        /// True for `recvfrom`.
-        from: bool,
-    },
-    /// The `FD_*` events `WSAEnumNetworkEvents` reports.
-    Events,
-    /// A message taken or peeked, or `none`.
-    Message,
-    /// `WSAGetLastError`'s value: `0` or an error.
-    LastError,
-}
-
-/// The `wParam` a message pattern expects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum WParam {
-    /// The socket a variable holds when the message is checked.
-    Var(Slot),
-    /// A handle written as a number.
-    Number(u64),
-}
-
-/// A message pattern `MSG(SOCKET, EVENT, ERROR)`, typed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct MsgExpected {
-    /// The message number.
-    pub msg: WindowMessage,
-    /// The socket in `wParam`.
-    pub socket: WParam,
-    /// `WSAGETSELECTEVENT(lParam)`.
-    pub events: NetworkEvent,
-    /// `WSAGETSELECTERROR(lParam)`: `None` for 0.
-    pub error: Option<WsaError>,
-}
-
-/// How a received buffer is expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Data {
-    /// `N` or `N bytes`: only the length.
-    Len(u64),
-    /// `"text"` or `x"hex"`: exactly these bytes.
-    Exact(Vec<u8>),
-}
-
-/// An expected result, typed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Expected {
-    /// `SOCKET_ERROR [E]`, `INVALID_SOCKET [E]` or a bare `WSAE…`: the call failed, with
-    /// that error if one is given.
-    Failed(Option<WsaError>),
-    /// A number: 0, a count or a handle.
-    Number(u64),
-    /// `TRUE` or `FALSE`.
-    Flag(bool),
-    /// `onoff seconds`.
-    Linger(bool, u16),
-    /// The bytes read, and their sender if given.
-    Received(Data, Option<SockAddr>),
-    /// `FD_*` events.
-    Events(NetworkEvent),
-    /// A message matching the pattern, or `none`.
-    Message(Option<MsgExpected>),
-    /// `WSAGetLastError`'s value.
-    LastError(Option<WsaError>),
-}
-
-/// An expectation with what a failure reports: where it is written and its text.
-#[derive(Clone, Debug)]
-pub(super) struct Check {
-    /// The expected value.
-    pub expected: Expected,
-    /// Where it is written (its first atom).
-    pub span: Span,
-    /// Its canonical source text, shown as the failure's "expected".
-    pub text: Box<str>,
-}
 
 /// What a call gave, as expectations compare it.
 #[derive(Clone, Debug, PartialEq, Eq)]

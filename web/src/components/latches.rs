@@ -136,6 +136,8 @@ fn LatchCellView(
         LatchState::Armed => "armed",
         LatchState::Waiting => "waiting",
     };
+    // A waiting cell names the first re-enabling call (the whole list is in its title).
+    let call = (c.state == LatchState::Waiting).then(|| first_call(c.calls));
     let describe = c.describe();
     view! {
         <td
@@ -151,14 +153,42 @@ fn LatchCellView(
             aria-label=describe
         >
             <span class="latch-state">{text}</span>
+            {call.map(|call| view! { <span class="latch-call">{call}</span> })}
             {c.holds.then(|| view! { <span class="latch-holds" aria-hidden="true">"●"</span> })}
         </td>
+    }
+}
+
+/// `recv()…` for the first of several calls, the call alone if it is the only one, or
+/// "once / conn." when no call re-enables the event.
+fn first_call(calls: &[wsasim::select::ReenablingCall]) -> String {
+    match calls {
+        [] => "once / conn.".to_string(),
+        [only] => only.name().to_string(),
+        [first, ..] => format!("{}()…", first.name()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wsasim::select::reenabling_calls;
+
+    #[test]
+    fn waiting_cells_name_the_first_call() {
+        assert_eq!(
+            first_call(reenabling_calls(NetworkEvent::FD_READ)),
+            "recv()…"
+        );
+        assert_eq!(
+            first_call(reenabling_calls(NetworkEvent::FD_CLOSE)),
+            "once / conn."
+        );
+        assert_eq!(
+            first_call(reenabling_calls(NetworkEvent::FD_QOS)),
+            "WSAIoctl(SIO_GET_QOS)"
+        );
+    }
 
     #[test]
     fn column_headings_are_short() {
