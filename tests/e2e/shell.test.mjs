@@ -192,7 +192,7 @@ test('a share link opens the same scenario at the same step; a changed trace is 
   const source = await page.locator('#scenario-editor').inputValue();
   await page.getByRole('button', { name: 'Share' }).click();
   const url = await page.locator('#share-url').inputValue();
-  assert.match(url, /#v1\.[A-Za-z0-9_-]+&step=5&d=[A-Za-z0-9_-]+$/);
+  assert.match(url, /#v1\.[A-Za-z0-9_-]+&step=5&d2=[A-Za-z0-9_-]+$/);
   assert.equal(new URL(url).hash, new URL(page.url()).hash, 'the address bar holds the link');
   await page.screenshot({ path: path.join(screenshots, 'shell-share.png') });
   await page.close();
@@ -209,7 +209,7 @@ test('a share link opens the same scenario at the same step; a changed trace is 
   await fresh.page.close();
 
   // The same link with another digest: "made with an earlier version".
-  const d = new URL(url).hash.match(/&d=([^&]+)/)[1];
+  const d = new URL(url).hash.match(/&d2=([^&]+)/)[1];
   const bytes = Buffer.from(d.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   bytes[0] ^= 0xff; // the whole-trace hash
   bytes[8 + 4] ^= 0xff; // entry 4
