@@ -4,8 +4,10 @@
 //! A binary heap of small keys over a slab of events. A timer that is re-armed or
 //! cancelled is removed by the key [`Schedule::insert`] returned: its slot is freed at
 //! once, and its heap entry, which no longer matches the slot, is dropped when it reaches
-//! the top. The top of the heap is always a live event, so the next event's time is read
-//! without a search.
+//! the top, or when removed entries outnumber live ones and the heap is rebuilt from the
+//! live ones (so it never grows with the timers re-armed on every acknowledgment). The
+//! top of the heap is always a live event, so the next event's time is read without a
+//! search.
 
 use alloc::collections::BinaryHeap;
 use alloc::vec::Vec;
@@ -54,6 +56,8 @@ pub(crate) struct Schedule {
     slots: Vec<Slot>,
     free: Vec<u32>,
     seq: u64,
+    /// Heap entries whose event was removed.
+    dead: usize,
 }
 
 impl Schedule {
@@ -84,6 +88,14 @@ impl Schedule {
         }
         let p = slot.pending.take();
         self.free.push(key.2);
+        self.dead += 1;
+        if self.dead > 64 && self.dead * 2 > self.heap.len() {
+            // More dead entries than live ones: rebuild from the live ones, in O(n).
+            let heap = core::mem::take(&mut self.heap);
+            let live: Vec<Reverse<Key>> = heap.into_iter().filter(|k| self.is_live(&k.0)).collect();
+            self.heap = BinaryHeap::from(live);
+            self.dead = 0;
+        }
         self.drop_dead_top();
         p
     }
@@ -100,6 +112,7 @@ impl Schedule {
                 break;
             }
             self.heap.pop();
+            self.dead -= 1;
         }
     }
 
