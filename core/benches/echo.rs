@@ -472,7 +472,7 @@ impl World {
             self.server.conns.is_empty(),
             "server: connections left open"
         );
-        let left: Vec<SocketHandle> = self.sim.sockets().map(|s| s.handle).collect();
+        let left: Vec<SocketHandle> = self.sim.sockets().map(|s| s.handle()).collect();
         assert_eq!(
             left,
             [self.server.listener],

@@ -195,7 +195,7 @@ pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
         // was posted before the cancel, since a message needs a selection to be posted.
         let now_unselected = match sim.socket_info(m.wparam) {
             None => true,
-            Some(s) => !s.is_open() || s.notify.events().is_empty(),
+            Some(s) => !s.is_open() || s.notify().events().is_empty(),
         };
         // Else it was selected again since: the message is from before the last cancel
         // if it was posted before it, or before the recent trace began.
@@ -392,13 +392,13 @@ pub fn latches(t: &Timeline) -> Vec<LatchRow> {
     sim.sockets()
         .filter(|s| visible_socket(s))
         .map(|s| {
-            let selected = s.notify.events();
+            let selected = s.notify().events();
             let cells = NetworkEvent::ALL
                 .iter()
                 .map(|&ev| {
                     let state = if !selected.contains(ev) {
                         LatchState::NotSelected
-                    } else if s.armed.contains(ev) {
+                    } else if s.armed().contains(ev) {
                         LatchState::Armed
                     } else {
                         LatchState::Waiting
@@ -406,22 +406,22 @@ pub fn latches(t: &Timeline) -> Vec<LatchRow> {
                     LatchCell {
                         event: ev.name().unwrap_or("?"),
                         state,
-                        holds: sim.event_condition_holds(s.handle, ev),
+                        holds: sim.event_condition_holds(s.handle(), ev),
                         level: is_level_triggered(ev),
                         reenable: reenabling_call(ev).unwrap_or("once per connection"),
                         calls: reenabling_calls(ev),
                         changed: changed
                             .iter()
-                            .any(|(h, evs)| *h == s.handle && evs.contains(ev)),
+                            .any(|(h, evs)| *h == s.handle() && evs.contains(ev)),
                     }
                 })
                 .collect();
             LatchRow {
-                socket: s.handle.0,
-                label: socket_label(t, s.handle),
-                host: host_name(t, s.host),
-                selection: selection_text(t, &s.notify),
-                selection_changed: sel_changed.contains(&s.handle),
+                socket: s.handle().0,
+                label: socket_label(t, s.handle()),
+                host: host_name(t, s.host()),
+                selection: selection_text(t, &s.notify()),
+                selection_changed: sel_changed.contains(&s.handle()),
                 cells,
             }
         })
@@ -534,9 +534,9 @@ pub fn sockets(t: &Timeline) -> SocketsView {
     let sockets = sim
         .sockets()
         .map(|s| {
-            let rx = match s.ty {
-                SocketType::Stream => s.rx.len(),
-                SocketType::Dgram => s.dgrams.iter().map(|d| d.1.len()).sum(),
+            let rx = match s.ty() {
+                SocketType::Stream => s.unread(),
+                SocketType::Dgram => s.datagrams().map(|d| d.1.len()).sum(),
             };
             let open = s.is_open();
             let status = if s.listener().is_some() {
@@ -547,32 +547,32 @@ pub fn sockets(t: &Timeline) -> SocketsView {
                 "open".to_string()
             };
             SocketRow {
-                socket: s.handle.0,
-                name: socket_name(t, s.handle),
-                host: host_name(t, s.host),
-                kind: match s.ty {
+                socket: s.handle().0,
+                name: socket_name(t, s.handle()),
+                host: host_name(t, s.host()),
+                kind: match s.ty() {
                     SocketType::Stream => "SOCK_STREAM",
                     SocketType::Dgram => "SOCK_DGRAM",
                 },
-                state: match s.ty {
+                state: match s.ty() {
                     SocketType::Stream => s.state().to_string(),
                     SocketType::Dgram => "—".to_string(),
                 },
-                local: s.local.map_or_else(|| "—".into(), |a| a.to_string()),
-                remote: s.remote.map_or_else(|| "—".into(), |a| a.to_string()),
-                nonblocking: s.nonblocking,
-                oob_inline: s.oob_inline,
+                local: s.local().map_or_else(|| "—".into(), |a| a.to_string()),
+                remote: s.remote().map_or_else(|| "—".into(), |a| a.to_string()),
+                nonblocking: s.nonblocking(),
+                oob_inline: s.oob_inline(),
                 rx,
-                rcvbuf: s.rcvbuf,
-                tx: s.tx.len(),
-                sndbuf: s.sndbuf,
-                urgent: s.oob.len(),
-                oob_mark: s.oob_mark,
-                selection: selection_text(t, &s.notify),
+                rcvbuf: s.rcvbuf(),
+                tx: s.unacknowledged(),
+                sndbuf: s.sndbuf(),
+                urgent: s.urgent_unread(),
+                oob_mark: s.oob_mark(),
+                selection: selection_text(t, &s.notify()),
                 status,
                 open,
                 error: s.error().map(|e| e.name().to_string()),
-                changed: touched.contains(&s.handle),
+                changed: touched.contains(&s.handle()),
             }
         })
         .collect();

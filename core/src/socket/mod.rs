@@ -319,75 +319,76 @@ pub struct Listen {
     pub half_open: Vec<SocketHandle>,
 }
 
-/// Everything wsasim knows about one socket. Read it with [`crate::Sim::socket_info`].
+/// Everything wsasim knows about one socket, read through its getters: find one with
+/// [`crate::Sim::socket_info`]. Only the simulation changes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Socket {
     /// Its handle.
-    pub handle: SocketHandle,
+    pub(crate) handle: SocketHandle,
     /// The host it belongs to.
-    pub host: HostId,
+    pub(crate) host: HostId,
     /// Stream or datagram.
-    pub ty: SocketType,
+    pub(crate) ty: SocketType,
     /// Who holds the handle.
-    pub holder: Holder,
+    pub(crate) holder: Holder,
     /// The TCP state ([`TcpState::Closed`] for a datagram socket). Written only by the
     /// simulation's `set_state`.
     pub(crate) tcp_state: TcpState,
     /// Local address once bound.
-    pub local: Option<SockAddr>,
+    pub(crate) local: Option<SockAddr>,
     /// Peer address once connected.
-    pub remote: Option<SockAddr>,
+    pub(crate) remote: Option<SockAddr>,
     /// FIONBIO (or set by WSAAsyncSelect / WSAEventSelect).
-    pub nonblocking: bool,
+    pub(crate) nonblocking: bool,
     /// SO_OOBINLINE.
-    pub oob_inline: bool,
+    pub(crate) oob_inline: bool,
     /// SO_LINGER.
-    pub linger: Option<u16>,
+    pub(crate) linger: Option<u16>,
     /// SO_RCVBUF.
-    pub rcvbuf: u32,
+    pub(crate) rcvbuf: u32,
     /// SO_SNDBUF.
-    pub sndbuf: u32,
+    pub(crate) sndbuf: u32,
     /// Listen queue, for a listening socket.
-    pub listen: Option<Listen>,
+    pub(crate) listen: Option<Listen>,
     /// The TCP control block, for a stream socket that has begun connecting.
-    pub tcb: Option<Tcb>,
+    pub(crate) tcb: Option<Tcb>,
     /// Received stream data not yet read (with SO_OOBINLINE, urgent bytes too).
-    pub rx: VecDeque<u8>,
+    pub(crate) rx: VecDeque<u8>,
     /// Received urgent bytes waiting for recv(MSG_OOB) (SO_OOBINLINE off).
-    pub oob: VecDeque<u8>,
+    pub(crate) oob: VecDeque<u8>,
     /// With SO_OOBINLINE, how many bytes of `rx` come before the urgent byte.
-    pub oob_mark: Option<usize>,
+    pub(crate) oob_mark: Option<usize>,
     /// Received datagrams not yet read, with their senders.
-    pub dgrams: VecDeque<(SockAddr, Vec<u8>)>,
+    pub(crate) dgrams: VecDeque<(SockAddr, Vec<u8>)>,
     /// Stream bytes sent by the application and not yet acknowledged by the peer.
-    pub tx: VecDeque<u8>,
+    pub(crate) tx: VecDeque<u8>,
     /// shutdown(SD_RECEIVE) was called.
-    pub shut_rd: bool,
+    pub(crate) shut_rd: bool,
     /// shutdown(SD_SEND) was called (or closesocket): FIN queued.
-    pub shut_wr: bool,
+    pub(crate) shut_wr: bool,
     /// A nonblocking connect is under way; FD_CONNECT reports its outcome.
-    pub connecting: bool,
+    pub(crate) connecting: bool,
     /// How the connection ended, once it has.
-    pub ending: Option<Ending>,
+    pub(crate) ending: Option<Ending>,
     /// A send failed with WSAEWOULDBLOCK; FD_WRITE is due when space frees.
-    pub send_blocked: bool,
+    pub(crate) send_blocked: bool,
     /// How events are reported.
-    pub notify: Notify,
+    pub(crate) notify: Notify,
     /// Events whose latch is armed: a message may be posted for them.
-    pub armed: NetworkEvent,
+    pub(crate) armed: NetworkEvent,
     /// WSAEventSelect: events recorded since the last WSAEnumNetworkEvents.
-    pub recorded: NetworkEvent,
+    pub(crate) recorded: NetworkEvent,
     /// WSAEventSelect: the error recorded for each event (indexed by `FD_*_BIT`).
-    pub recorded_errors: [Option<WsaError>; 10],
+    pub(crate) recorded_errors: [Option<WsaError>; 10],
     /// The flow specification.
-    pub qos: Qos,
+    pub(crate) qos: Qos,
     /// The QoS changed and SIO_GET_QOS has not read it yet.
-    pub qos_changed: bool,
+    pub(crate) qos_changed: bool,
     /// SIO_ROUTING_INTERFACE_CHANGE is pending, for this destination.
-    pub routing_watch: Option<Ipv4>,
+    pub(crate) routing_watch: Option<Ipv4>,
     /// SIO_ADDRESS_LIST_CHANGE is pending.
-    pub address_watch: bool,
+    pub(crate) address_watch: bool,
 }
 
 impl Socket {
@@ -426,6 +427,141 @@ impl Socket {
             routing_watch: None,
             address_watch: false,
         }
+    }
+
+    /// Its handle.
+    pub fn handle(&self) -> SocketHandle {
+        self.handle
+    }
+
+    /// The host it belongs to.
+    pub fn host(&self) -> HostId {
+        self.host
+    }
+
+    /// Stream or datagram.
+    pub fn ty(&self) -> SocketType {
+        self.ty
+    }
+
+    /// Who holds the handle.
+    pub fn holder(&self) -> Holder {
+        self.holder
+    }
+
+    /// The local address, once bound.
+    pub fn local(&self) -> Option<SockAddr> {
+        self.local
+    }
+
+    /// The peer address, once connected (a datagram socket's default peer).
+    pub fn remote(&self) -> Option<SockAddr> {
+        self.remote
+    }
+
+    /// True in nonblocking mode (FIONBIO, or set by WSAAsyncSelect / WSAEventSelect).
+    pub fn nonblocking(&self) -> bool {
+        self.nonblocking
+    }
+
+    /// SO_OOBINLINE.
+    pub fn oob_inline(&self) -> bool {
+        self.oob_inline
+    }
+
+    /// SO_LINGER: the time in seconds when on.
+    pub fn linger(&self) -> Option<u16> {
+        self.linger
+    }
+
+    /// SO_RCVBUF.
+    pub fn rcvbuf(&self) -> u32 {
+        self.rcvbuf
+    }
+
+    /// SO_SNDBUF.
+    pub fn sndbuf(&self) -> u32 {
+        self.sndbuf
+    }
+
+    /// With SO_OOBINLINE, how many unread bytes come before the urgent byte.
+    pub fn oob_mark(&self) -> Option<usize> {
+        self.oob_mark
+    }
+
+    /// How the connection ended, once it has.
+    pub fn ending(&self) -> Option<Ending> {
+        self.ending
+    }
+
+    /// How its network events are reported (its selection).
+    pub fn notify(&self) -> Notify {
+        self.notify
+    }
+
+    /// The events whose latch is armed: a message may be posted for them.
+    pub fn armed(&self) -> NetworkEvent {
+        self.armed
+    }
+
+    /// WSAEventSelect: the events recorded since the last WSAEnumNetworkEvents.
+    pub fn recorded(&self) -> NetworkEvent {
+        self.recorded
+    }
+
+    /// The flow specification.
+    pub fn qos(&self) -> Qos {
+        self.qos
+    }
+
+    /// shutdown(SD_RECEIVE) was called.
+    pub fn shut_rd(&self) -> bool {
+        self.shut_rd
+    }
+
+    /// shutdown(SD_SEND) (or closesocket) was called: FIN is queued.
+    pub fn shut_wr(&self) -> bool {
+        self.shut_wr
+    }
+
+    /// A nonblocking connect is under way; FD_CONNECT reports its outcome.
+    pub fn connecting(&self) -> bool {
+        self.connecting
+    }
+
+    /// A send failed with WSAEWOULDBLOCK; FD_WRITE is due when space frees.
+    pub fn send_blocked(&self) -> bool {
+        self.send_blocked
+    }
+
+    /// The listen queue, for a listening socket.
+    pub fn listen_queue(&self) -> Option<&Listen> {
+        self.listen.as_ref()
+    }
+
+    /// The TCP control block, for a stream socket that has begun connecting.
+    pub fn tcb(&self) -> Option<&Tcb> {
+        self.tcb.as_ref()
+    }
+
+    /// Received stream bytes not yet read (with SO_OOBINLINE, the urgent byte too).
+    pub fn unread(&self) -> usize {
+        self.rx.len()
+    }
+
+    /// Received urgent bytes waiting for recv(MSG_OOB) (SO_OOBINLINE off).
+    pub fn urgent_unread(&self) -> usize {
+        self.oob.len()
+    }
+
+    /// Received datagrams not yet read, with their senders, oldest first.
+    pub fn datagrams(&self) -> impl Iterator<Item = (SockAddr, &[u8])> + '_ {
+        self.dgrams.iter().map(|(from, d)| (*from, d.as_slice()))
+    }
+
+    /// Stream bytes sent by the application and not yet acknowledged by the peer.
+    pub fn unacknowledged(&self) -> usize {
+        self.tx.len()
     }
 
     /// The TCP state, or `CLOSED` for a stream socket with no connection.

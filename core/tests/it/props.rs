@@ -125,11 +125,11 @@ fn check_close(fx: &Fx, from: usize) -> Result<(), String> {
         for m in e.posted() {
             if m.lparam.event() == CLOSE && m.lparam.error().is_none() {
                 if let Some(s) = fx.sim.socket_info(m.wparam) {
-                    if !s.rx.is_empty() {
+                    if s.unread() != 0 {
                         return Err(format!(
                             "#{}: graceful FD_CLOSE with {} bytes unread",
                             e.index,
-                            s.rx.len()
+                            s.unread()
                         ));
                     }
                 }

@@ -232,8 +232,8 @@ fn accepted_socket_inherits_the_selection() {
     fx.drain(fx.main);
     let (a, _) = fx.srv().accept(l).unwrap();
     let info = fx.sim.socket_info(a).unwrap();
-    assert!(info.nonblocking);
-    assert_eq!(info.notify.events(), ACCEPT | READ | CLOSE);
+    assert!(info.nonblocking());
+    assert_eq!(info.notify().events(), ACCEPT | READ | CLOSE);
     assert_eq!(
         fx.drain(fx.main),
         vec![(a, READ, None)],
@@ -549,7 +549,7 @@ fn a_failing_reenabling_call_still_reenables() {
 fn select_makes_nonblocking_and_blocking_needs_cancel() {
     let mut fx = Fx::new();
     let (_l, _c, a) = fx.established(NONE, NONE);
-    assert!(!fx.sim.socket_info(a).unwrap().nonblocking);
+    assert!(!fx.sim.socket_info(a).unwrap().nonblocking());
     let notes = |fx: &Fx, rule: Rule| {
         fx.sim
             .trace()
@@ -558,7 +558,7 @@ fn select_makes_nonblocking_and_blocking_needs_cancel() {
     };
     let main = fx.main;
     fx.srv().wsa_async_select(a, main, WM, READ).unwrap();
-    assert!(fx.sim.socket_info(a).unwrap().nonblocking);
+    assert!(fx.sim.socket_info(a).unwrap().nonblocking());
     assert!(notes(&fx, Rule::SelectNonblocking) && notes(&fx, Rule::SelectReplaces));
     assert_eq!(
         fx.srv().recv(a, 10, MsgFlags::NONE),
