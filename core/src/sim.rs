@@ -454,6 +454,16 @@ impl Sim {
             .filter(|w| w.hwnd == hwnd)
     }
 
+    /// True if host `h` has a route to `ip`: a host of the world owns it, or it is on one
+    /// of `h`'s subnets.
+    pub(crate) fn has_route(&self, h: HostId, ip: Ipv4) -> bool {
+        self.host_of(ip).is_some()
+            || self.hosts[h.0 as usize]
+                .addrs
+                .iter()
+                .any(|a| a.same_subnet(ip))
+    }
+
     /// The host that owns address `ip`, if one does.
     pub(crate) fn host_of(&self, ip: Ipv4) -> Option<HostId> {
         self.addr_owner.get(&ip).copied()

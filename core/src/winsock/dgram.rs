@@ -34,12 +34,7 @@ impl Sim {
         if data.len() > MAX_DATAGRAM {
             return Err(WsaError::WSAEMSGSIZE);
         }
-        let owned = self.host_of(dst.ip).is_some();
-        let on_link = self.hosts[h.0 as usize]
-            .addrs
-            .iter()
-            .any(|a| a.same_subnet(dst.ip));
-        if !owned && !on_link {
+        if !self.has_route(h, dst.ip) {
             return Err(WsaError::WSAENETUNREACH);
         }
         self.implicit_bind(h, s)?;

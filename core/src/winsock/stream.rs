@@ -159,12 +159,7 @@ impl Sim {
         sock.ending = None;
         sock.connecting = sock.nonblocking;
         let nonblocking = sock.nonblocking;
-        let owned = self.host_of(addr.ip).is_some();
-        let on_link = self.hosts[h.0 as usize]
-            .addrs
-            .iter()
-            .any(|a| a.same_subnet(addr.ip));
-        if !owned && !on_link {
+        if !self.has_route(h, addr.ip) {
             self.change(Change::Note(Note::NoRoute(addr.ip)));
             if !nonblocking {
                 return Err(WsaError::WSAENETUNREACH);
