@@ -23,7 +23,9 @@ pub struct SocketTable {
     live: usize,
     /// Sockets by (host, type, local port).
     ports: BTreeMap<(HostId, SocketType, u16), Vec<SocketHandle>>,
-    /// Stream sockets by (local, remote) address: the newest socket given that pair.
+    /// Stream sockets by (local, remote) address: the newest socket given that pair. An
+    /// older one with the same pair (a connection in TIME_WAIT whose port a new socket
+    /// reused) is no longer found: segments for that pair go to the new connection.
     conns: BTreeMap<(SockAddr, SockAddr), SocketHandle>,
 }
 
@@ -198,3 +200,68 @@ impl PartialEq for SocketTable {
 }
 
 impl Eq for SocketTable {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(s: &str) -> SockAddr {
+        s.parse().unwrap()
+    }
+
+    fn table_with(n: usize, ty: SocketType) -> SocketTable {
+        let mut t = SocketTable::default();
+        for _ in 0..n {
+            let h = t.next_handle();
+            t.insert(Socket::new(h, HostId(0), ty));
+        }
+        t
+    }
+
+    #[test]
+    fn handles_are_numbered_as_windows_numbers_them_and_never_reused() {
+        let mut t = table_with(3, SocketType::Stream);
+        let hs: Vec<u32> = t.values().map(|s| s.handle.0).collect();
+        assert_eq!(hs, [100, 104, 108]);
+        assert!(t.remove(SocketHandle(104)).is_some());
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.next_handle(), SocketHandle(112));
+        for bad in [0, 99, 101, 104, 112, u32::MAX] {
+            assert!(t.get(SocketHandle(bad)).is_none(), "handle {bad}");
+        }
+        assert!(t.remove(SocketHandle(104)).is_none());
+    }
+
+    #[test]
+    fn the_indexes_follow_local_and_remote_addresses() {
+        let mut t = table_with(2, SocketType::Stream);
+        let (a, b) = (SocketHandle(100), SocketHandle(104));
+        t.set_local(a, addr("10.0.0.1:5000"));
+        assert!(t.port_in_use(HostId(0), SocketType::Stream, 5000));
+        assert!(!t.port_in_use(HostId(0), SocketType::Dgram, 5000));
+        t.set_remote(a, addr("10.0.0.2:80"));
+        let conn = |t: &SocketTable| {
+            t.connection(addr("10.0.0.1:5000"), addr("10.0.0.2:80"))
+                .map(|s| s.handle)
+        };
+        assert_eq!(conn(&t), Some(a));
+        // The newest socket given the same pair of addresses is the one found.
+        t.set_local(b, addr("10.0.0.1:5000"));
+        t.set_remote(b, addr("10.0.0.2:80"));
+        assert_eq!(conn(&t), Some(b));
+        assert_eq!(t.on_port(HostId(0), SocketType::Stream, 5000).count(), 2);
+        // Rebinding moves the socket's entries.
+        t.set_local(b, addr("10.0.0.1:6000"));
+        assert_eq!(t.on_port(HostId(0), SocketType::Stream, 5000).count(), 1);
+        assert!(t
+            .connection(addr("10.0.0.1:6000"), addr("10.0.0.2:80"))
+            .is_some_and(|s| s.handle == b));
+        // Removing a socket removes its entries; the other keeps its own.
+        t.remove(a);
+        assert!(!t.port_in_use(HostId(0), SocketType::Stream, 5000));
+        assert_eq!(conn(&t), None);
+        t.remove(b);
+        assert!(!t.port_in_use(HostId(0), SocketType::Stream, 6000));
+        assert!(t.is_empty());
+    }
+}
