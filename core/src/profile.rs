@@ -91,12 +91,18 @@ impl Profile {
         matches!(self, Profile::Windows)
     }
 
-    /// WSAEventSelect mode: whether selecting again records conditions that already hold.
+    /// WSAEventSelect mode: whether a new WSAEventSelect (or one of no events) keeps the
+    /// latches and the recorded events of the selection before it, so that it records
+    /// only conditions not recorded yet.
     ///
     /// Documented ("If any event has occurred when the application calls WSAAsyncSelect
-    /// … a message is posted"): yes. Windows: a repeated WSAEventSelect records nothing.
-    pub const fn event_reselect_records_again(self) -> bool {
-        matches!(self, Profile::Documented)
+    /// … a message is posted"): no, every condition that holds is recorded again.
+    /// Windows (Wine's test_connect_events, test_accept_events, test_write_events,
+    /// test_read_events: `select_events(ctx, s, 0); select_events(ctx, s, …);
+    /// check_events(ctx, 0, 0, 0)` in event mode, while an event first added to the mask,
+    /// such as FD_CONNECT on a connected socket, is recorded): yes.
+    pub const fn event_select_keeps_latches(self) -> bool {
+        matches!(self, Profile::Windows)
     }
 
     /// Whether each MSG_OOB send's urgent byte is kept until read (a queue), or a new

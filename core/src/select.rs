@@ -581,16 +581,24 @@ impl Sim {
 
     /// Installs a new selection (or none) on `s` and posts what already holds.
     pub(crate) fn select(&mut self, s: SocketHandle, notify: Notify) {
-        let reselect_event = matches!(notify, Notify::Event { .. })
-            && matches!(self.sockets[&s].notify, Notify::Event { .. })
-            && !self.profile.event_reselect_records_again();
+        // Windows, WSAEventSelect (or a selection of no events) after another: the
+        // latches and the record stay, so only what was not recorded yet is recorded.
+        let window = |n: &Notify| matches!(n, Notify::Window { .. });
+        let keep = !window(&notify)
+            && !window(&self.sockets[&s].notify)
+            && self.sockets[&s].event_selected
+            && self.profile.event_select_keeps_latches();
+        let reselect_event = keep && matches!(self.sockets[&s].notify, Notify::Event { .. });
         let sock = self.sock_mut(s);
         let was_blocking = !sock.nonblocking;
         sock.nonblocking = true;
         sock.notify = notify;
-        sock.armed = NetworkEvent::FD_ALL_EVENTS;
-        sock.recorded = NetworkEvent::NONE;
-        sock.recorded_errors = [None; 10];
+        sock.event_selected |= matches!(notify, Notify::Event { .. });
+        if !keep {
+            sock.armed = NetworkEvent::FD_ALL_EVENTS;
+            sock.recorded = NetworkEvent::NONE;
+            sock.recorded_errors = [None; 10];
+        }
         if was_blocking {
             self.change(Change::Note(Note::NowNonblocking(s)));
         }
@@ -624,7 +632,6 @@ impl Sim {
         }
         if reselect_event {
             self.change(Change::Note(Note::ReselectRecordsNothing));
-            return;
         }
         self.persist(s, false);
     }

@@ -373,6 +373,19 @@ fn doc_blocks(info: &str) -> Vec<String> {
 }
 
 #[test]
+fn the_documents_windows_examples_pass() {
+    let blocks = doc_blocks("wsa-windows");
+    assert_eq!(
+        blocks.len(),
+        1,
+        "one ```wsa-windows example in the document"
+    );
+    for block in &blocks {
+        run_source("docs/scenario-language.md", block, Profile::Windows).unwrap();
+    }
+}
+
+#[test]
 fn the_documents_two_profile_example_passes_under_both() {
     let blocks = doc_blocks("wsa-both");
     assert_eq!(blocks.len(), 1, "one ```wsa-both example in the document");

@@ -332,7 +332,7 @@ impl Encoder {
             }
             Call::Recv { s, len, flags } | Call::RecvFrom { s, len, flags } => {
                 self.socket(*s);
-                self.usize(*len);
+                self.usize(*len as u32 as usize);
                 self.msg_flags(*flags);
             }
             Call::SendTo { s, data, to, flags } => {

@@ -18,6 +18,7 @@ use crate::event::NetworkEvent;
 use crate::net::{Ipv4, SockAddr};
 use crate::queue::WindowMessage;
 use crate::socket::{MsgFlags, SocketHandle};
+use crate::winsock::NetworkEvents;
 
 /// The largest payload or length a script may use (16 MiB).
 pub const MAX_PAYLOAD: u64 = 16 << 20;
@@ -251,6 +252,32 @@ pub(super) fn events(e: &Expr) -> Result<NetworkEvent, ScriptError> {
         }
     }
     Ok(set)
+}
+
+/// `WSAEnumNetworkEvents`' expected result: `FD_*` names joined by `|`, each with its
+/// `iErrorCode` as `FD_CONNECT(WSAECONNREFUSED)` (a bare name: no error), or `0`.
+pub(super) fn events_with_errors(e: &Expr) -> Result<NetworkEvents, ScriptError> {
+    let mut n = NetworkEvents::default();
+    for part in flag_names(e) {
+        let (ev, error) = match &part.kind {
+            ExprKind::WithError { event, error } => {
+                let ev = NetworkEvent::from_name(event.as_str()).ok_or_else(|| {
+                    err(
+                        event.span,
+                        "an FD_* event name such as FD_CONNECT",
+                        format!("\"{}\"", event.name),
+                    )
+                })?;
+                (ev, error_atom(error)?)
+            }
+            _ => (events(part)?, None),
+        };
+        n.events |= ev;
+        if let Some(i) = ev.bit_index() {
+            n.errors[i] = error;
+        }
+    }
+    Ok(n)
 }
 
 /// `MSG_OOB`, `MSG_PEEK` or 0, joined by `|`; no argument is 0.

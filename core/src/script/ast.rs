@@ -300,8 +300,12 @@ pub struct HostCall {
     pub bind: Option<Ident>,
     /// The call.
     pub call: Call,
-    /// The expected result after `=>`, if given.
+    /// The expected result after `=>`, if given (with `repeat`: the number of calls
+    /// made before the one that gave the `until` result).
     pub expect: Option<Outcome>,
+    /// `HOST: repeat CALL until RESULT`: the call is made again and again until it
+    /// returns this result.
+    pub until: Option<Outcome>,
 }
 
 /// `NAME '(' [ARG {',' ARG}] ')'`: a call by name; the runner checks the name and arity.
@@ -316,13 +320,16 @@ pub struct Call {
 }
 
 /// The expected result of a call: one or more atoms separated by spaces, such as
-/// `SOCKET_ERROR WSAEWOULDBLOCK`, `50`, `none` or `WM_USER+1(A, FD_READ, 0)`.
+/// `SOCKET_ERROR WSAEWOULDBLOCK`, `50`, `none` or `WM_USER+1(A, FD_READ, 0)`; with
+/// `or`, one of several (`0 or SOCKET_ERROR WSAEWOULDBLOCK`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Outcome {
-    /// The atoms in order (never empty).
+    /// The atoms of the first result, in order (never empty).
     pub atoms: Vec<Expr>,
-    /// From the first to the last atom.
+    /// From the first to the last atom of the first result.
     pub span: Span,
+    /// The results written after `or`, each never empty.
+    pub others: Vec<Vec<Expr>>,
 }
 
 /// A window message pattern `MSG(SOCKET, EVENT, ERROR)`: the message number, the
@@ -371,6 +378,16 @@ pub enum ExprKind {
         base: Ident,
         /// The constant added, `1`.
         offset: Spanned<u64>,
+    },
+    /// `-1`: a negative integer, by its magnitude (`1`).
+    NegInt(u64),
+    /// `FD_CONNECT(WSAECONNREFUSED)`: an event with its `iErrorCode`, as
+    /// `WSAEnumNetworkEvents` reports it.
+    WithError {
+        /// The event, `FD_CONNECT`.
+        event: Ident,
+        /// The error: `0` or a name such as `WSAECONNREFUSED`.
+        error: Box<Expr>,
     },
     /// An IPv4 address, `10.0.0.2`.
     Ipv4(Ipv4Addr),
@@ -453,7 +470,13 @@ impl fmt::Display for HostCall {
         if let Some(var) = &self.bind {
             write!(f, "{var} = ")?;
         }
+        if self.until.is_some() {
+            f.write_str("repeat ")?;
+        }
         self.call.fmt(f)?;
+        if let Some(until) = &self.until {
+            write!(f, " until {until}")?;
+        }
         if let Some(outcome) = &self.expect {
             write!(f, " => {outcome}")?;
         }
@@ -476,11 +499,19 @@ impl fmt::Display for Call {
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, atom) in self.atoms.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
+        for (n, atoms) in core::iter::once(&self.atoms)
+            .chain(&self.others)
+            .enumerate()
+        {
+            if n > 0 {
+                f.write_str(" or ")?;
             }
-            atom.fmt(f)?;
+            for (i, atom) in atoms.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(" ")?;
+                }
+                atom.fmt(f)?;
+            }
         }
         Ok(())
     }
@@ -518,6 +549,8 @@ impl fmt::Display for ExprKind {
                 Ok(())
             }
             ExprKind::Offset { base, offset } => write!(f, "{base}+{offset}"),
+            ExprKind::NegInt(n) => write!(f, "-{n}"),
+            ExprKind::WithError { event, error } => write!(f, "{event}({error})"),
             ExprKind::Ipv4(ip) => write!(f, "{ip}"),
             ExprKind::SockAddr(addr) => write!(f, "{addr}"),
             ExprKind::Str(bytes) => Quoted(bytes).fmt(f),

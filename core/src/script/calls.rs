@@ -13,7 +13,7 @@ use alloc::string::String;
 use super::args::{
     addr, err, events, int, msg_flags, payload, shown, window_message, Names, MAX_PAYLOAD,
 };
-use super::ast::{Call as Written, Expr};
+use super::ast::{Call as Written, Expr, ExprKind};
 use super::expect::Shape;
 use super::program::{Op, ScriptCall, SockRef};
 use super::ScriptError;
@@ -75,7 +75,7 @@ pub(super) static CALLS: [CallSpec; 24] = [
     },
     CallSpec {
         name: "connect",
-        usage: "connect(s, address:port[, namelen])",
+        usage: "connect(s, address:port or NULL[, namelen])",
         arity: 2..=3,
         lower: |n, c| {
             // The optional namelen is checked first.
@@ -83,7 +83,13 @@ pub(super) static CALLS: [CallSpec; 24] = [
                 Some(e) => int(e, "a namelen such as 16", u32::MAX as u64)? as u32,
                 None => SOCKADDR_IN_LEN,
             };
-            let (s, addr) = (n.socket(&c.args[0])?, addr(&c.args[1])?);
+            let s = n.socket(&c.args[0])?;
+            // `connect(s, NULL)`: no address, which Winsock refuses with WSAEFAULT;
+            // the call is made with a namelen of 0, as a NULL name has no length.
+            let (addr, namelen) = match c.args[1].as_name() {
+                Some("NULL") => (crate::net::SockAddr::default(), 0),
+                _ => (addr(&c.args[1])?, namelen),
+            };
             ws(Call::Connect { s, addr, namelen }, Shape::Number)
         },
     },
@@ -109,7 +115,7 @@ pub(super) static CALLS: [CallSpec; 24] = [
         arity: 2..=3,
         lower: |n, c| {
             let s = n.socket(&c.args[0])?;
-            let len = int(&c.args[1], "a length", MAX_PAYLOAD)? as usize;
+            let len = length(&c.args[1])?;
             let flags = msg_flags(c.args.get(2))?;
             ws(Call::Recv { s, len, flags }, Shape::Bytes { from: false })
         },
@@ -130,7 +136,7 @@ pub(super) static CALLS: [CallSpec; 24] = [
         arity: 2..=3,
         lower: |n, c| {
             let s = n.socket(&c.args[0])?;
-            let len = int(&c.args[1], "a length", MAX_PAYLOAD)? as usize;
+            let len = length(&c.args[1])?;
             let flags = msg_flags(c.args.get(2))?;
             ws(Call::RecvFrom { s, len, flags }, Shape::Bytes { from: true })
         },
@@ -266,6 +272,15 @@ pub(super) static CALLS: [CallSpec; 24] = [
         lower: |_, _| ws(Call::WsaCleanup, Shape::Number),
     },
 ];
+
+/// A buffer length, Winsock's `int`: up to 16 MiB, or negative (`-1`), which the call
+/// refuses with `WSAEFAULT`.
+fn length(e: &Expr) -> Result<i32, ScriptError> {
+    match e.kind {
+        ExprKind::NegInt(n) if n <= 1 << 31 => Ok((n as i64).wrapping_neg() as i32),
+        _ => Ok(int(e, "a length (or a negative one such as -1)", MAX_PAYLOAD)? as i32),
+    }
+}
 
 /// Looks a call up in [`CALLS`], counts its arguments and lowers them.
 pub(super) fn lower_call(names: &Names, call: &Written) -> Lowered {

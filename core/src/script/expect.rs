@@ -12,11 +12,10 @@ use alloc::vec::Vec;
 use super::program::Vars;
 pub(super) use super::program::{Check, Data, Expected, MsgExpected, Shape, WParam};
 use crate::error::WsaError;
-use crate::event::NetworkEvent;
 use crate::net::SockAddr;
 use crate::queue::Message;
 use crate::socket::{SockOpt, SocketHandle};
-use crate::winsock::Returned;
+use crate::winsock::{NetworkEvents, Returned};
 
 /// What a call gave, as expectations compare it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +26,8 @@ pub(super) enum Actual {
     Flag(bool),
     /// Bytes read and, for `recvfrom`, their sender.
     Bytes(Vec<u8>, Option<SockAddr>),
-    /// Events reported.
-    Events(NetworkEvent),
+    /// Events reported, with their error codes.
+    Events(NetworkEvents),
     /// A message, or none.
     Message(Option<Message>),
     /// `WSAGetLastError`'s value.
@@ -60,7 +59,7 @@ impl Actual {
             Returned::Value(v) if shape == Shape::Flag => Actual::Flag(v != 0),
             Returned::Value(v) => Actual::Value(u64::from(v)),
             Returned::Event(e) => Actual::Value(u64::from(e.0)),
-            Returned::NetworkEvents(n) => Actual::Events(n.events),
+            Returned::NetworkEvents(n) => Actual::Events(n),
             Returned::Message(m) => Actual::Message(m),
         }
     }
@@ -85,7 +84,7 @@ impl Actual {
                     None => text,
                 }
             }
-            Actual::Events(e) => e.to_string(),
+            Actual::Events(e) => show_events(e),
             Actual::Message(None) => "none".into(),
             Actual::Message(Some(m)) => show_message(m, name),
             Actual::LastError(None) => "0".into(),
@@ -94,6 +93,27 @@ impl Actual {
             Actual::Error(e) => format!("SOCKET_ERROR {e}"),
         }
     }
+}
+
+/// `WSAEnumNetworkEvents`' result as `=>` writes it: `FD_CONNECT(WSAECONNREFUSED)|FD_WRITE`.
+pub(super) fn show_events(n: &NetworkEvents) -> String {
+    if n.events.is_empty() {
+        return "0".into();
+    }
+    let mut out = String::new();
+    for ev in n.events.iter() {
+        if !out.is_empty() {
+            out.push('|');
+        }
+        out.push_str(&ev.to_string());
+        if let Some(e) = ev
+            .bit_index()
+            .and_then(|i| n.errors.get(i).copied().flatten())
+        {
+            out.push_str(&format!("({e})"));
+        }
+    }
+    out
 }
 
 /// A message as a failure shows it: `WM_USER+1(A, FD_READ, 0)` with the socket's name.
@@ -113,6 +133,7 @@ impl Expected {
     /// True if `actual` is what this expects; socket variables are read from `vars`.
     pub fn matches(&self, actual: &Actual, vars: &Vars) -> bool {
         match (self, actual) {
+            (Expected::AnyOf(all), _) => all.iter().any(|x| x.matches(actual, vars)),
             (Expected::Failed(want), Actual::Error(e)) => want.is_none_or(|w| w == *e),
             (Expected::Failed(_), _) | (_, Actual::Error(_)) => false,
             (Expected::Number(n), Actual::Value(v)) => n == v,
@@ -131,7 +152,13 @@ impl Expected {
                 };
                 data_ok && from_ok
             }
-            (Expected::Events(x), Actual::Events(e)) => x == e,
+            (Expected::Events(x), Actual::Events(e)) => {
+                // Only the recorded events' codes count, as in iErrorCode.
+                x.events == e.events
+                    && e.events.iter().filter_map(|ev| ev.bit_index()).all(|i| {
+                        x.errors.get(i).copied().flatten() == e.errors.get(i).copied().flatten()
+                    })
+            }
             (Expected::Message(None), Actual::Message(None)) => true,
             (Expected::Message(Some(p)), Actual::Message(Some(m))) => {
                 let socket_ok = match p.socket {

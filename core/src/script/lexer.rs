@@ -20,6 +20,9 @@ pub(crate) enum Tok {
     Ident,
     /// `50` or `0x3ff`.
     Int { value: u64, hex: bool },
+    /// `-1`: a negative decimal integer (its magnitude), as Winsock's `int` arguments
+    /// may be given.
+    NegInt(u64),
     /// `5ms`, `2s`, `100us`.
     Duration(Duration),
     /// `10.0.0.2`.
@@ -209,9 +212,17 @@ impl<'a> Lexer<'a> {
                 Tok::Ident
             } else if c.is_ascii_digit() {
                 self.number()?
+            } else if c == '-' && self.peek_at(start + 1).is_some_and(|d| d.is_ascii_digit()) {
+                self.pos += 1;
+                match self.number()? {
+                    Tok::Int { value, hex: false } => Tok::NegInt(value),
+                    _ => {
+                        return Err(self.error_word(start, "a negative decimal integer such as -1"))
+                    }
+                }
             } else {
                 let expected = if c == '-' {
-                    "a name or a number (there are no negative numbers: write SOCKET_ERROR for -1)"
+                    "a name or a number (a negative number is written -1, without a space)"
                 } else {
                     "a name, a number, a string, or one of ( ) , : = => | +"
                 };

@@ -10,9 +10,10 @@ use alloc::format;
 use alloc::vec::Vec;
 
 use super::args::{
-    addr, err, error_atom, events, int, ipv4, shown, window_message, Names, VarKind,
+    addr, err, error_atom, events, events_with_errors, int, ipv4, shown, window_message, Names,
+    VarKind,
 };
-use super::ast::{Expr, ExprKind, HostCall, MsgPattern, Script, StmtKind};
+use super::ast::{Expr, ExprKind, HostCall, MsgPattern, Outcome, Script, StmtKind};
 use super::calls::lower_call;
 use super::expect::{Check, Data, Expected, MsgExpected, Shape, WParam};
 use super::program::{Action, HostStep, Program, SockRef, Step};
@@ -184,13 +185,27 @@ fn lower_host_call(names: &mut Names, hc: &HostCall) -> Result<HostStep, ScriptE
             Some(names.bind(b.as_str(), kind))
         }
     };
+    let until = match &hc.until {
+        None => None,
+        Some(o) => {
+            if let Some(b) = &hc.bind {
+                return Err(err(
+                    b.span,
+                    "no 'VAR =' with 'repeat'",
+                    format!("\"{}\"", b.name),
+                ));
+            }
+            Some(lower_outcome(names, shape, o)?)
+        }
+    };
+    let count_shape = if until.is_some() {
+        Shape::Number
+    } else {
+        shape
+    };
     let expect = match &hc.expect {
         None => None,
-        Some(o) => Some(Check {
-            expected: lower_result(names, shape, &o.atoms)?,
-            span: o.atoms[0].span,
-            text: format!("{o}").into(),
-        }),
+        Some(o) => Some(lower_outcome(names, count_shape, o)?),
     };
     Ok(HostStep {
         host,
@@ -198,6 +213,26 @@ fn lower_host_call(names: &mut Names, hc: &HostCall) -> Result<HostStep, ScriptE
         op,
         shape,
         expect,
+        until,
+    })
+}
+
+/// `=> RESULT [or RESULT …]` as a [`Check`].
+fn lower_outcome(names: &Names, shape: Shape, o: &Outcome) -> Result<Check, ScriptError> {
+    let first = lower_result(names, shape, &o.atoms)?;
+    let expected = if o.others.is_empty() {
+        first
+    } else {
+        let mut all = Vec::from([first]);
+        for atoms in &o.others {
+            all.push(lower_result(names, shape, atoms)?);
+        }
+        Expected::AnyOf(all)
+    };
+    Ok(Check {
+        expected,
+        span: o.atoms[0].span,
+        text: format!("{o}").into(),
     })
 }
 
@@ -235,7 +270,12 @@ fn lower_result(names: &Names, shape: Shape, atoms: &[Expr]) -> Result<Expected,
                 ))
             }
         },
-        Shape::Events => Expected::Events(events(first)?),
+        Shape::Events => {
+            if let Some(extra) = atoms.get(1) {
+                return Err(err(extra.span, "'or' or end of line", shown(extra)));
+            }
+            Expected::Events(events_with_errors(first)?)
+        }
         Shape::Flag if matches!(first.as_name(), Some("TRUE" | "FALSE")) => {
             Expected::Flag(first.as_name() == Some("TRUE"))
         }

@@ -536,8 +536,15 @@ impl<'t, 'a> LineParser<'t, 'a> {
     fn host_call(&mut self) -> Result<HostCall, ScriptError> {
         let host = self.ident("a host name")?;
         self.punct(Tok::Colon, "':'")?;
+        let repeat =
+            self.peek_is_word("repeat") && self.peek_nth(1).is_some_and(|t| t.kind == Tok::Ident);
+        if repeat {
+            self.pos += 1;
+        }
         let first = self.ident("a call such as socket(AF_INET, SOCK_STREAM), or VAR = call")?;
-        let (bind, name) = if self.peek_is(&Tok::Eq) {
+        let (bind, name) = if repeat {
+            (None, first)
+        } else if self.peek_is(&Tok::Eq) {
             self.pos += 1;
             (
                 Some(first),
@@ -549,6 +556,15 @@ impl<'t, 'a> LineParser<'t, 'a> {
             return Err(self.error("'(' and the call's arguments, or '=' to name the result"));
         };
         let call = self.call(name)?;
+        let until = if repeat {
+            if !self.peek_is_word("until") {
+                return Err(self.error("'until' and the result that ends the repetition"));
+            }
+            self.pos += 1;
+            Some(self.outcome()?)
+        } else {
+            None
+        };
         let expect = match self.peek() {
             None => None,
             Some(tok) if tok.kind == Tok::Arrow => {
@@ -562,6 +578,7 @@ impl<'t, 'a> LineParser<'t, 'a> {
             bind,
             call,
             expect,
+            until,
         })
     }
 
@@ -591,24 +608,37 @@ impl<'t, 'a> LineParser<'t, 'a> {
         Ok(Call { name, args, span })
     }
 
+    /// `ATOM {ATOM} {'or' ATOM {ATOM}}`, up to the end of the line or a `=>`.
     fn outcome(&mut self) -> Result<Outcome, ScriptError> {
-        let mut atoms: Vec<Expr> = Vec::new();
+        let mut results: Vec<Vec<Expr>> = Vec::from([Vec::new()]);
         loop {
+            let atoms = results.last_mut().expect("invariant: one result at least");
             let what = if atoms.is_empty() {
                 EXPECTED_RESULT
             } else {
-                "another result atom or end of line"
+                "another result atom, 'or', or end of line"
             };
             atoms.push(self.expr(true, what)?);
-            if self.peek().is_none() {
+            if self.peek_is_word("or") {
+                self.pos += 1;
+                results.push(Vec::new());
+                continue;
+            }
+            if self.peek().is_none_or(|t| t.kind == Tok::Arrow) {
                 break;
             }
         }
+        let mut results = results.into_iter();
+        let atoms = results.next().expect("invariant: one result at least");
         let span = match (atoms.first(), atoms.last()) {
             (Some(first), Some(last)) => first.span.to(last.span),
             _ => Span::new(self.line, 1, 0),
         };
-        Ok(Outcome { atoms, span })
+        Ok(Outcome {
+            atoms,
+            span,
+            others: results.collect(),
+        })
     }
 
     // ---- values --------------------------------------------------------------
@@ -620,7 +650,12 @@ impl<'t, 'a> LineParser<'t, 'a> {
         if !self.peek_is(&Tok::Pipe) {
             return Ok(first);
         }
-        let is_flag = |e: &Expr| matches!(e.kind, ExprKind::Name(_) | ExprKind::Int { .. });
+        let is_flag = |e: &Expr| {
+            matches!(
+                e.kind,
+                ExprKind::Name(_) | ExprKind::Int { .. } | ExprKind::WithError { .. }
+            )
+        };
         if !is_flag(&first) {
             return Err(self.error_at(
                 start,
@@ -687,9 +722,34 @@ impl<'t, 'a> LineParser<'t, 'a> {
                     };
                 }
                 if self.peek_is(&Tok::LParen) {
+                    let one_arg = self
+                        .peek_nth(1)
+                        .is_some_and(|t| matches!(t.kind, Tok::Ident | Tok::Int { .. }))
+                        && self.peek_nth(2).is_some_and(|t| t.kind == Tok::RParen);
+                    if let (true, ExprKind::Name(name)) = (one_arg, &expr.kind) {
+                        // `FD_CONNECT(WSAECONNREFUSED)`: an event with its error.
+                        self.pos += 1;
+                        let error = self.term(false, "an error such as WSAECONNREFUSED, or 0")?;
+                        let close = self.punct(Tok::RParen, "')'")?;
+                        let event = Ident {
+                            name: name.clone(),
+                            span,
+                        };
+                        return Ok(Expr {
+                            span: span.to(self.span(close)),
+                            kind: ExprKind::WithError {
+                                event,
+                                error: alloc::boxed::Box::new(error),
+                            },
+                        });
+                    }
                     return self.message(expr, allow_msg);
                 }
                 Ok(expr)
+            }
+            Tok::NegInt(value) => {
+                self.pos += 1;
+                leaf(ExprKind::NegInt(*value))
             }
             Tok::Int { value, hex } => {
                 self.pos += 1;

@@ -18,7 +18,7 @@ use crate::queue::WindowMessage;
 use crate::socket::{SocketHandle, WsaEvent};
 use crate::tcp::TcpState;
 use crate::time::Duration;
-use crate::winsock::Call;
+use crate::winsock::{Call, NetworkEvents};
 
 /// A checked script: one [`Step`] per statement, and the names of its variable slots.
 #[derive(Clone, Debug, Default)]
@@ -123,8 +123,11 @@ pub(super) struct HostStep {
     pub op: Op,
     /// The kind of value it returns.
     pub shape: Shape,
-    /// The expectation after `=>`, if any.
+    /// The expectation after `=>`, if any (with `until`: the number of calls before
+    /// the one that ended the repetition).
     pub expect: Option<Check>,
+    /// `repeat CALL until RESULT`: the result that ends the repetition.
+    pub until: Option<Check>,
 }
 
 /// What one statement does. Hosts and windows are indices in declaration order.
@@ -313,12 +316,14 @@ pub(super) enum Expected {
     Linger(bool, u16),
     /// The bytes read, and their sender if given.
     Received(Data, Option<SockAddr>),
-    /// `FD_*` events.
-    Events(NetworkEvent),
+    /// `FD_*` events, each with its `iErrorCode` (`None` for 0).
+    Events(NetworkEvents),
     /// A message matching the pattern, or `none`.
     Message(Option<MsgExpected>),
     /// `WSAGetLastError`'s value.
     LastError(Option<WsaError>),
+    /// `A or B`: any one of these.
+    AnyOf(Vec<Expected>),
 }
 
 /// An expectation with what a failure reports: where it is written and its text.

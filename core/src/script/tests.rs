@@ -918,7 +918,7 @@ fn call_errors() {
     assert_eq!(err("server: recv(A, 50) =>"), "1:23: expected a result such as 0, SOCKET_ERROR WSAEWOULDBLOCK, or none but found end of line");
     assert_eq!(
         err("server: recv(A, 50) => 50 )"),
-        "1:27: expected another result atom or end of line but found \")\""
+        "1:27: expected another result atom, 'or', or end of line but found \")\""
     );
     assert_eq!(
         err("server: f(A|)"),
@@ -941,8 +941,8 @@ fn call_errors() {
         "1:13: expected ',' or ')' but found \"=\""
     );
     assert_eq!(
-        err("server: f() => -1"),
-        "1:16: expected a name or a number (there are no negative numbers: write SOCKET_ERROR for -1) but found \"-\""
+        err("server: f() => -x"),
+        "1:16: expected a name or a number (a negative number is written -1, without a space) but found \"-\""
     );
 }
 
@@ -1133,7 +1133,7 @@ fn fragment() -> impl Strategy<Value = String> {
 
 fn name_strategy() -> impl Strategy<Value = String> {
     "[A-Za-z_][A-Za-z0-9_]{0,7}".prop_filter("`5 bytes` would read as a payload", |s| {
-        s != "byte" && s != "bytes"
+        s != "byte" && s != "bytes" && s != "or"
     })
 }
 
@@ -1242,7 +1242,9 @@ fn stmt_strategy() -> impl Strategy<Value = StmtKind> {
                 expect: atoms.map(|atoms| Outcome {
                     atoms,
                     span: Span::default(),
+                    others: Vec::new(),
                 }),
+                until: None,
             })
         });
     let others = prop_oneof![

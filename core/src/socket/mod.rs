@@ -381,6 +381,9 @@ pub struct Socket {
     pub(crate) recorded: NetworkEvent,
     /// WSAEventSelect: the error recorded for each event (indexed by `FD_*_BIT`).
     pub(crate) recorded_errors: [Option<WsaError>; 10],
+    /// True once WSAEventSelect has selected events on the socket (its latches then
+    /// outlive the selection where the profile keeps them).
+    pub(crate) event_selected: bool,
     /// The flow specification.
     pub(crate) qos: Qos,
     /// The QoS changed and SIO_GET_QOS has not read it yet.
@@ -422,6 +425,7 @@ impl Socket {
             armed: NetworkEvent::NONE,
             recorded: NetworkEvent::NONE,
             recorded_errors: [None; 10],
+            event_selected: false,
             qos: Qos::default(),
             qos_changed: false,
             routing_watch: None,

@@ -510,7 +510,7 @@ impl Writer<'_> {
             Call::Recv { s, len, flags } => {
                 self.byte(8);
                 self.socket(*s);
-                self.u(*len as u64);
+                self.u(u64::from(*len as u32));
                 self.flags(*flags);
             }
             Call::SendTo { s, data, to, flags } => {
@@ -523,7 +523,7 @@ impl Writer<'_> {
             Call::RecvFrom { s, len, flags } => {
                 self.byte(10);
                 self.socket(*s);
-                self.u(*len as u64);
+                self.u(u64::from(*len as u32));
                 self.flags(*flags);
             }
             Call::Shutdown { s, how } => {
@@ -1169,7 +1169,7 @@ impl Reader<'_> {
             },
             8 => Call::Recv {
                 s: self.socket(),
-                len: self.usize(),
+                len: self.usize() as u32 as i32,
                 flags: self.flags(),
             },
             9 => Call::SendTo {
@@ -1180,7 +1180,7 @@ impl Reader<'_> {
             },
             10 => Call::RecvFrom {
                 s: self.socket(),
-                len: self.usize(),
+                len: self.usize() as u32 as i32,
                 flags: self.flags(),
             },
             11 => Call::Shutdown {

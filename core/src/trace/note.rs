@@ -42,7 +42,7 @@ pub enum Note {
         /// How many of its messages are still queued.
         count: usize,
     },
-    /// Windows: a repeated WSAEventSelect records nothing.
+    /// Windows: a repeated WSAEventSelect keeps its latches and records only what was not recorded yet.
     ReselectRecordsNothing,
     /// A connect to an address no route reaches.
     NoRoute(Ipv4),
@@ -115,7 +115,7 @@ impl fmt::Display for Note {
                 Rule::SelectCancel
             ),
             Note::ReselectRecordsNothing => {
-                f.write_str("Windows: a repeated WSAEventSelect records nothing")
+                f.write_str("Windows: a repeated WSAEventSelect records only what was not recorded yet")
             }
             Note::NoRoute(ip) => write!(f, "no route from this host to {ip}"),
             Note::AbortiveClose { linger } => {

@@ -92,8 +92,9 @@ pub enum Call<S = SocketHandle, E = WsaEvent, D = Vec<u8>> {
     Recv {
         /// The socket.
         s: S,
-        /// The buffer's length.
-        len: usize,
+        /// The buffer's length, an `int` as in Winsock: a negative one fails with
+        /// `WSAEFAULT`.
+        len: i32,
         /// `MSG_PEEK`, `MSG_OOB`.
         flags: MsgFlags,
     },
@@ -112,8 +113,8 @@ pub enum Call<S = SocketHandle, E = WsaEvent, D = Vec<u8>> {
     RecvFrom {
         /// The socket.
         s: S,
-        /// The buffer's length.
-        len: usize,
+        /// The buffer's length (negative: `WSAEFAULT`).
+        len: i32,
         /// Flags.
         flags: MsgFlags,
     },

@@ -202,6 +202,7 @@ impl<'a> Winsock<'a> {
         len: usize,
         flags: MsgFlags,
     ) -> Result<Vec<u8>, WsaError> {
+        let len = i32::try_from(len).unwrap_or(i32::MAX);
         expect(self.call(Call::Recv { s, len, flags }), |r| match r {
             Returned::Received(d) => Some(d),
             _ => None,
@@ -227,6 +228,7 @@ impl<'a> Winsock<'a> {
         len: usize,
         flags: MsgFlags,
     ) -> Result<(Vec<u8>, SockAddr), WsaError> {
+        let len = i32::try_from(len).unwrap_or(i32::MAX);
         expect(self.call(Call::RecvFrom { s, len, flags }), |r| match r {
             Returned::ReceivedFrom(d, a) => Some((d, a)),
             _ => None,

@@ -10,6 +10,9 @@ use crate::script::expect::{Actual, Check, Shape};
 use crate::script::program::{HostStep, Op, Payload, ScriptCall, Var};
 use crate::winsock::{Call, Returned};
 
+/// The most calls one `repeat` statement makes before the scenario fails.
+pub const MAX_REPEAT: u64 = 100_000;
+
 impl Runner {
     /// Fails the scenario at `check` unless `actual` is what it expects.
     pub(super) fn check(&mut self, check: &Check, actual: &Actual) {
@@ -22,8 +25,48 @@ impl Runner {
     /// `HOST: [VAR =] CALL [=> RESULT]`: makes the call, binds the variable (an emptied
     /// slot if the call failed), then checks the result.
     pub(super) fn host_call(&mut self, span: Span, step: &HostStep) {
+        if let Some(until) = &step.until {
+            return self.repeat(span, step, until);
+        }
+        let Some((actual, bound)) = self.make_call(span, step) else {
+            return;
+        };
+        if let Some(slot) = step.bind {
+            self.vars.set(slot, bound);
+        }
+        if let Some(check) = &step.expect {
+            self.check(check, &actual);
+        }
+    }
+
+    /// `HOST: repeat CALL until RESULT [=> N]`: makes the call until it gives `until`
+    /// (at most [`MAX_REPEAT`] times), then checks how many calls came before that one.
+    fn repeat(&mut self, span: Span, step: &HostStep, until: &Check) {
+        let mut count = 0u64;
+        loop {
+            let Some((actual, _)) = self.make_call(span, step) else {
+                return;
+            };
+            if until.expected.matches(&actual, &self.vars) {
+                break;
+            }
+            count += 1;
+            if count >= MAX_REPEAT {
+                let shown = actual.show(|s| self.socket_name(s));
+                let expected = alloc::format!("{} within {MAX_REPEAT} calls", until.text);
+                return self.fail(until.span, expected, shown);
+            }
+        }
+        if let Some(check) = &step.expect {
+            self.check(check, &Actual::Value(count));
+        }
+    }
+
+    /// Makes the call once: what it gave, and what `VAR =` would bind. `None` if
+    /// `GetMessage`'s wait failed the scenario.
+    fn make_call(&mut self, span: Span, step: &HostStep) -> Option<(Actual, Option<Var>)> {
         let host = self.hosts[step.host];
-        let (actual, bound) = match &step.op {
+        Some(match &step.op {
             Op::Winsock(call) => {
                 let call = self.resolve(call);
                 let r = self.sim.on(host).call(call);
@@ -55,7 +98,7 @@ impl Runner {
             } => {
                 let hwnd = self.windows[*window];
                 if *wait && !self.wait_for_message(span, hwnd) {
-                    return;
+                    return None;
                 }
                 let r = self.sim.on(host).call(Call::GetMessage {
                     hwnd,
@@ -67,13 +110,7 @@ impl Runner {
                 Actual::LastError(self.sim.on(host).wsa_get_last_error()),
                 None,
             ),
-        };
-        if let Some(slot) = step.bind {
-            self.vars.set(slot, bound);
-        }
-        if let Some(check) = &step.expect {
-            self.check(check, &actual);
-        }
+        })
     }
 
     /// The call with its variables resolved to the handles they hold now, and its
