@@ -13,7 +13,9 @@ use crate::components::{
 };
 use crate::keys::{self, Action};
 use crate::share;
-use crate::state::{CompareCtx, ErrorsCtx, Notice, PlaygroundCtx, RunCtx, Selection, SelectionCtx};
+use crate::state::{
+    ContrastCtx, ErrorsCtx, Notice, PlaygroundCtx, RunCtx, Selection, SelectionCtx,
+};
 use crate::storage;
 
 /// How long the editor waits after the last key press before running the script.
@@ -62,13 +64,13 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         embed,
         run: RwSignal::new(None),
         errors: RwSignal::new(Vec::new()),
-        compare: RwSignal::new(None),
+        contrast: RwSignal::new(None),
         selection: RwSignal::new(Selection::None),
     };
     provide_context(RunCtx(pg.run));
     provide_context(ErrorsCtx(pg.errors));
     provide_context(SelectionCtx(pg.selection));
-    provide_context(CompareCtx(pg.compare));
+    provide_context(ContrastCtx(pg.contrast));
     provide_context(pg);
     pg
 }

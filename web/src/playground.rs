@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use wsasim::Profile;
 
+use crate::contrast::Contrast;
 use crate::share::{self, Link};
 use crate::state::{Divergence, DivergenceSide, Notice, PlaygroundCtx, Selection};
 use crate::storage;
@@ -73,33 +74,32 @@ impl PlaygroundCtx {
                 self.selection.set(Selection::None);
             }
         }
-        self.refresh_compare();
+        self.refresh_contrast();
         if !self.embed {
             storage::save(&src, profile);
         }
     }
 
-    /// Runs the scenario under the other profile if the compare view is on, and finds
-    /// where the two differ.
-    pub fn refresh_compare(&self) {
-        if !self.compare_on.get_untracked() || self.stale.get_untracked() {
-            self.compare.set(None);
-            self.divergence.set(None);
+    /// Runs the scenario under the other profile (once per run: the queue's badges and
+    /// the Why panel compare every message with it) and finds where the two differ.
+    pub fn refresh_contrast(&self) {
+        if self.stale.get_untracked() {
+            // The panels show the last good run: its comparison still holds.
             return;
         }
         let profile = self.profile.get_untracked();
         let theirs = self
             .source
             .with_untracked(|s| Timeline::with_profile(s, other(profile)).ok());
-        let div = match &theirs {
-            Some(t) => self.run.with_untracked(|r| {
-                r.as_ref()
-                    .and_then(|mine| divergence(mine, profile, t, other(profile)))
-            }),
-            None => None,
-        };
+        let (contrast, div) = self.run.with_untracked(|r| match (r, theirs) {
+            (Some(mine), Some(t)) => {
+                let div = divergence(mine, profile, &t, other(profile));
+                (Some(Contrast::new(mine, t, other(profile))), div)
+            }
+            _ => (None, None),
+        });
         self.divergence.set(div);
-        self.compare.set(theirs);
+        self.contrast.set(contrast);
     }
 
     /// Replaces the editor's text (a preset or a link) and runs it at once.
@@ -166,7 +166,6 @@ impl PlaygroundCtx {
     /// Shows or hides the compare view.
     pub fn set_compare(&self, on: bool) {
         self.compare_on.set(on);
-        self.refresh_compare();
     }
 
     /// The share link's fragment (without `#`) for the scenario as it is now.
