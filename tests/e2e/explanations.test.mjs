@@ -19,14 +19,14 @@ after(async () => {
 async function open(viewport) {
   const page = await site.context.newPage();
   if (viewport) await page.setViewportSize(viewport);
+  await page.goto(`${site.baseUrl}not-the-playground`);
+  await page.evaluate(() => localStorage.clear());
   const problems = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   await page.goto(site.baseUrl, { waitUntil: 'load' });
-  await page.evaluate(() => localStorage.clear());
-  await page.reload({ waitUntil: 'load' });
   await page.locator('.panel.queue').waitFor({ state: 'visible', timeout: 30_000 });
   return { page, problems };
 }

@@ -9,6 +9,7 @@ use wsasim::script::ScriptError;
 use wsasim::{Profile, Rule};
 
 use crate::contrast::Contrast;
+use crate::storage::Library;
 use crate::timeline::Timeline;
 
 /// The scenario's run, moved by the controls; `None` while the script has errors.
@@ -102,6 +103,23 @@ pub struct PlaygroundCtx {
     pub contrast: RwSignal<Option<Contrast>>,
     /// The selection.
     pub selection: RwSignal<Selection>,
+    /// The user's saved scenarios (the list; texts stay in local storage).
+    pub library: RwSignal<Library>,
+    /// How to take back the last preset or link opened, while it can be.
+    pub undo: RwSignal<Option<Undo>>,
+}
+
+/// A preset or a link opened as a new scenario, and what the editor held before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undo {
+    /// The new entry's name.
+    pub name: String,
+    /// The new entry.
+    pub created: u64,
+    /// The entry the editor held before, if any.
+    pub previous: Option<u64>,
+    /// The editor's text before.
+    pub previous_text: String,
 }
 
 /// A message shown above the panels about the link the page was opened with.
