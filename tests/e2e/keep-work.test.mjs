@@ -52,10 +52,12 @@ test('a reload right after typing keeps the last keystrokes', { timeout: 120_000
   await editor(page).click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type('\n# my last words');
+  const typedAt = Date.now();
   // Reload at once: well within the editor's 250 ms pause.
   await page.reload({ waitUntil: 'load' });
+  const reloadedAfter = Date.now() - typedAt;
   await page.locator('[data-testid=step-counter]').waitFor({ timeout: 30_000 });
-  assert.match(await editor(page).inputValue(), /# my last words$/);
+  assert.match(await editor(page).inputValue(), /# my last words$/, `reloaded ${reloadedAfter} ms after typing`);
   assert.deepEqual(problems, []);
   await page.close();
 });
