@@ -7,7 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { screenshots, startSite } from './harness.mjs';
+import fs from 'node:fs';
+import { screenshots, siteDir, startSite } from './harness.mjs';
+
+// A file of the site that is not the playground (its style sheet): storage is set there,
+// so no playground page saves its state over it on the way out, and nothing is a 404.
+const notThePlayground = () => fs.readdirSync(siteDir).find((f) => f.endsWith('.css'));
 
 let site;
 
@@ -24,15 +29,15 @@ const editor = (page) => page.locator('#scenario-editor');
 async function fresh(viewport, seed) {
   const page = await site.context.newPage();
   if (viewport) await page.setViewportSize(viewport);
-  // Storage is set from a page of the same origin that is not the playground, so no
-  // playground page saves its state over it on the way out.
-  await page.goto(`${site.baseUrl}not-the-playground`);
+  await page.goto(site.baseUrl + notThePlayground());
   await page.evaluate((seed) => {
     localStorage.clear();
     for (const [k, v] of Object.entries(seed ?? {})) localStorage.setItem(k, v);
   }, seed);
   const problems = [];
   page.on('console', (msg) => {
+    // Chromium's own favicon request (outside the site's path) is not the page's problem.
+    if (/favicon\.ico$/.test(msg.location().url ?? '')) return;
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
