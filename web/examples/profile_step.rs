@@ -39,10 +39,10 @@ fn main() {
             drop(r);
         }};
     }
-    time!("queues", view::queues(&t));
+    time!("queues", view::queues(&t, None));
     time!("latches", view::latches(&t));
     time!("sockets", view::sockets(&t));
     time!("diagram", view::diagram(&t));
-    time!("why", view::why(&t, sel));
+    time!("why", view::why(&t, sel, None));
     time!("trace_log", view::trace_log(&t));
 }

@@ -13,8 +13,10 @@ use crate::components::{
 };
 use crate::keys::{self, Action};
 use crate::share;
-use crate::state::{CompareCtx, ErrorsCtx, Notice, PlaygroundCtx, RunCtx, Selection, SelectionCtx};
-use crate::storage;
+use crate::state::{
+    ContrastCtx, ErrorsCtx, Notice, PlaygroundCtx, RunCtx, Selection, SelectionCtx,
+};
+use crate::storage::{self, Library};
 
 /// How long the editor waits after the last key press before running the script.
 pub const DEBOUNCE_MS: u32 = 250;
@@ -39,17 +41,18 @@ fn focused_tag() -> String {
 
 /// Creates every signal and provides the contexts; returns the playground bundle.
 fn provide_state(embed: bool) -> PlaygroundCtx {
-    let saved = storage::load();
+    let mut local = storage::browser::local();
+    let library = if embed {
+        Library::default()
+    } else {
+        Library::load(&mut local, storage::browser::now())
+    };
+    let text = library.current.and_then(|id| library.text(&local, id));
     let pg = PlaygroundCtx {
-        source: RwSignal::new(
-            saved
-                .source
-                .clone()
-                .unwrap_or_else(|| EXAMPLE_SCENARIO.to_string()),
-        ),
+        source: RwSignal::new(text.unwrap_or_else(|| EXAMPLE_SCENARIO.to_string())),
         loaded: RwSignal::new(0),
         last_source: StoredValue::new(String::new()),
-        profile: RwSignal::new(saved.profile.unwrap_or(Profile::Documented)),
+        profile: RwSignal::new(storage::load_profile().unwrap_or(Profile::Documented)),
         stale: RwSignal::new(false),
         compare_on: RwSignal::new(false),
         divergence: RwSignal::new(None),
@@ -62,13 +65,15 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         embed,
         run: RwSignal::new(None),
         errors: RwSignal::new(Vec::new()),
-        compare: RwSignal::new(None),
+        contrast: RwSignal::new(None),
         selection: RwSignal::new(Selection::None),
+        library: RwSignal::new(library),
+        undo: RwSignal::new(None),
     };
     provide_context(RunCtx(pg.run));
     provide_context(ErrorsCtx(pg.errors));
     provide_context(SelectionCtx(pg.selection));
-    provide_context(CompareCtx(pg.compare));
+    provide_context(ContrastCtx(pg.contrast));
     provide_context(pg);
     pg
 }
@@ -128,11 +133,13 @@ fn perform(pg: PlaygroundCtx, action: Action) {
         Action::Close => {
             pg.help_open.set(false);
             pg.share_url.set(None);
-            if let Some(open) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector("details.presets[open]").ok().flatten())
-            {
-                let _ = open.remove_attribute("open");
+            for menu in ["details.presets[open]", "details.library[open]"] {
+                if let Some(open) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(menu).ok().flatten())
+                {
+                    let _ = open.remove_attribute("open");
+                }
             }
         }
     }
@@ -154,6 +161,15 @@ fn listen_to_keys(pg: PlaygroundCtx) {
     });
     // The page lives as long as the App: the listener is never removed.
     std::mem::forget(handle);
+}
+
+/// Saves the editor's text when the page is hidden or left, so a reload or a closed tab
+/// loses no keystroke typed since the last run.
+fn flush_when_hidden(pg: PlaygroundCtx) {
+    for event in ["visibilitychange", "pagehide"] {
+        let handle = window_event_listener_untyped(event, move |_| pg.flush());
+        std::mem::forget(handle);
+    }
 }
 
 fn listen_to_links(pg: PlaygroundCtx) {
@@ -195,6 +211,30 @@ fn LinkNotice() -> impl IntoView {
     }
 }
 
+/// The offer to take back the preset or link just opened.
+#[component]
+fn UndoNotice() -> impl IntoView {
+    let pg = crate::state::use_playground();
+    move || {
+        pg.undo.get().map(|u| {
+            view! {
+                <div class="notice info" role="status" data-testid="undo-notice">
+                    <span>
+                        {format!(
+                            "Opened “{}” as a new scenario; your previous text is kept in My scenarios.",
+                            u.name
+                        )}
+                    </span>
+                    <button class="tool" data-action="undo" on:click=move |_| pg.undo_open()>
+                        "Undo"
+                    </button>
+                    <button class="tool" on:click=move |_| pg.undo.set(None) aria-label="Dismiss">"✕"</button>
+                </div>
+            }
+        })
+    }
+}
+
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -208,6 +248,9 @@ pub fn App() -> impl IntoView {
     debounce_runs(pg);
     listen_to_keys(pg);
     listen_to_links(pg);
+    if !embed {
+        flush_when_hidden(pg);
+    }
 
     if embed {
         let title = move || {
@@ -242,6 +285,7 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <Header />
             <LinkNotice />
+            <UndoNotice />
             <ShareBox />
             <main class="workspace">
                 <Editor />

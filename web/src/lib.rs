@@ -16,6 +16,7 @@
 
 pub mod app;
 pub mod components;
+pub mod contrast;
 pub mod digest;
 pub mod keys;
 pub mod panic;

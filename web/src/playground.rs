@@ -5,8 +5,10 @@
 use leptos::prelude::*;
 use wsasim::Profile;
 
+use crate::components::editor::EXAMPLE_SCENARIO;
+use crate::contrast::Contrast;
 use crate::share::{self, Link};
-use crate::state::{Divergence, DivergenceSide, Notice, PlaygroundCtx, Selection};
+use crate::state::{Divergence, DivergenceSide, Notice, PlaygroundCtx, Selection, Undo};
 use crate::storage;
 use crate::timeline::{first_divergence, rules_of, Timeline};
 
@@ -73,33 +75,147 @@ impl PlaygroundCtx {
                 self.selection.set(Selection::None);
             }
         }
-        self.refresh_compare();
-        if !self.embed {
-            storage::save(&src, profile);
+        self.refresh_contrast();
+        self.flush();
+    }
+
+    /// Saves the editor's text into its entry of the user's scenarios (creating one for
+    /// a text of the user's own), and the profile. Cheap when nothing changed.
+    pub fn flush(&self) {
+        if self.embed {
+            return;
+        }
+        storage::save_profile(self.profile.get_untracked());
+        let text = self.source.get_untracked();
+        if self.library.with_untracked(|l| l.current.is_none()) && text == EXAMPLE_SCENARIO {
+            return; // The first-load example is nobody's work yet.
+        }
+        let title = wsasim::script::parse(&text)
+            .ok()
+            .and_then(|s| s.title().map(str::to_string));
+        let name = storage::name_for(title.as_deref());
+        let mut local = storage::browser::local();
+        let now = storage::browser::now();
+        let changed = self
+            .library
+            .try_update_untracked(|l| l.save_current(&mut local, &text, &name, now))
+            .unwrap_or(false);
+        if changed {
+            self.library.notify();
         }
     }
 
-    /// Runs the scenario under the other profile if the compare view is on, and finds
-    /// where the two differ.
-    pub fn refresh_compare(&self) {
-        if !self.compare_on.get_untracked() || self.stale.get_untracked() {
-            self.compare.set(None);
-            self.divergence.set(None);
+    /// Opens a preset or a link's text as a new entry of the user's scenarios, named
+    /// `title`, keeping what the editor held, and offers to undo it.
+    pub fn open_new(&self, text: &str, title: Option<&str>) {
+        self.flush();
+        let name = storage::name_for(title);
+        let mut local = storage::browser::local();
+        let previous_text = self.source.get_untracked();
+        let (previous, created) = if self.embed {
+            (None, None)
+        } else {
+            self.library
+                .try_update(|l| {
+                    let previous = l.current;
+                    let id = l.add(&mut local, &name, text, storage::browser::now());
+                    l.current = Some(id);
+                    l.write(&mut local);
+                    (previous, Some(id))
+                })
+                .unwrap_or((None, None))
+        };
+        self.undo.set(created.map(|created| Undo {
+            name,
+            created,
+            previous,
+            previous_text,
+        }));
+        self.load(text);
+    }
+
+    /// Takes back the last [`PlaygroundCtx::open_new`]: its entry goes, the previous
+    /// text comes back.
+    pub fn undo_open(&self) {
+        let Some(u) = self.undo.get_untracked() else {
+            return;
+        };
+        self.undo.set(None);
+        let mut local = storage::browser::local();
+        self.library.update(|l| {
+            l.delete(&mut local, u.created);
+            l.current = u.previous.filter(|p| l.get(*p).is_some());
+            l.write(&mut local);
+        });
+        self.load(&u.previous_text);
+    }
+
+    /// Opens the user's saved scenario `id` in the editor.
+    pub fn open_entry(&self, id: u64) {
+        self.flush();
+        let local = storage::browser::local();
+        let Some(text) = self.library.with_untracked(|l| l.text(&local, id)) else {
+            return;
+        };
+        let mut local = local;
+        self.library.update(|l| {
+            l.current = Some(id);
+            l.write(&mut local);
+        });
+        self.undo.set(None);
+        self.load(&text);
+    }
+
+    /// Renames saved scenario `id`.
+    pub fn rename_entry(&self, id: u64, name: &str) {
+        let mut local = storage::browser::local();
+        self.library.update(|l| l.rename(&mut local, id, name));
+    }
+
+    /// Copies saved scenario `id` as a new entry.
+    pub fn duplicate_entry(&self, id: u64) {
+        self.flush();
+        let mut local = storage::browser::local();
+        self.library.update(|l| {
+            l.duplicate(&mut local, id, storage::browser::now());
+        });
+    }
+
+    /// Deletes saved scenario `id` (not the one in the editor).
+    pub fn delete_entry(&self, id: u64) {
+        if self.library.with_untracked(|l| l.current == Some(id)) {
+            return;
+        }
+        let mut local = storage::browser::local();
+        self.library.update(|l| l.delete(&mut local, id));
+        if self
+            .undo
+            .with_untracked(|u| u.as_ref().is_some_and(|u| u.previous == Some(id)))
+        {
+            self.undo.set(None);
+        }
+    }
+
+    /// Runs the scenario under the other profile (once per run: the queue's badges and
+    /// the Why panel compare every message with it) and finds where the two differ.
+    pub fn refresh_contrast(&self) {
+        if self.stale.get_untracked() {
+            // The panels show the last good run: its comparison still holds.
             return;
         }
         let profile = self.profile.get_untracked();
         let theirs = self
             .source
             .with_untracked(|s| Timeline::with_profile(s, other(profile)).ok());
-        let div = match &theirs {
-            Some(t) => self.run.with_untracked(|r| {
-                r.as_ref()
-                    .and_then(|mine| divergence(mine, profile, t, other(profile)))
-            }),
-            None => None,
-        };
+        let (contrast, div) = self.run.with_untracked(|r| match (r, theirs) {
+            (Some(mine), Some(t)) => {
+                let div = divergence(mine, profile, &t, other(profile));
+                (Some(Contrast::new(mine, t, other(profile))), div)
+            }
+            _ => (None, None),
+        });
         self.divergence.set(div);
-        self.compare.set(theirs);
+        self.contrast.set(contrast);
     }
 
     /// Replaces the editor's text (a preset or a link) and runs it at once.
@@ -160,13 +276,15 @@ impl PlaygroundCtx {
         if self.profile.get_untracked() != p {
             self.profile.set(p);
             self.run_now(true);
+            if !self.embed {
+                storage::save_profile(p);
+            }
         }
     }
 
     /// Shows or hides the compare view.
     pub fn set_compare(&self, on: bool) {
         self.compare_on.set(on);
-        self.refresh_compare();
     }
 
     /// The share link's fragment (without `#`) for the scenario as it is now.
@@ -201,7 +319,10 @@ impl PlaygroundCtx {
             Ok(link) => {
                 self.notice.set(None);
                 self.profile.set(link.profile);
-                self.load(&link.source);
+                let title = wsasim::script::parse(&link.source)
+                    .ok()
+                    .and_then(|s| s.title().map(str::to_string));
+                self.open_new(&link.source, title.as_deref());
                 if let Some(step) = link.step {
                     self.seek(step);
                 }

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use wsasim::script::ScriptError;
 use wsasim::{Profile, Rule};
 
+use crate::contrast::Contrast;
+use crate::storage::Library;
 use crate::timeline::Timeline;
 
 /// The scenario's run, moved by the controls; `None` while the script has errors.
@@ -22,9 +24,10 @@ pub struct ErrorsCtx(pub RwSignal<Vec<ScriptError>>);
 #[derive(Clone, Copy)]
 pub struct SelectionCtx(pub RwSignal<Selection>);
 
-/// The run of the same scenario under the other profile, for the compare view.
+/// The run of the same scenario under the other profile, compared with this one: the
+/// queue's badges, the Why panel's note and the compare view.
 #[derive(Clone, Copy)]
-pub struct CompareCtx(pub RwSignal<Option<Timeline>>);
+pub struct ContrastCtx(pub RwSignal<Option<Contrast>>);
 
 /// A selected thing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,9 +56,9 @@ pub fn use_selection() -> RwSignal<Selection> {
     expect_context::<SelectionCtx>().0
 }
 
-/// The compare-run signal.
-pub fn use_compare() -> RwSignal<Option<Timeline>> {
-    expect_context::<CompareCtx>().0
+/// The other profile's run, compared with this one.
+pub fn use_contrast() -> RwSignal<Option<Contrast>> {
+    expect_context::<ContrastCtx>().0
 }
 
 /// The playground's own state, beside the run: what the shell (editor, controls, share,
@@ -96,10 +99,27 @@ pub struct PlaygroundCtx {
     pub run: RwSignal<Option<Timeline>>,
     /// The script's errors.
     pub errors: RwSignal<Vec<ScriptError>>,
-    /// The run under the other profile.
-    pub compare: RwSignal<Option<Timeline>>,
+    /// The run under the other profile, compared with this one (`None` while stale).
+    pub contrast: RwSignal<Option<Contrast>>,
     /// The selection.
     pub selection: RwSignal<Selection>,
+    /// The user's saved scenarios (the list; texts stay in local storage).
+    pub library: RwSignal<Library>,
+    /// How to take back the last preset or link opened, while it can be.
+    pub undo: RwSignal<Option<Undo>>,
+}
+
+/// A preset or a link opened as a new scenario, and what the editor held before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undo {
+    /// The new entry's name.
+    pub name: String,
+    /// The new entry.
+    pub created: u64,
+    /// The entry the editor held before, if any.
+    pub previous: Option<u64>,
+    /// The editor's text before.
+    pub previous_text: String,
 }
 
 /// A message shown above the panels about the link the page was opened with.

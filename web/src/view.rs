@@ -16,10 +16,10 @@ use wsasim::net::{SegmentHeader, SegmentKind, TcpFlags};
 use wsasim::select::{is_level_triggered, reenabling_call, reenabling_calls, ReenablingCall};
 use wsasim::socket::{Notify, Socket, SocketType};
 use wsasim::spec::SPECIFICATION;
-use wsasim::trace::Names;
 use wsasim::trace::{Cause, Change, Outcome, TraceEntry};
-use wsasim::{HostId, Ipv4, Message, NetworkEvent, Rule, SocketHandle};
+use wsasim::{HostId, Ipv4, Message, NetworkEvent, Profile, Rule, SocketHandle};
 
+use crate::contrast::{Contrast, OtherNote};
 use crate::state::Selection;
 use crate::timeline::Timeline;
 
@@ -82,8 +82,9 @@ pub struct MessageRow {
     pub has_error: bool,
     /// The rule that posted it.
     pub rule: &'static str,
-    /// The rule's "Windows differs" note (issue 6's badge), if any.
-    pub windows_note: Option<&'static str>,
+    /// The badge, when the other profile's run posts no equal message at this point
+    /// (see [`crate::contrast`]).
+    pub badge: Option<OtherBadge>,
     /// When it was posted (virtual time).
     pub posted_at: String,
     /// Taken by GetMessage / PeekMessage (or an `expect`).
@@ -95,8 +96,27 @@ pub struct MessageRow {
     pub after_cancel: bool,
 }
 
+/// The "Win ≠" badge of a message: the other profile does something else here.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OtherBadge {
+    /// `Win ≠` (the other profile is Windows) or `Doc ≠`.
+    pub short: &'static str,
+    /// What the other profile does instead: `Under Windows: FD_CLOSE with … [FD_CLOSE.4]`.
+    pub note: String,
+}
+
+fn badge(c: Option<&Contrast>, id: u64) -> Option<OtherBadge> {
+    let c = c?;
+    let note = c.message_note(id)?;
+    let short = match c.other() {
+        Profile::Windows => "Win ≠",
+        Profile::Documented => "Doc ≠",
+    };
+    Some(OtherBadge { short, note })
+}
+
 impl MessageRow {
-    fn new(t: &Timeline, m: &Message) -> MessageRow {
+    fn new(t: &Timeline, m: &Message, c: Option<&Contrast>) -> MessageRow {
         let ev = m.lparam.event();
         let error = match (m.lparam.error_code(), m.lparam.error()) {
             (0, _) => "0".to_string(),
@@ -114,7 +134,7 @@ impl MessageRow {
             error,
             has_error: m.lparam.error_code() != 0,
             rule: m.rule.id(),
-            windows_note: m.rule.windows_differs(),
+            badge: badge(c, m.id),
             posted_at: m.posted_at.to_string(),
             consumed: false,
             fresh: false,
@@ -155,8 +175,9 @@ pub struct WindowQueue {
     pub queued: usize,
 }
 
-/// Every window's queue, in window order.
-pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
+/// Every window's queue, in window order; `c` (the other profile's run) marks the
+/// messages it does not post.
+pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     let sim = t.sim();
     let fresh: BTreeSet<u64> = t
         .current_entries()
@@ -213,7 +234,7 @@ pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
                 .flat_map(|e| e.posted())
                 .filter(|m| m.hwnd == w.hwnd && !queued_ids.contains(&m.id))
                 .map(|m| {
-                    let mut row = MessageRow::new(t, m);
+                    let mut row = MessageRow::new(t, m, c);
                     row.consumed = true;
                     row.fresh = fresh.contains(&m.id);
                     row
@@ -224,7 +245,7 @@ pub fn queues(t: &Timeline) -> Vec<WindowQueue> {
             let earlier_consumed = w.taken.saturating_sub(consumed.len() as u64);
             let mut messages = consumed;
             for m in &w.queue {
-                let mut row = MessageRow::new(t, m);
+                let mut row = MessageRow::new(t, m, c);
                 row.fresh = fresh.contains(&m.id);
                 row.after_cancel = cancelled_after(m);
                 messages.push(row);
@@ -260,7 +281,7 @@ pub fn find_message(t: &Timeline, id: u64) -> Option<Message> {
 /// The selected message as a row, if a message is selected and posted by now.
 pub fn selected_message(t: &Timeline, sel: Selection) -> Option<MessageRow> {
     match sel {
-        Selection::Message(id) => find_message(t, id).map(|m| MessageRow::new(t, &m)),
+        Selection::Message(id) => find_message(t, id).map(|m| MessageRow::new(t, &m, None)),
         _ => None,
     }
 }
@@ -850,8 +871,12 @@ pub struct WhyView {
     pub rule: &'static str,
     /// Its sentence.
     pub sentence: &'static str,
-    /// Where Windows departs from it.
-    pub windows_note: Option<&'static str>,
+    /// What the other profile does instead at this point, only where it does something
+    /// else (see [`crate::contrast`]).
+    pub other: Option<OtherNote>,
+    /// The rule's general note on Windows, shown beside `other` (never alone: a rule's
+    /// note need not apply to this step).
+    pub rule_note: Option<&'static str>,
     /// The sentence in its paragraph of the specification.
     pub context: Option<SpecContext>,
     /// The other rules the same step applied (id and change text).
@@ -928,18 +953,25 @@ fn trim_after(text: &str) -> String {
     }
 }
 
-fn explain(subject: String, rule: Rule, also: Vec<(String, String)>) -> WhyView {
+fn explain(
+    subject: String,
+    rule: Rule,
+    also: Vec<(String, String)>,
+    other: Option<OtherNote>,
+) -> WhyView {
     WhyView {
         subject,
         rule: rule.id(),
         sentence: rule.sentence(),
-        windows_note: rule.windows_differs(),
+        rule_note: other.as_ref().and_then(|_| rule.windows_differs()),
+        other,
         context: spec_context(rule.sentence()),
         also,
     }
 }
 
-fn explain_entry(e: &TraceEntry, names: &Names) -> Option<WhyView> {
+fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<WhyView> {
+    let names = t.names();
     let mut ruled = e.changes.iter().filter_map(|c| c.rule().map(|r| (c, r)));
     let first = ruled
         .clone()
@@ -952,12 +984,15 @@ fn explain_entry(e: &TraceEntry, names: &Names) -> Option<WhyView> {
         .filter_map(|c| c.rule().map(|r| (r.id().to_string(), c.to_string())))
         .collect();
     let subject = format!("step #{} {}: {}", e.index, e.at, e.cause.display(names));
-    Some(explain(subject, first.1, also))
+    let other = c.and_then(|c| c.for_entry(t, e.index));
+    Some(explain(subject, first.1, also, other))
 }
 
 /// What the Why panel explains: the selected message, else the selected entry, else the
 /// step just taken (its first posted message, or its first change that carries a rule).
-pub fn why(t: &Timeline, sel: Selection) -> Option<WhyView> {
+/// With `c`, the other profile's run, it says what that profile does instead where it
+/// does something else.
+pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView> {
     match sel {
         Selection::Message(id) => {
             let m = find_message(t, id)?;
@@ -969,13 +1004,14 @@ pub fn why(t: &Timeline, sel: Selection) -> Option<WhyView> {
                 m.lparam,
                 m.hwnd
             );
-            Some(explain(subject, m.rule, Vec::new()))
+            let other = c.and_then(|c| c.for_message(id));
+            Some(explain(subject, m.rule, Vec::new(), other))
         }
-        Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(e, t.names())),
+        Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(t, e, c)),
         Selection::None => t
             .current_entries()
             .iter()
-            .find_map(|e| explain_entry(e, t.names())),
+            .find_map(|e| explain_entry(t, e, c)),
     }
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wsasim::Profile;
 
-use crate::components::{Presets, ShareButton};
+use crate::components::{MyScenarios, Presets, ShareButton};
 use crate::playground::label;
 use crate::state::use_playground;
 
@@ -33,6 +33,7 @@ pub fn Header() -> impl IntoView {
             </h1>
             <nav class="tools" aria-label="Scenario tools">
                 <Presets />
+                <MyScenarios />
                 <div class="segmented" role="group" aria-label="Profile (p)">
                     {profile_button(Profile::Documented)}
                     {profile_button(Profile::Windows)}

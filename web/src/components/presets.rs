@@ -20,6 +20,7 @@ pub fn Presets() -> impl IntoView {
                     let title = s.title().unwrap_or_else(|| s.id.to_string());
                     let about = s.about().unwrap_or_default();
                     let source = s.source;
+                    let name = title.clone();
                     view! {
                         <li>
                             <button
@@ -27,7 +28,7 @@ pub fn Presets() -> impl IntoView {
                                 data-id=s.id
                                 on:click=move |_| {
                                     pg.notice.set(None);
-                                    pg.load(source);
+                                    pg.open_new(source, Some(&name));
                                     if let Some(m) = menu.get() {
                                         m.set_open(false);
                                     }

@@ -5,14 +5,32 @@
 
 use leptos::prelude::*;
 
-use crate::state::{use_run, use_selection, Selection};
+use crate::state::{use_contrast, use_run, use_selection, Selection};
 use crate::view::{self, MessageRow, WindowQueue};
 
 /// The message-queue panel: one queue per window.
 #[component]
 pub fn MessageQueue() -> impl IntoView {
     let run = use_run();
-    let queues = Memo::new(move |_| run.with(|r| r.as_ref().map(view::queues).unwrap_or_default()));
+    let contrast = use_contrast();
+    let queues = Memo::new(move |_| {
+        contrast.with(|c| {
+            run.with(|r| {
+                r.as_ref()
+                    .map(|t| view::queues(t, c.as_ref()))
+                    .unwrap_or_default()
+            })
+        })
+    });
+    let other = move || {
+        contrast.with(|c| {
+            c.as_ref()
+                .map_or(("Win ≠", "Windows"), |c| match c.other() {
+                    wsasim::Profile::Windows => ("Win ≠", "Windows"),
+                    wsasim::Profile::Documented => ("Doc ≠", "Documented"),
+                })
+        })
+    };
     let count = move || {
         let n: usize = queues.with(|q| q.iter().map(|w| w.queued).sum());
         match n {
@@ -48,7 +66,8 @@ pub fn MessageQueue() -> impl IntoView {
                 <span class="swatch fresh"></span>"posted this step"
                 <span class="swatch consumed"></span>"taken (GetMessage)"
                 <span class="swatch after-cancel"></span>"queued before the cancel"
-                <span class="win-badge" aria-hidden="true">"Win ≠"</span>"Windows differs"
+                <span class="win-badge" aria-hidden="true">{move || other().0}</span>
+                {move || format!("{} posts something else here", other().1)}
             </p>
         </section>
     }
@@ -156,14 +175,14 @@ fn MessageRowView(
         label.push_str(", posted this step");
     }
     let has_error = m.has_error;
-    let badge = m.windows_note.map(|note| {
+    if let Some(b) = &m.badge {
+        label.push_str(", ");
+        label.push_str(&b.note);
+    }
+    let badge = m.badge.clone().map(|b| {
         view! {
-            <span
-                class="win-badge"
-                title=format!("Windows differs: {note}")
-                aria-label=format!("Windows differs: {note}")
-            >
-                "Win ≠"
+            <span class="win-badge" title=b.note.clone() aria-label=b.note>
+                {b.short}
             </span>
         }
     });

@@ -1,11 +1,12 @@
-//! Why: the rule behind the selected message or step, its sentence, the Windows note, and
+//! Why: the rule behind the selected message or step, its sentence, what the other
+//! profile does instead where it does something else (`crate::contrast`), and
 //! the sentence in its paragraph of the shipped specification.
 //!
 //! The explanation comes from [`view::why`]; this module only renders it.
 
 use leptos::prelude::*;
 
-use crate::state::{use_run, use_selection, Selection};
+use crate::state::{use_contrast, use_run, use_selection, Selection};
 use crate::view::{self, WhyView};
 
 /// The Why panel.
@@ -13,9 +14,10 @@ use crate::view::{self, WhyView};
 pub fn Why() -> impl IntoView {
     let run = use_run();
     let selection = use_selection();
+    let contrast = use_contrast();
     let model = Memo::new(move |_| {
         let sel = selection.get();
-        run.with(|r| r.as_ref().and_then(|t| view::why(t, sel)))
+        contrast.with(|c| run.with(|r| r.as_ref().and_then(|t| view::why(t, sel, c.as_ref()))))
     });
     let source = move || match selection.get() {
         Selection::None => "the step just taken",
@@ -53,14 +55,28 @@ fn WhyBody(
     /// What to show.
     w: WhyView,
 ) -> impl IntoView {
-    let note = w.windows_note.map(|n| {
+    let rule_note = w.rule_note;
+    let note = w.other.map(|o| {
+        let short = match o.profile {
+            wsasim::Profile::Windows => "Win ≠",
+            wsasim::Profile::Documented => "Doc ≠",
+        };
+        let entry = o
+            .entry
+            .map(|e| view! { <pre class="why-other-entry">{e}</pre> });
+        let about = rule_note.map(|n| {
+            view! { <p class="why-rule-note muted">"About this rule under Windows: " {n}</p> }
+        });
         view! {
-            <p class="why-windows" role="note">
-                <span class="win-badge">"Win ≠"</span>
-                " "
-                <strong>"Windows differs: "</strong>
-                {n}
-            </p>
+            <div class="why-windows" role="note" data-testid="why-other">
+                <p>
+                    <span class="win-badge" aria-hidden="true">{short}</span>
+                    " "
+                    <strong>{o.headline}</strong>
+                </p>
+                {entry}
+                {about}
+            </div>
         }
     });
     let context = w.context.clone().map(|c| {

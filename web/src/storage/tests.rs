@@ -1,33 +1,76 @@
 //! Tests for the storage helpers (the browser part is covered by the e2e tests).
 
 use super::*;
-use std::collections::BTreeMap;
+
+type Map = BTreeMap<String, String>;
 
 #[test]
-fn saved_values_come_back() {
-    let mut store = BTreeMap::new();
-    for (k, v) in entries("host a 10.0.0.1\n", Profile::Windows) {
-        store.insert(k.to_string(), v.unwrap());
-    }
-    let saved = decode(|k| store.get(k).cloned());
-    assert_eq!(saved.source.as_deref(), Some("host a 10.0.0.1\n"));
-    assert_eq!(saved.profile, Some(Profile::Windows));
+fn the_single_saved_text_of_earlier_versions_becomes_the_first_entry() {
+    let mut store = Map::new();
+    store.set(SCENARIO_KEY, "title \"Mine\"\nhost a 10.0.0.1\n");
+    let lib = Library::load(&mut store, 1_000.0);
+    assert_eq!(lib.entries.len(), 1);
+    assert_eq!(lib.entries[0].name, "Mine");
+    assert_eq!(lib.current, Some(lib.entries[0].id));
+    assert_eq!(
+        lib.text(&store, lib.entries[0].id).as_deref(),
+        Some("title \"Mine\"\nhost a 10.0.0.1\n")
+    );
+    // Loading again reads the list; nothing is migrated twice.
+    assert_eq!(Library::load(&mut store, 2_000.0), lib);
+    // Nothing saved: an empty list.
+    assert_eq!(Library::load(&mut Map::new(), 0.0), Library::default());
 }
 
 #[test]
-fn nothing_saved_is_nothing_restored() {
-    assert_eq!(decode(|_| None), Saved::default());
-    let odd = decode(|k| (k == PROFILE_KEY).then(|| "linux".to_string()));
-    assert_eq!(odd.profile, None);
+fn save_open_rename_duplicate_delete() {
+    let mut store = Map::new();
+    let mut lib = Library::load(&mut store, 0.0);
+    assert!(lib.save_current(&mut store, "one", "First\tname\\", 5.0));
+    let first = lib.current.unwrap();
+    assert!(
+        !lib.save_current(&mut store, "one", "ignored", 6.0),
+        "already saved"
+    );
+    assert!(lib.save_current(&mut store, "one more", "ignored", 7.0));
+    assert_eq!(lib.get(first).unwrap().saved_at, 7.0);
+    assert_eq!(
+        Store::get(&store, SCENARIO_KEY).as_deref(),
+        Some("one more")
+    );
+    let second = lib.add(&mut store, "Second", "two", 8.0);
+    assert_ne!(first, second);
+    lib.rename(&mut store, second, "  Renamed\n ");
+    lib.rename(&mut store, second, "   ");
+    let copy = lib.duplicate(&mut store, second, 9.0).unwrap();
+    assert_eq!(lib.get(copy).unwrap().name, "Renamed (copy)");
+    assert_eq!(lib.text(&store, copy).as_deref(), Some("two"));
+    let back = Library::load(&mut store, 10.0);
+    assert_eq!(
+        back, lib,
+        "names with tabs, newlines and backslashes survive"
+    );
+    assert_eq!(back.get(first).unwrap().name, "First\tname\\");
+    lib.delete(&mut store, first);
+    assert_eq!(lib.current, None);
+    assert_eq!(Store::get(&store, &text_key(first)), None);
+    assert_eq!(Library::load(&mut store, 0.0).entries.len(), 2);
 }
 
 #[test]
 fn too_long_texts_are_not_kept() {
+    let mut store = Map::new();
+    let mut lib = Library::default();
     let long = "x".repeat(MAX_SAVED_BYTES + 1);
-    let [(k, v), (_, p)] = entries(&long, Profile::Documented);
-    assert_eq!(k, SCENARIO_KEY);
-    assert_eq!(v, None);
-    assert_eq!(p.as_deref(), Some("documented"));
+    assert!(!lib.save_current(&mut store, &long, "Long", 0.0));
+    assert!(lib.entries.is_empty());
+}
+
+#[test]
+fn dates_are_printed_in_utc() {
+    assert_eq!(format_date(0.0), "1970-01-01 00:00");
+    assert_eq!(format_date(1_795_929_648_000.0), "2026-11-29 05:20");
+    assert_eq!(format_date(951_782_400_000.0), "2000-02-29 00:00");
 }
 
 #[test]
@@ -35,10 +78,14 @@ fn profile_names_match_the_core() {
     for p in [Profile::Documented, Profile::Windows] {
         assert_eq!(profile_from_name(p.name()), Some(p));
     }
+    assert_eq!(name_for(None), "Untitled scenario");
+    assert_eq!(name_for(Some(" x ")), "x");
 }
 
 #[test]
 fn outside_a_browser_storage_is_empty_and_saving_is_harmless() {
-    save("x", Profile::Windows);
-    assert_eq!(load(), Saved::default());
+    save_profile(Profile::Windows);
+    assert_eq!(load_profile(), None);
+    let mut local = browser::local();
+    assert_eq!(Library::load(&mut local, 0.0), Library::default());
 }

@@ -45,7 +45,7 @@ fn queue_marks_consumed_fresh_and_queued_before_cancel() {
     }) {
         t.forward();
     }
-    let q = queues(&t);
+    let q = queues(&t, None);
     assert_eq!(q.len(), 1);
     let main = &q[0];
     assert_eq!(main.name, "main");
@@ -69,13 +69,13 @@ fn queue_marks_consumed_fresh_and_queued_before_cancel() {
 
     // After WSAAsyncSelect(A, main, 0, 0) the FD_READ is still queued, marked.
     seek_after(&mut t, id, "WSAAsyncSelect(A, main, 0, 0)");
-    let q = queues(&t);
+    let q = queues(&t, None);
     let read = q[0].messages.last().unwrap();
     assert!(read.after_cancel && !read.fresh && !read.consumed);
 
     // The expect takes it: consumed.
     seek_after(&mut t, id, "expect main: WM_USER+1(A, FD_READ, 0)");
-    let q = queues(&t);
+    let q = queues(&t, None);
     assert_eq!(q[0].queued, 0);
     assert!(q[0].messages.iter().all(|m| m.consumed));
     assert_eq!(q[0].messages.len(), 2);
@@ -87,19 +87,75 @@ fn closesocket_marks_queued_messages_and_windows_badges_show() {
     let id = "closesocket-leaves-queued-messages";
     let mut t = timeline(id);
     seek_after(&mut t, id, "server: closesocket(A)");
-    let q = queues(&t);
+    let q = queues(&t, None);
     let read = q[0].messages.last().unwrap();
     assert_eq!(read.event, "FD_READ");
     assert!(read.after_cancel);
-    // FD_WRITE.2 (on accept) carries a Windows note: the badge.
-    let write = q[0]
-        .messages
+    assert!(
+        q[0].messages.iter().all(|m| m.badge.is_none()),
+        "no run to compare with"
+    );
+    // Badges come from the other profile's run: exactly the messages it does not post.
+    let src = wsasim::gallery::get(id).unwrap().source;
+    let theirs = Timeline::with_profile(src, wsasim::Profile::Windows).unwrap();
+    let c = crate::contrast::Contrast::new(&t, theirs, wsasim::Profile::Windows);
+    for m in &queues(&t, Some(&c))[0].messages {
+        assert_eq!(m.badge.is_some(), c.is_marked(m.id), "message {}", m.id);
+        if let Some(b) = &m.badge {
+            assert_eq!(b.short, "Win ≠");
+            assert!(b.note.starts_with("Under Windows"), "{}", b.note);
+        }
+    }
+}
+
+#[test]
+fn why_notes_only_what_the_other_profile_does_differently() {
+    // Graceful close: FD_CLOSE.2 has a Windows note, but both profiles post the same.
+    let id = "graceful-close";
+    let src = wsasim::gallery::get(id).unwrap().source;
+    let mut t = timeline(id);
+    let theirs = Timeline::with_profile(src, wsasim::Profile::Windows).unwrap();
+    let c = crate::contrast::Contrast::new(&t, theirs, wsasim::Profile::Windows);
+    t.to_end();
+    let close = t
+        .trace()
         .iter()
-        .find(|m| m.event == "FD_WRITE")
-        .unwrap();
-    assert_eq!(write.rule, "FD_WRITE.2");
-    assert!(write.windows_note.is_some());
-    assert!(read.windows_note.is_none());
+        .flat_map(|e| e.posted())
+        .find(|m| m.rule.id() == "FD_CLOSE.2")
+        .expect("FD_CLOSE by FD_CLOSE.2")
+        .id;
+    let w = why(&t, Selection::Message(close), Some(&c)).unwrap();
+    assert_eq!(w.rule, "FD_CLOSE.2");
+    assert_eq!(w.other, None);
+    assert_eq!(w.rule_note, None, "the rule's note alone is not shown");
+    assert!(queues(&t, Some(&c))
+        .iter()
+        .flat_map(|q| &q.messages)
+        .all(|m| m.badge.is_none()));
+
+    // A reset: Windows reports WSAECONNABORTED where the page says WSAECONNRESET.
+    let id = "windows-reset-connaborted";
+    let src = wsasim::gallery::get(id).unwrap().source;
+    let mut t = Timeline::with_profile(src, wsasim::Profile::Documented).unwrap();
+    let theirs = Timeline::with_profile(src, wsasim::Profile::Windows).unwrap();
+    let c = crate::contrast::Contrast::new(&t, theirs, wsasim::Profile::Windows);
+    t.to_end();
+    let reset = t
+        .trace()
+        .iter()
+        .flat_map(|e| e.posted())
+        .find(|m| {
+            m.lparam
+                .error()
+                .is_some_and(|e| e.name() == "WSAECONNRESET")
+        })
+        .expect("FD_CLOSE with WSAECONNRESET")
+        .id;
+    let w = why(&t, Selection::Message(reset), Some(&c)).unwrap();
+    let other = w.other.expect("Windows posts something else");
+    assert!(other
+        .headline
+        .starts_with("Under Windows: FD_CLOSE with WSAECONNABORTED"));
 }
 
 #[test]
@@ -227,7 +283,7 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     let mut t = timeline(id);
     seek_after(&mut t, id, "server: recv(A, 50)");
     // The step posted FD_READ again, by FD_READ.3.
-    let w = why(&t, Selection::None).expect("the step posted");
+    let w = why(&t, Selection::None, None).expect("the step posted");
     assert_eq!(w.rule, "FD_READ.3");
     assert!(w.sentence.starts_with("After recv or recvfrom is called"));
     let ctx = w.context.as_ref().expect("in the specification");
@@ -240,7 +296,7 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     );
 
     let posted = t.current_entries()[0].posted().next().unwrap().id;
-    let m = why(&t, Selection::Message(posted)).unwrap();
+    let m = why(&t, Selection::Message(posted), None).unwrap();
     assert_eq!(m.rule, "FD_READ.3");
     assert!(
         m.subject.contains("FD_READ") && m.subject.contains("A ("),
@@ -249,9 +305,9 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     );
 
     // An entry with a Windows note: FD_WRITE.2 has none here; CloseGraceful does.
-    let e = why(&t, Selection::Entry(0));
+    let e = why(&t, Selection::Entry(0), None);
     assert!(e.is_none(), "WSAStartup applies no rule");
-    assert!(why(&t, Selection::Message(9_999)).is_none());
+    assert!(why(&t, Selection::Message(9_999), None).is_none());
     assert!(selected_message(&t, Selection::Message(posted)).is_some());
 }
 
@@ -337,11 +393,11 @@ fn view_models_cost_on_a_long_run() {
         }
         println!("{name}: {:?} per call ({n} steps)", start.elapsed() / 10);
     };
-    time("queues", &|| drop(queues(&t)));
+    time("queues", &|| drop(queues(&t, None)));
     time("latches", &|| drop(latches(&t)));
     time("sockets", &|| drop(sockets(&t)));
     time("diagram", &|| drop(diagram(&t)));
-    time("why", &|| drop(why(&t, Selection::None)));
+    time("why", &|| drop(why(&t, Selection::None, None)));
     time("trace_log", &|| drop(trace_log(&t)));
     let d = diagram(&t);
     assert!((MAX_ARROWS / 2..=MAX_ARROWS).contains(&d.arrows.len()));
@@ -358,7 +414,7 @@ fn view_models_cost_on_a_long_run() {
         }
     }
     assert!(d.earlier > 0);
-    let q = queues(&t);
+    let q = queues(&t, None);
     assert!(q[0].messages.len() <= MAX_CONSUMED + 1);
     assert!(q[0].earlier_consumed > 0);
     assert_eq!(trace_log(&t).rows.len(), MAX_TRACE_ROWS);
@@ -380,7 +436,7 @@ fn queued_before_a_cancel_survives_a_new_selection_and_a_long_gap() {
         let mut t = Timeline::new(&src).unwrap();
         assert!(t.failure().is_none(), "{:?}", t.failure());
         t.to_end();
-        let q = queues(&t);
+        let q = queues(&t, None);
         let queued: Vec<(&str, bool)> = q[0]
             .messages
             .iter()

@@ -1,0 +1,112 @@
+//! Tests of the per-message comparison of the two profiles' runs.
+
+use super::*;
+use wsasim::gallery;
+
+fn both(id: &str) -> (Timeline, Contrast) {
+    let src = gallery::get(id).expect("in the gallery").source;
+    let mine = Timeline::with_profile(src, Profile::Documented).unwrap();
+    let theirs = Timeline::with_profile(src, Profile::Windows).unwrap();
+    let c = Contrast::new(&mine, theirs, Profile::Windows);
+    (mine, c)
+}
+
+fn posted(t: &Timeline) -> Vec<(usize, Message)> {
+    t.full_trace()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.posted().map(move |m| (i, m.clone())))
+        .collect()
+}
+
+fn every_scenario() -> Vec<&'static gallery::Scenario> {
+    gallery::sections()
+        .into_iter()
+        .flat_map(gallery::in_section)
+        .collect()
+}
+
+#[test]
+fn where_both_profiles_agree_nothing_is_marked() {
+    // Compare says both profiles give the same trace for "Graceful close", although
+    // FD_CLOSE.2 (the rule of its FD_CLOSE) has a Windows note.
+    let (mine, c) = both("graceful-close");
+    assert!(
+        crate::timeline::first_divergence(mine.full_trace(), c.theirs().full_trace()).is_none()
+    );
+    let close = posted(&mine)
+        .into_iter()
+        .find(|(_, m)| m.rule.id() == "FD_CLOSE.2")
+        .expect("graceful close posts FD_CLOSE by FD_CLOSE.2");
+    assert!(
+        close.1.rule.windows_differs().is_some(),
+        "the rule has a note"
+    );
+    assert!(!c.is_marked(close.1.id));
+    assert_eq!(c.marked_count(), 0);
+    for i in 0..mine.full_trace().len() {
+        assert_eq!(c.for_entry(&mine, i), None, "entry {i}");
+    }
+}
+
+#[test]
+fn a_reset_reported_differently_is_marked_with_what_windows_posts() {
+    let (mine, c) = both("windows-reset-connaborted");
+    let (i, reset) = posted(&mine)
+        .into_iter()
+        .find(|(_, m)| {
+            m.lparam
+                .error()
+                .is_some_and(|e| e.name() == "WSAECONNRESET")
+        })
+        .expect("the documented run reports WSAECONNRESET");
+    assert!(c.is_marked(reset.id));
+    let note = c.for_message(reset.id).unwrap();
+    assert_eq!(note.profile, Profile::Windows);
+    assert!(
+        note.headline
+            .starts_with("Under Windows: FD_CLOSE with WSAECONNABORTED ["),
+        "{}",
+        note.headline
+    );
+    assert!(note.entry.is_some());
+    assert_eq!(c.for_entry(&mine, i), Some(note));
+    // Messages both runs post the same way are not marked.
+    let same = posted(&mine)
+        .into_iter()
+        .filter(|(_, m)| !c.is_marked(m.id))
+        .count();
+    assert!(same > 0);
+}
+
+#[test]
+fn every_mark_is_a_message_the_other_run_does_not_post_there() {
+    for s in every_scenario() {
+        let (mine, c) = both(s.id);
+        let theirs = c.theirs().full_trace();
+        for (i, m) in posted(&mine) {
+            let equal = theirs
+                .get(i)
+                .is_some_and(|o| o.posted().any(|n| same_message(&m, n)));
+            assert_eq!(c.is_marked(m.id), !equal, "{} message {}", s.id, m.id);
+            assert_eq!(c.message_note(m.id).is_some(), !equal);
+        }
+    }
+}
+
+#[test]
+fn a_step_that_posts_nothing_under_windows_says_so() {
+    // Find, across the gallery, an entry whose Windows counterpart posts nothing.
+    let mut seen = false;
+    for s in every_scenario() {
+        let (mine, c) = both(s.id);
+        for (i, _) in posted(&mine) {
+            if let Some(note) = c.for_entry(&mine, i) {
+                if note.headline == "Under Windows this step posts nothing" {
+                    seen = true;
+                }
+            }
+        }
+    }
+    assert!(seen);
+}
