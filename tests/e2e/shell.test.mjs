@@ -281,16 +281,18 @@ test('the profile switch re-runs, and the compare view finds the first divergenc
   await waitForStep(page, step);
   await page.screenshot({ path: path.join(screenshots, 'shell-compare.png') });
 
-  await page.locator('button.seg[data-profile=windows]').click();
+  // The preset's own `profile windows` line chose Windows; the switch overrides it.
   await page.locator('button.seg[data-profile=windows][aria-pressed=true]').waitFor();
-  await compare.locator('.side.mine[data-profile=windows]').waitFor();
+  await page.locator('button.seg[data-profile=documented]').click();
+  await page.locator('button.seg[data-profile=documented][aria-pressed=true]').waitFor();
+  await compare.locator('.side.mine[data-profile=documented]').waitFor();
   await page.getByRole('button', { name: 'Share' }).click();
-  assert.match(await page.locator('#share-url').inputValue(), /&profile=windows/);
+  assert.match(await page.locator('#share-url').inputValue(), /&profile=documented/);
 
   // The p key switches back.
   await blur(page);
   await page.keyboard.press('p');
-  await page.locator('button.seg[data-profile=documented][aria-pressed=true]').waitFor();
+  await page.locator('button.seg[data-profile=windows][aria-pressed=true]').waitFor();
   assert.deepEqual(problems, [], 'the page logged no errors or warnings');
   await page.close();
 });

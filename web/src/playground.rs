@@ -55,11 +55,15 @@ impl PlaygroundCtx {
     pub fn run_now(&self, keep_cursor: bool) {
         let src = self.source.get_untracked();
         self.last_source.set_value(src.clone());
-        let profile = self.profile.get_untracked();
+        let choice = self.profile_choice.get_untracked();
         let cursor = self
             .run
             .with_untracked(|r| r.as_ref().map_or(0, Timeline::cursor));
-        match Timeline::with_profile(&src, profile) {
+        let run = match choice {
+            Some(p) => Timeline::with_profile(&src, p),
+            None => Timeline::new(&src),
+        };
+        match run {
             Err(errors) => {
                 self.errors.set(errors);
                 self.stale.set(self.run.with_untracked(|r| r.is_some()));
@@ -68,6 +72,11 @@ impl PlaygroundCtx {
             Ok(mut t) => {
                 if keep_cursor {
                     t.seek(cursor);
+                }
+                self.script_profile.set(t.runner().script().profile());
+                let effective = t.sim().profile();
+                if self.profile.get_untracked() != effective {
+                    self.profile.set(effective);
                 }
                 self.run.set(Some(t));
                 self.errors.set(Vec::new());
@@ -85,7 +94,7 @@ impl PlaygroundCtx {
         if self.embed {
             return;
         }
-        storage::save_profile(self.profile.get_untracked());
+        storage::save_profile(self.profile_choice.get_untracked());
         let text = self.source.get_untracked();
         if self.library.with_untracked(|l| l.current.is_none()) && text == EXAMPLE_SCENARIO {
             return; // The first-load example is nobody's work yet.
@@ -271,13 +280,16 @@ impl PlaygroundCtx {
         self.playing.set(true);
     }
 
-    /// Switches the profile and runs again, keeping the cursor.
+    /// Switches the profile and runs again, keeping the cursor. Choosing the profile the
+    /// script's own `profile` line names goes back to following the script.
     pub fn set_profile(&self, p: Profile) {
-        if self.profile.get_untracked() != p {
-            self.profile.set(p);
+        let script = self.script_profile.get_untracked().unwrap_or_default();
+        let choice = (p != script).then_some(p);
+        if self.profile_choice.get_untracked() != choice || self.profile.get_untracked() != p {
+            self.profile_choice.set(choice);
             self.run_now(true);
             if !self.embed {
-                storage::save_profile(p);
+                storage::save_profile(choice);
             }
         }
     }
@@ -290,7 +302,7 @@ impl PlaygroundCtx {
     /// The share link's fragment (without `#`) for the scenario as it is now.
     pub fn share_fragment(&self) -> String {
         let mut link = Link::new(self.source.get_untracked());
-        link.profile = self.profile.get_untracked();
+        link.profile = self.profile_choice.get_untracked();
         if !self.stale.get_untracked() && self.errors.with_untracked(Vec::is_empty) {
             self.run.with_untracked(|r| {
                 if let Some(t) = r {
@@ -318,7 +330,7 @@ impl PlaygroundCtx {
             }
             Ok(link) => {
                 self.notice.set(None);
-                self.profile.set(link.profile);
+                self.profile_choice.set(link.profile);
                 let title = wsasim::script::parse(&link.source)
                     .ok()
                     .and_then(|s| s.title().map(str::to_string));

@@ -55,8 +55,9 @@ pub struct Link {
     pub source: String,
     /// The step to open at, if given.
     pub step: Option<usize>,
-    /// The profile to run under.
-    pub profile: Profile,
+    /// The profile to run under, when the link chooses one over the script's `profile`
+    /// line (`&profile=`).
+    pub profile: Option<Profile>,
     /// The digest of the trace when the link was made, if given.
     pub digest: Option<TraceDigest>,
     /// True for the compact layout of an embedded playground.
@@ -69,7 +70,7 @@ impl Link {
         Link {
             source: source.into(),
             step: None,
-            profile: Profile::Documented,
+            profile: None,
             digest: None,
             embed: false,
         }
@@ -131,9 +132,9 @@ pub fn encode(link: &Link) -> String {
     if let Some(step) = link.step {
         out.push_str(&format!("&step={step}"));
     }
-    if link.profile != Profile::Documented {
+    if let Some(p) = link.profile {
         out.push_str("&profile=");
-        out.push_str(link.profile.name());
+        out.push_str(p.name());
     }
     if let Some(d) = &link.digest {
         out.push_str("&d2=");
@@ -214,8 +215,8 @@ pub fn decode(fragment: &str) -> Result<Link, ShareError> {
         let bad = || ShareError::BadParameter(part.chars().take(40).collect());
         match part.split_once('=') {
             Some(("step", n)) => link.step = Some(n.parse().map_err(|_| bad())?),
-            Some(("profile", "windows")) => link.profile = Profile::Windows,
-            Some(("profile", "documented")) => link.profile = Profile::Documented,
+            Some(("profile", "windows")) => link.profile = Some(Profile::Windows),
+            Some(("profile", "documented")) => link.profile = Some(Profile::Documented),
             Some(("d2", d)) => link.digest = Some(decode_digest(d).ok_or_else(bad)?),
             // A digest of the trace's text, from before `d2=`: see the module doc.
             Some(("d", d)) => drop(decode_digest(d).ok_or_else(bad)?),

@@ -73,8 +73,14 @@ pub struct PlaygroundCtx {
     /// The text of the last run (or attempt), so a pause in typing that changed nothing
     /// does not run again.
     pub last_source: StoredValue<String>,
-    /// The profile the scenario runs under.
+    /// The profile the scenario runs under: the switch's choice if the user made one,
+    /// else the script's `profile` line, else Documented.
     pub profile: RwSignal<Profile>,
+    /// The profile the user chose with the switch (or a link's `&profile=`), which
+    /// overrides the script's `profile` line; `None` follows the script.
+    pub profile_choice: RwSignal<Option<Profile>>,
+    /// The script's own `profile` line, if it has one.
+    pub script_profile: RwSignal<Option<Profile>>,
     /// True while the editor's text has errors and the run shown is the last good one.
     pub stale: RwSignal<bool>,
     /// True while the compare view is shown (the scenario also runs under the other profile).

@@ -23,7 +23,7 @@ mod tests;
 pub const SCENARIO_KEY: &str = "wsasim.scenario.v1";
 
 /// The key of the selected profile.
-pub const PROFILE_KEY: &str = "wsasim.profile";
+pub const PROFILE_KEY: &str = "wsasim.profile-choice";
 
 /// The key of the list of the user's scenarios.
 pub const LIBRARY_KEY: &str = "wsasim.library.v1";
@@ -329,7 +329,7 @@ pub mod browser {
     }
 }
 
-/// The saved profile, if any.
+/// The profile the user chose with the switch, if any (none: follow the script's line).
 pub fn load_profile() -> Option<Profile> {
     browser::local()
         .get(PROFILE_KEY)
@@ -337,7 +337,11 @@ pub fn load_profile() -> Option<Profile> {
         .and_then(profile_from_name)
 }
 
-/// Saves the profile.
-pub fn save_profile(profile: Profile) {
-    browser::local().set(PROFILE_KEY, profile.name());
+/// Saves the profile the user chose, or that there is none.
+pub fn save_profile(choice: Option<Profile>) {
+    let mut local = browser::local();
+    match choice {
+        Some(p) => local.set(PROFILE_KEY, p.name()),
+        None => local.remove(PROFILE_KEY),
+    }
 }

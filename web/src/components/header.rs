@@ -38,6 +38,9 @@ pub fn Header() -> impl IntoView {
                     {profile_button(Profile::Documented)}
                     {profile_button(Profile::Windows)}
                 </div>
+                <span class="profile-source muted" data-testid="profile-source">
+                    {move || profile_source(pg.profile_choice.get(), pg.script_profile.get())}
+                </span>
                 <button
                     class="tool"
                     data-action="compare"
@@ -57,5 +60,33 @@ pub fn Header() -> impl IntoView {
                 </button>
             </nav>
         </header>
+    }
+}
+
+/// Where the profile in use comes from, when the script has a say: its own `profile` line,
+/// or the switch overriding that line.
+fn profile_source(choice: Option<Profile>, script: Option<Profile>) -> &'static str {
+    match (choice, script) {
+        (Some(_), _) => "overrides the script",
+        (None, Some(_)) => "from the script",
+        (None, None) => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_switch_says_whether_it_overrides_the_script() {
+        assert_eq!(profile_source(None, None), "");
+        assert_eq!(
+            profile_source(None, Some(Profile::Windows)),
+            "from the script"
+        );
+        assert_eq!(
+            profile_source(Some(Profile::Documented), Some(Profile::Windows)),
+            "overrides the script"
+        );
     }
 }

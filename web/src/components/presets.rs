@@ -28,6 +28,8 @@ pub fn Presets() -> impl IntoView {
                                 data-id=s.id
                                 on:click=move |_| {
                                     pg.notice.set(None);
+                                    // A preset runs under its own `profile` line.
+                                    pg.profile_choice.set(None);
                                     pg.open_new(source, Some(&name));
                                     if let Some(m) = menu.get() {
                                         m.set_open(false);

@@ -6,7 +6,7 @@ fn sample() -> Link {
     Link {
         source: "host a 10.0.0.1\n# ünïcode too\nwindow a w\n".repeat(20),
         step: Some(17),
-        profile: Profile::Windows,
+        profile: Some(Profile::Windows),
         digest: Some(TraceDigest {
             whole: 0x0123_4567_89ab_cdef,
             per_entry: (0..64).collect(),
@@ -158,10 +158,16 @@ fn malformed_parameters_are_refused_and_unknown_ones_ignored() {
         Err(ShareError::BadParameter("junk".into()))
     );
     assert_eq!(decode(&format!("{f}&later=1&")), Ok(Link::new("x")));
+    // A link that names a profile chooses it over the script's `profile` line, even the
+    // documented one; a link that names none follows the script.
     assert_eq!(
         decode(&format!("{f}&profile=documented")),
-        Ok(Link::new("x"))
+        Ok(Link {
+            profile: Some(Profile::Documented),
+            ..Link::new("x")
+        })
     );
+    assert_eq!(decode(&f).map(|l| l.profile), Ok(None));
 }
 
 #[test]

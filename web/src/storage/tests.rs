@@ -84,7 +84,7 @@ fn profile_names_match_the_core() {
 
 #[test]
 fn outside_a_browser_storage_is_empty_and_saving_is_harmless() {
-    save_profile(Profile::Windows);
+    save_profile(Some(Profile::Windows));
     assert_eq!(load_profile(), None);
     let mut local = browser::local();
     assert_eq!(Library::load(&mut local, 0.0), Library::default());
