@@ -49,13 +49,20 @@ impl Profile {
     }
 
     /// Whether a new selection of a connected socket reports FD_CONNECT; `event_select`
-    /// tells WSAEventSelect from WSAAsyncSelect.
+    /// tells WSAEventSelect from WSAAsyncSelect, `accepted` a connection `accept` returned
+    /// from one the socket's own `connect` made.
     ///
     /// Documented (FD_CONNECT.1): "When WSAAsyncSelect called, if there is currently a
-    /// connection established." Windows: never for WSAAsyncSelect (it posts FD_WRITE
-    /// only), but WSAEventSelect does record FD_CONNECT.
-    pub const fn select_posts_connect(self, event_select: bool) -> bool {
-        matches!(self, Profile::Documented) || event_select
+    /// connection established", whoever made it. Windows (Wine's test_connect_events,
+    /// "Connect and then select" and `select_events(ctx, server, … FD_CONNECT …);
+    /// check_events(ctx, FD_WRITE, 0, 200)` on the accepted socket): never for
+    /// WSAAsyncSelect (it posts FD_WRITE only); WSAEventSelect records FD_CONNECT for a
+    /// socket that called connect, but not for an accepted one.
+    pub const fn select_posts_connect(self, event_select: bool, accepted: bool) -> bool {
+        match self {
+            Profile::Documented => true,
+            Profile::Windows => event_select && !accepted,
+        }
     }
 
     /// Whether connect() on a datagram socket posts FD_CONNECT (Documented, FD_CONNECT.2)

@@ -553,14 +553,13 @@ impl Sim {
                 SocketType::Dgram => sock.local.is_some() || self.profile.dgram_writable_unbound(),
             },
             NetworkEvent::FD_CONNECT => {
-                self.profile
-                    .select_posts_connect(matches!(sock.notify, Notify::Event { .. }))
-                    && match sock.ty {
-                        SocketType::Stream => {
-                            sock.state().is_synchronized() && sock.error().is_none()
-                        }
-                        SocketType::Dgram => sock.remote.is_some(),
-                    }
+                self.profile.select_posts_connect(
+                    matches!(sock.notify, Notify::Event { .. }),
+                    sock.accepted,
+                ) && match sock.ty {
+                    SocketType::Stream => sock.state().is_synchronized() && sock.error().is_none(),
+                    SocketType::Dgram => sock.remote.is_some(),
+                }
             }
             NetworkEvent::FD_CLOSE => {
                 return match sock.close_kind() {

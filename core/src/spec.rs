@@ -77,7 +77,7 @@ rules! {
     /// The accepted socket takes the listening socket's selection.
     AcceptInherits = ("ACCEPT.inherit", "The socket created by the accept function has the same properties as the listening socket used to accept it. Consequently, WSAAsyncSelect events set for the listening socket also apply to the accepted socket.", None),
     /// FD_CONNECT when WSAAsyncSelect is called on a connected socket.
-    ConnectOnSelect = ("FD_CONNECT.1", "When WSAAsyncSelect called, if there is currently a connection established.", Some("Windows never posts FD_CONNECT on WSAAsyncSelect: selecting an already-connected socket gives FD_WRITE only.")),
+    ConnectOnSelect = ("FD_CONNECT.1", "When WSAAsyncSelect called, if there is currently a connection established.", Some("Windows never posts FD_CONNECT on WSAAsyncSelect: selecting an already-connected socket gives FD_WRITE only. WSAEventSelect records it for a socket that called connect, never for one returned by accept (Wine test_connect_events).")),
     /// FD_CONNECT when the connection is established (also at once on a datagram socket).
     ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT.")),
     /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
