@@ -71,13 +71,37 @@ impl Profile {
         matches!(self, Profile::Documented)
     }
 
-    /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE.
+    /// WSAEventSelect mode, where connect() on a datagram socket posts FD_WRITE (see
+    /// [`Profile::dgram_connect_posts_connect`]): whether it records FD_CONNECT as well.
+    ///
+    /// Documented: the question does not arise (FD_CONNECT.2 posts FD_CONNECT). Windows
+    /// (Wine's test_connect_events, UDP part: `check_events_todo(ctx, FD_CONNECT, FD_WRITE,
+    /// 200)` in event mode, `FD_WRITE` alone in message mode): yes.
+    pub const fn event_select_dgram_connect_records_connect(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+
+    /// Whether connect() on a datagram socket accepts port 0 (a default peer that no
+    /// datagram can reach).
+    ///
+    /// Documented: no, `WSAEADDRNOTAVAIL` ("The remote address is not a valid address (such
+    /// as INADDR_ANY or in6addr_any)", as for a stream socket). Windows (Wine's
+    /// test_connect_events, UDP part: `connect(client, &addr)` with port 0,
+    /// `ok(!ret)`): yes.
+    pub const fn dgram_connect_accepts_port_zero(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+
+    /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE;
+    /// `event_select` tells WSAEventSelect from WSAAsyncSelect.
     ///
     /// Documented (FD_WRITE.4): "a connectionless socket is always writable immediately
-    /// after a bind operation", so FD_WRITE comes with bind. Windows: selecting an unbound
-    /// UDP socket posts FD_WRITE at once.
-    pub const fn dgram_writable_unbound(self) -> bool {
-        matches!(self, Profile::Windows)
+    /// after a bind operation", so FD_WRITE comes with bind. Windows (Wine's
+    /// test_connect_events, UDP part): selecting an unbound UDP socket posts FD_WRITE at
+    /// once with WSAAsyncSelect, but WSAEventSelect records nothing
+    /// (`check_events_todo_event(ctx, 0, 0, 0)`).
+    pub const fn dgram_writable_unbound(self, event_select: bool) -> bool {
+        matches!(self, Profile::Windows) && !event_select
     }
 
     /// WSAEventSelect mode: whether a re-enabling call that fails still re-enables.

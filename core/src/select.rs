@@ -408,8 +408,16 @@ impl Sim {
                 }
             }
             Fact::DatagramConnected => {
-                // Windows treats connect() on a datagram socket as a fresh FD_WRITE.
+                // Windows treats connect() on a datagram socket as a fresh FD_WRITE, and
+                // WSAEventSelect records FD_CONNECT before it.
                 if !self.profile.dgram_connect_posts_connect() {
+                    let event_select = self
+                        .sockets
+                        .get(s)
+                        .is_some_and(|k| matches!(k.notify, Notify::Event { .. }));
+                    if event_select && self.profile.event_select_dgram_connect_records_connect() {
+                        self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
+                    }
                     self.reenable(s, NetworkEvent::FD_WRITE);
                 }
                 self.post_fact(s, fact);
@@ -550,7 +558,12 @@ impl Sim {
                         && !sock.send_blocked
                         && sock.send_space() > 0
                 }
-                SocketType::Dgram => sock.local.is_some() || self.profile.dgram_writable_unbound(),
+                SocketType::Dgram => {
+                    sock.local.is_some()
+                        || self
+                            .profile
+                            .dgram_writable_unbound(matches!(sock.notify, Notify::Event { .. }))
+                }
             },
             NetworkEvent::FD_CONNECT => {
                 self.profile.select_posts_connect(
