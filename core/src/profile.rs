@@ -113,11 +113,13 @@ impl Profile {
         matches!(self, Profile::Documented)
     }
 
-    /// WSAEventSelect mode: whether new data (or a new connection) records FD_READ
-    /// (FD_ACCEPT) again before the re-enabling call.
+    /// WSAEventSelect mode: whether new data, a new urgent byte or a new connection records
+    /// FD_READ, FD_OOB or FD_ACCEPT again before the re-enabling call.
     ///
     /// Documented (NOFLOOD): no further event until the re-enabling call. Windows: every
-    /// arrival is recorded and signals the event object.
+    /// arrival is recorded and signals the event object (Wine's test_read_events,
+    /// test_oob_events and test_accept_events: a second send, MSG_OOB send or connect before
+    /// recv or accept, then `if (!ctx->is_message) check_events_todo*(ctx, FD_X, 0, 200)`).
     pub const fn event_select_records_every_arrival(self) -> bool {
         matches!(self, Profile::Windows)
     }

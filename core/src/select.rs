@@ -321,7 +321,10 @@ impl Sim {
         }
         let records_anyway = matches!(notify, Notify::Event { .. })
             && self.profile.event_select_records_every_arrival()
-            && matches!(rule, Rule::ReadOnArrival | Rule::AcceptOnArrival);
+            && matches!(
+                rule,
+                Rule::ReadOnArrival | Rule::OobOnArrival | Rule::AcceptOnArrival
+            );
         if !sock.armed.contains(event) && !records_anyway {
             self.change(Change::Suppressed {
                 socket: s,

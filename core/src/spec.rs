@@ -115,7 +115,7 @@ rules! {
     /// The re-enabling call re-arms its events' latches, even when it fails.
     Reenable = ("REENABLE", "Any call to the reenabling routine, even one that fails, results in reenabling of message posting for the relevant event.", Some("Windows: a failing recv still re-enables FD_READ in message mode, but not in WSAEventSelect mode.")),
     /// No second message for an event until its re-enabling call.
-    NoFlood = ("NOFLOOD", "Having successfully posted notification of a particular event to an application window, no further message(s) for that network event will be posted to the application window until the application makes the function call that implicitly reenables notification of that network event.", None),
+    NoFlood = ("NOFLOOD", "Having successfully posted notification of a particular event to an application window, no further message(s) for that network event will be posted to the application window until the application makes the function call that implicitly reenables notification of that network event.", Some("Windows, WSAEventSelect: every arrival of data, of an urgent byte or of a connection records FD_READ, FD_OOB or FD_ACCEPT again before the re-enabling call (Wine test_read_events, test_oob_events, test_accept_events).")),
     /// A graceful FD_CLOSE waits while received data is unread.
     CloseWaitsForData = ("FD_CLOSE.data", "FD_CLOSE should only be posted after all data is read from a socket, but an application should check for remaining data upon receipt of FD_CLOSE to avoid any possibility of losing data.", Some("Windows posts FD_CLOSE as soon as the FIN arrives, even with data unread.")),
     /// A new WSAAsyncSelect (or WSAEventSelect) replaces the previous one.
