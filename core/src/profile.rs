@@ -49,13 +49,20 @@ impl Profile {
     }
 
     /// Whether a new selection of a connected socket reports FD_CONNECT; `event_select`
-    /// tells WSAEventSelect from WSAAsyncSelect.
+    /// tells WSAEventSelect from WSAAsyncSelect, `accepted` a connection `accept` returned
+    /// from one the socket's own `connect` made.
     ///
     /// Documented (FD_CONNECT.1): "When WSAAsyncSelect called, if there is currently a
-    /// connection established." Windows: never for WSAAsyncSelect (it posts FD_WRITE
-    /// only), but WSAEventSelect does record FD_CONNECT.
-    pub const fn select_posts_connect(self, event_select: bool) -> bool {
-        matches!(self, Profile::Documented) || event_select
+    /// connection established", whoever made it. Windows (Wine's test_connect_events,
+    /// "Connect and then select" and `select_events(ctx, server, … FD_CONNECT …);
+    /// check_events(ctx, FD_WRITE, 0, 200)` on the accepted socket): never for
+    /// WSAAsyncSelect (it posts FD_WRITE only); WSAEventSelect records FD_CONNECT for a
+    /// socket that called connect, but not for an accepted one.
+    pub const fn select_posts_connect(self, event_select: bool, accepted: bool) -> bool {
+        match self {
+            Profile::Documented => true,
+            Profile::Windows => event_select && !accepted,
+        }
     }
 
     /// Whether connect() on a datagram socket posts FD_CONNECT (Documented, FD_CONNECT.2)
@@ -64,13 +71,37 @@ impl Profile {
         matches!(self, Profile::Documented)
     }
 
-    /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE.
+    /// WSAEventSelect mode, where connect() on a datagram socket posts FD_WRITE (see
+    /// [`Profile::dgram_connect_posts_connect`]): whether it records FD_CONNECT as well.
+    ///
+    /// Documented: the question does not arise (FD_CONNECT.2 posts FD_CONNECT). Windows
+    /// (Wine's test_connect_events, UDP part: `check_events_todo(ctx, FD_CONNECT, FD_WRITE,
+    /// 200)` in event mode, `FD_WRITE` alone in message mode): yes.
+    pub const fn event_select_dgram_connect_records_connect(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+
+    /// Whether connect() on a datagram socket accepts port 0 (a default peer that no
+    /// datagram can reach).
+    ///
+    /// Documented: no, `WSAEADDRNOTAVAIL` ("The remote address is not a valid address (such
+    /// as INADDR_ANY or in6addr_any)", as for a stream socket). Windows (Wine's
+    /// test_connect_events, UDP part: `connect(client, &addr)` with port 0,
+    /// `ok(!ret)`): yes.
+    pub const fn dgram_connect_accepts_port_zero(self) -> bool {
+        matches!(self, Profile::Windows)
+    }
+
+    /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE;
+    /// `event_select` tells WSAEventSelect from WSAAsyncSelect.
     ///
     /// Documented (FD_WRITE.4): "a connectionless socket is always writable immediately
-    /// after a bind operation", so FD_WRITE comes with bind. Windows: selecting an unbound
-    /// UDP socket posts FD_WRITE at once.
-    pub const fn dgram_writable_unbound(self) -> bool {
-        matches!(self, Profile::Windows)
+    /// after a bind operation", so FD_WRITE comes with bind. Windows (Wine's
+    /// test_connect_events, UDP part): selecting an unbound UDP socket posts FD_WRITE at
+    /// once with WSAAsyncSelect, but WSAEventSelect records nothing
+    /// (`check_events_todo_event(ctx, 0, 0, 0)`).
+    pub const fn dgram_writable_unbound(self, event_select: bool) -> bool {
+        matches!(self, Profile::Windows) && !event_select
     }
 
     /// WSAEventSelect mode: whether a re-enabling call that fails still re-enables.
@@ -82,11 +113,13 @@ impl Profile {
         matches!(self, Profile::Documented)
     }
 
-    /// WSAEventSelect mode: whether new data (or a new connection) records FD_READ
-    /// (FD_ACCEPT) again before the re-enabling call.
+    /// WSAEventSelect mode: whether new data, a new urgent byte or a new connection records
+    /// FD_READ, FD_OOB or FD_ACCEPT again before the re-enabling call.
     ///
     /// Documented (NOFLOOD): no further event until the re-enabling call. Windows: every
-    /// arrival is recorded and signals the event object.
+    /// arrival is recorded and signals the event object (Wine's test_read_events,
+    /// test_oob_events and test_accept_events: a second send, MSG_OOB send or connect before
+    /// recv or accept, then `if (!ctx->is_message) check_events_todo*(ctx, FD_X, 0, 200)`).
     pub const fn event_select_records_every_arrival(self) -> bool {
         matches!(self, Profile::Windows)
     }

@@ -321,7 +321,10 @@ impl Sim {
         }
         let records_anyway = matches!(notify, Notify::Event { .. })
             && self.profile.event_select_records_every_arrival()
-            && matches!(rule, Rule::ReadOnArrival | Rule::AcceptOnArrival);
+            && matches!(
+                rule,
+                Rule::ReadOnArrival | Rule::OobOnArrival | Rule::AcceptOnArrival
+            );
         if !sock.armed.contains(event) && !records_anyway {
             self.change(Change::Suppressed {
                 socket: s,
@@ -408,8 +411,16 @@ impl Sim {
                 }
             }
             Fact::DatagramConnected => {
-                // Windows treats connect() on a datagram socket as a fresh FD_WRITE.
+                // Windows treats connect() on a datagram socket as a fresh FD_WRITE, and
+                // WSAEventSelect records FD_CONNECT before it.
                 if !self.profile.dgram_connect_posts_connect() {
+                    let event_select = self
+                        .sockets
+                        .get(s)
+                        .is_some_and(|k| matches!(k.notify, Notify::Event { .. }));
+                    if event_select && self.profile.event_select_dgram_connect_records_connect() {
+                        self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
+                    }
                     self.reenable(s, NetworkEvent::FD_WRITE);
                 }
                 self.post_fact(s, fact);
@@ -550,17 +561,21 @@ impl Sim {
                         && !sock.send_blocked
                         && sock.send_space() > 0
                 }
-                SocketType::Dgram => sock.local.is_some() || self.profile.dgram_writable_unbound(),
+                SocketType::Dgram => {
+                    sock.local.is_some()
+                        || self
+                            .profile
+                            .dgram_writable_unbound(matches!(sock.notify, Notify::Event { .. }))
+                }
             },
             NetworkEvent::FD_CONNECT => {
-                self.profile
-                    .select_posts_connect(matches!(sock.notify, Notify::Event { .. }))
-                    && match sock.ty {
-                        SocketType::Stream => {
-                            sock.state().is_synchronized() && sock.error().is_none()
-                        }
-                        SocketType::Dgram => sock.remote.is_some(),
-                    }
+                self.profile.select_posts_connect(
+                    matches!(sock.notify, Notify::Event { .. }),
+                    sock.accepted,
+                ) && match sock.ty {
+                    SocketType::Stream => sock.state().is_synchronized() && sock.error().is_none(),
+                    SocketType::Dgram => sock.remote.is_some(),
+                }
             }
             NetworkEvent::FD_CLOSE => {
                 return match sock.close_kind() {

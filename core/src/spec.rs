@@ -55,11 +55,11 @@ rules! {
     /// FD_WRITE when WSAAsyncSelect is called on a socket that can send.
     WriteOnSelect = ("FD_WRITE.1", "When WSAAsyncSelect called, if a send or sendto is possible.", None),
     /// FD_WRITE once a connection made by connect or accept is established.
-    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", Some("Windows also posts FD_WRITE when connect() is called on a UDP socket, where the page posts FD_CONNECT.")),
+    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", Some("Windows also posts FD_WRITE when connect() is called on a UDP socket, where the page posts FD_CONNECT (WSAEventSelect records both), and accepts a UDP connect to port 0 (Wine test_connect_events).")),
     /// FD_WRITE when buffer space frees after a send failed with WSAEWOULDBLOCK.
     WriteAfterWouldBlock = ("FD_WRITE.3", "After send or sendto fail with WSAEWOULDBLOCK, when send or sendto are likely to succeed.", None),
     /// FD_WRITE after bind on a connectionless socket (implementation-dependent; wsasim posts it).
-    WriteAfterBind = ("FD_WRITE.4", "After bind on a connectionless socket. FD_WRITE may or may not occur at this time (implementation-dependent). In any case, a connectionless socket is always writable immediately after a bind operation.", Some("Windows: selecting an unbound UDP socket already posts FD_WRITE.")),
+    WriteAfterBind = ("FD_WRITE.4", "After bind on a connectionless socket. FD_WRITE may or may not occur at this time (implementation-dependent). In any case, a connectionless socket is always writable immediately after a bind operation.", Some("Windows: selecting an unbound UDP socket with WSAAsyncSelect already posts FD_WRITE; WSAEventSelect records nothing until connect (Wine test_connect_events).")),
     /// FD_OOB when WSAAsyncSelect is called and OOB data is waiting.
     OobOnSelect = ("FD_OOB.1", "When WSAAsyncSelect called, if there is OOB data currently available to receive with the MSG_OOB flag.", None),
     /// FD_OOB when OOB data arrives and no FD_OOB is outstanding.
@@ -77,9 +77,9 @@ rules! {
     /// The accepted socket takes the listening socket's selection.
     AcceptInherits = ("ACCEPT.inherit", "The socket created by the accept function has the same properties as the listening socket used to accept it. Consequently, WSAAsyncSelect events set for the listening socket also apply to the accepted socket.", None),
     /// FD_CONNECT when WSAAsyncSelect is called on a connected socket.
-    ConnectOnSelect = ("FD_CONNECT.1", "When WSAAsyncSelect called, if there is currently a connection established.", Some("Windows never posts FD_CONNECT on WSAAsyncSelect: selecting an already-connected socket gives FD_WRITE only.")),
+    ConnectOnSelect = ("FD_CONNECT.1", "When WSAAsyncSelect called, if there is currently a connection established.", Some("Windows never posts FD_CONNECT on WSAAsyncSelect: selecting an already-connected socket gives FD_WRITE only. WSAEventSelect records it for a socket that called connect, never for one returned by accept (Wine test_connect_events).")),
     /// FD_CONNECT when the connection is established (also at once on a datagram socket).
-    ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT.")),
+    ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT; WSAEventSelect records FD_CONNECT and FD_WRITE (Wine test_connect_events).")),
     /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
     ///
     /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
@@ -115,7 +115,7 @@ rules! {
     /// The re-enabling call re-arms its events' latches, even when it fails.
     Reenable = ("REENABLE", "Any call to the reenabling routine, even one that fails, results in reenabling of message posting for the relevant event.", Some("Windows: a failing recv still re-enables FD_READ in message mode, but not in WSAEventSelect mode.")),
     /// No second message for an event until its re-enabling call.
-    NoFlood = ("NOFLOOD", "Having successfully posted notification of a particular event to an application window, no further message(s) for that network event will be posted to the application window until the application makes the function call that implicitly reenables notification of that network event.", None),
+    NoFlood = ("NOFLOOD", "Having successfully posted notification of a particular event to an application window, no further message(s) for that network event will be posted to the application window until the application makes the function call that implicitly reenables notification of that network event.", Some("Windows, WSAEventSelect: every arrival of data, of an urgent byte or of a connection records FD_READ, FD_OOB or FD_ACCEPT again before the re-enabling call (Wine test_read_events, test_oob_events, test_accept_events).")),
     /// A graceful FD_CLOSE waits while received data is unread.
     CloseWaitsForData = ("FD_CLOSE.data", "FD_CLOSE should only be posted after all data is read from a socket, but an application should check for remaining data upon receipt of FD_CLOSE to avoid any possibility of losing data.", Some("Windows posts FD_CLOSE as soon as the FIN arrives, even with data unread.")),
     /// A new WSAAsyncSelect (or WSAEventSelect) replaces the previous one.

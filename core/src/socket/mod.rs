@@ -384,6 +384,9 @@ pub struct Socket {
     /// True once WSAEventSelect has selected events on the socket (its latches then
     /// outlive the selection where the profile keeps them).
     pub(crate) event_selected: bool,
+    /// True for a connection a listener made (a passive open, returned by `accept`), not
+    /// one this socket's `connect` made.
+    pub(crate) accepted: bool,
     /// The flow specification.
     pub(crate) qos: Qos,
     /// The QoS changed and SIO_GET_QOS has not read it yet.
@@ -426,6 +429,7 @@ impl Socket {
             recorded: NetworkEvent::NONE,
             recorded_errors: [None; 10],
             event_selected: false,
+            accepted: false,
             qos: Qos::default(),
             qos_changed: false,
             routing_watch: None,
@@ -647,6 +651,11 @@ impl Socket {
             SocketType::Stream => self.state().is_synchronized() && self.error().is_none(),
             SocketType::Dgram => self.remote.is_some(),
         }
+    }
+
+    /// True for a connection a listener made and `accept` returned (or will return).
+    pub fn accepted(&self) -> bool {
+        self.accepted
     }
 
     /// True for a connection that belongs to no application: closed with closesocket but

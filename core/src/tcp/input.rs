@@ -371,6 +371,7 @@ impl Sim {
         let child = self.new_socket(host, SocketType::Stream);
         let c = self.sock_mut(child);
         c.holder = Holder::Listener(l);
+        c.accepted = true;
         c.rcvbuf = rcvbuf;
         c.sndbuf = sndbuf;
         c.oob_inline = inline;

@@ -144,7 +144,9 @@ impl Sim {
                 }
             }
         }
-        if addr.ip.is_any() || addr.port == 0 {
+        let port_zero_allowed =
+            sock.ty == SocketType::Dgram && self.profile.dgram_connect_accepts_port_zero();
+        if addr.ip.is_any() || (addr.port == 0 && !port_zero_allowed) {
             return Err(WsaError::WSAEADDRNOTAVAIL);
         }
         let ty = sock.ty;
