@@ -40,6 +40,22 @@ impl Profile {
         }
     }
 
+    /// The error later calls (recv, send) fail with when the peer resets a connection whose
+    /// end of stream, its FIN, had already arrived (CLOSE_WAIT: the peer shut down sending,
+    /// closed, and answered this socket's data with a reset).
+    ///
+    /// Documented: WSAECONNRESET, as for any reset ("The virtual circuit was reset by the
+    /// remote side"). Windows (Wine's test_shutdown, "Send data to a peer which is closed":
+    /// `shutdown(client, SD_SEND); closesocket(client); send(server, …)` succeeds, then
+    /// `recv(server, …)` fails with `WSAECONNABORTED`, a todo on Wine only):
+    /// WSAECONNABORTED.
+    pub const fn reset_after_fin_error(self) -> WsaError {
+        match self {
+            Profile::Documented => WsaError::WSAECONNRESET,
+            Profile::Windows => WsaError::WSAECONNABORTED,
+        }
+    }
+
     /// Whether a graceful FD_CLOSE waits until all received data has been read.
     ///
     /// Documented (FD_CLOSE.2): "the FD_CLOSE is not delivered until all pending data has been read".

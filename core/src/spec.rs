@@ -91,7 +91,7 @@ rules! {
     /// FD_CLOSE after our own shutdown when the peer's FIN arrives.
     CloseAfterShutdown = ("FD_CLOSE.3", "After local system initiates graceful close with shutdown and remote system has responded with \"End of Data\" notification (for example, TCP FIN), when no data currently available to receive.", None),
     /// FD_CLOSE with WSAECONNRESET when the peer resets the connection.
-    CloseReset = ("FD_CLOSE.4", "When remote system terminates connection (for example, sent TCP RST), and lParam will contain WSAECONNRESET error value.", Some("Windows reports a reset as FD_CLOSE with WSAECONNABORTED; later recv and send fail with WSAECONNRESET.")),
+    CloseReset = ("FD_CLOSE.4", "When remote system terminates connection (for example, sent TCP RST), and lParam will contain WSAECONNRESET error value.", Some("Windows reports a reset as FD_CLOSE with WSAECONNABORTED; later recv and send fail with WSAECONNRESET, or with WSAECONNABORTED when the peer's FIN came before its reset (Wine test_shutdown).")),
     /// FD_CLOSE with WSAECONNABORTED when retransmissions time out.
     CloseAborted = ("FD_CLOSE.aborted", "WSAECONNABORTED The connection was terminated due to a time-out or other failure.", None),
     /// Events posted with WSAENETDOWN when the host's network fails.

@@ -143,7 +143,7 @@ pub(super) static CALLS: [CallSpec; 24] = [
     },
     CallSpec {
         name: "shutdown",
-        usage: "shutdown(s, SD_RECEIVE, SD_SEND or SD_BOTH)",
+        usage: "shutdown(s, SD_RECEIVE, SD_SEND, SD_BOTH or a number)",
         arity: 2..=2,
         lower: shutdown,
     },
@@ -334,27 +334,35 @@ fn socket(_: &Names, c: &Written) -> Lowered {
 }
 
 fn shutdown(n: &Names, c: &Written) -> Lowered {
-    // The direction is checked before the socket.
+    // The direction is checked before the socket. A number other than 0, 1 and 2 is
+    // Winsock's to refuse (WSAEINVAL), not the script's.
     let a = &c.args;
-    let how = match (a[1].as_name(), a[1].as_int()) {
-        (Some("SD_RECEIVE"), _) | (_, Some(0)) => Shutdown::Receive,
-        (Some("SD_SEND"), _) | (_, Some(1)) => Shutdown::Send,
-        (Some("SD_BOTH"), _) | (_, Some(2)) => Shutdown::Both,
+    let how = match (a[1].as_name(), &a[1].kind) {
+        (Some("SD_RECEIVE"), _) => Ok(Shutdown::Receive),
+        (Some("SD_SEND"), _) => Ok(Shutdown::Send),
+        (Some("SD_BOTH"), _) => Ok(Shutdown::Both),
+        (_, ExprKind::Int { value: 0, .. }) => Ok(Shutdown::Receive),
+        (_, ExprKind::Int { value: 1, .. }) => Ok(Shutdown::Send),
+        (_, ExprKind::Int { value: 2, .. }) => Ok(Shutdown::Both),
+        // An `int`: 0xdeadbeef is taken by its bits, as C passes it.
+        (_, &ExprKind::Int { value, .. }) if value <= u64::from(u32::MAX) => {
+            Err(value as u32 as i32)
+        }
+        (_, &ExprKind::NegInt(m)) if m <= 1 << 31 => Err((m as i64).wrapping_neg() as i32),
         _ => {
             return Err(err(
                 a[1].span,
-                "SD_RECEIVE, SD_SEND or SD_BOTH",
+                "SD_RECEIVE, SD_SEND, SD_BOTH or an int",
                 shown(&a[1]),
             ))
         }
     };
-    ws(
-        Call::Shutdown {
-            s: n.socket(&a[0])?,
-            how,
-        },
-        Shape::Number,
-    )
+    let s = n.socket(&a[0])?;
+    let call = match how {
+        Ok(how) => Call::Shutdown { s, how },
+        Err(how) => Call::ShutdownOther { s, how },
+    };
+    ws(call, Shape::Number)
 }
 
 const SOCKET_OPTIONS: &str = "SO_OOBINLINE, SO_LINGER, SO_RCVBUF or SO_SNDBUF";

@@ -82,7 +82,12 @@ impl Sim {
                 listener: parent,
             }));
         }
-        if self.tcp_kill(s, WsaError::WSAECONNRESET, Some(CloseKind::Reset)) {
+        let err = if self.tcb(s).fin_received() {
+            self.profile.reset_after_fin_error()
+        } else {
+            WsaError::WSAECONNRESET
+        };
+        if self.tcp_kill(s, err, Some(CloseKind::Reset)) {
             self.notice(s, Fact::Reset);
         }
     }

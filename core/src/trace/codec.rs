@@ -535,6 +535,11 @@ impl Writer<'_> {
                     Shutdown::Both => 2,
                 });
             }
+            Call::ShutdownOther { s, how } => {
+                self.byte(24);
+                self.socket(*s);
+                self.u(u64::from(*how as u32));
+            }
             Call::CloseSocket { s } => {
                 self.byte(12);
                 self.socket(*s);
@@ -1191,6 +1196,10 @@ impl Reader<'_> {
                     2 => Shutdown::Both,
                     _ => panic!("{OWN}"),
                 },
+            },
+            24 => Call::ShutdownOther {
+                s: self.socket(),
+                how: self.u() as u32 as i32,
             },
             12 => Call::CloseSocket { s: self.socket() },
             13 => Call::SetSockOpt {

@@ -173,6 +173,7 @@ impl Sim {
                 return self.once_more(*s, r, p);
             }
             Call::Shutdown { s, how } => zero(self.do_shutdown(h, *s, *how)),
+            Call::ShutdownOther { s, .. } => zero(self.do_shutdown_other(h, *s)),
             Call::CloseSocket { s } => zero(self.do_closesocket(h, *s)),
             Call::SetSockOpt { s, opt } => self.do_setsockopt(h, *s, *opt),
             Call::GetSockOpt { s, name } => self.do_getsockopt(h, *s, *name),

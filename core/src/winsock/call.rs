@@ -125,6 +125,16 @@ pub enum Call<S = SocketHandle, E = WsaEvent, D = Vec<u8>> {
         /// Which direction.
         how: Shutdown,
     },
+    /// `shutdown(s, how)` with a `how` that is none of `SD_RECEIVE` (0), `SD_SEND` (1) and
+    /// `SD_BOTH` (2): Winsock fails it with `WSAEINVAL` (Wine's test_shutdown,
+    /// `shutdown(client, 0xdeadbeef)`). A variant of its own, so that [`Shutdown`] stays
+    /// the three directions the model acts on.
+    ShutdownOther {
+        /// The socket.
+        s: S,
+        /// `how`, an `int` as in Winsock.
+        how: i32,
+    },
     /// `closesocket(s)`.
     CloseSocket {
         /// The socket.
@@ -211,7 +221,7 @@ impl<S, E, D> Call<S, E, D> {
             Call::Recv { .. } => "recv",
             Call::SendTo { .. } => "sendto",
             Call::RecvFrom { .. } => "recvfrom",
-            Call::Shutdown { .. } => "shutdown",
+            Call::Shutdown { .. } | Call::ShutdownOther { .. } => "shutdown",
             Call::CloseSocket { .. } => "closesocket",
             Call::SetSockOpt { .. } => "setsockopt",
             Call::GetSockOpt { .. } => "getsockopt",
@@ -238,6 +248,7 @@ impl<S, E, D> Call<S, E, D> {
             | Call::SendTo { s, .. }
             | Call::RecvFrom { s, .. }
             | Call::Shutdown { s, .. }
+            | Call::ShutdownOther { s, .. }
             | Call::CloseSocket { s }
             | Call::SetSockOpt { s, .. }
             | Call::GetSockOpt { s, .. }
@@ -292,6 +303,7 @@ impl<S, E, D> Call<S, E, D> {
                 flags,
             },
             Call::Shutdown { s, how } => Call::Shutdown { s: fs(s)?, how },
+            Call::ShutdownOther { s, how } => Call::ShutdownOther { s: fs(s)?, how },
             Call::CloseSocket { s } => Call::CloseSocket { s: fs(s)? },
             Call::SetSockOpt { s, opt } => Call::SetSockOpt { s: fs(s)?, opt },
             Call::GetSockOpt { s, name } => Call::GetSockOpt { s: fs(s)?, name },
@@ -365,6 +377,7 @@ impl<S: Copy, E: Copy, D: AsRef<[u8]>> Call<S, E, D> {
             Call::Recv { s, len, flags } => Call::Recv { s, len, flags },
             Call::RecvFrom { s, len, flags } => Call::RecvFrom { s, len, flags },
             Call::Shutdown { s, how } => Call::Shutdown { s, how },
+            Call::ShutdownOther { s, how } => Call::ShutdownOther { s, how },
             Call::CloseSocket { s } => Call::CloseSocket { s },
             Call::SetSockOpt { s, opt } => Call::SetSockOpt { s, opt },
             Call::GetSockOpt { s, name } => Call::GetSockOpt { s, name },
@@ -431,6 +444,11 @@ impl fmt::Display for DisplayCall<'_> {
             }
             Call::RecvFrom { s, len, flags } => write!(f, "recvfrom({s}, {len}, {flags})"),
             Call::Shutdown { s, how } => write!(f, "shutdown({s}, {how})"),
+            // As written: small numbers in decimal, others (0xdeadbeef) in hexadecimal.
+            Call::ShutdownOther { s, how } if (0..=255).contains(how) => {
+                write!(f, "shutdown({s}, {how})")
+            }
+            Call::ShutdownOther { s, how } => write!(f, "shutdown({s}, {:#x})", *how as u32),
             Call::CloseSocket { s } => write!(f, "closesocket({s})"),
             Call::SetSockOpt { s, opt } => write!(f, "setsockopt({s}, SOL_SOCKET, {opt})"),
             Call::GetSockOpt { s, name } => write!(f, "getsockopt({s}, SOL_SOCKET, {name})"),

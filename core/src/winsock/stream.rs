@@ -104,6 +104,14 @@ impl Sim {
         Ok(())
     }
 
+    /// `shutdown` with a `how` other than SD_RECEIVE, SD_SEND and SD_BOTH: `WSAEINVAL`
+    /// once the socket is known to be one, before any test of its connection (Wine's
+    /// test_shutdown fails `shutdown(client, 0xdeadbeef)` on a connected socket).
+    pub(super) fn do_shutdown_other(&mut self, h: HostId, s: SocketHandle) -> Result<(), WsaError> {
+        self.check_socket(h, s)?;
+        Err(WsaError::WSAEINVAL)
+    }
+
     /// `closesocket`: fails while this host is in a blocking call, then closes.
     pub(super) fn do_closesocket(&mut self, h: HostId, s: SocketHandle) -> Result<(), WsaError> {
         if self.hosts[h.0 as usize].startups == 0 {

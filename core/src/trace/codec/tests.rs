@@ -126,6 +126,12 @@ fn calls() -> Vec<TracedCall> {
             s: S,
             how: Shutdown::Both,
         },
+        Call::ShutdownOther { s: S, how: 7 },
+        Call::ShutdownOther {
+            s: S,
+            how: 0xdeadbeef_u32 as i32,
+        },
+        Call::ShutdownOther { s: S, how: -1 },
         Call::CloseSocket { s: S },
         Call::SetSockOpt {
             s: S,
@@ -535,6 +541,7 @@ fn k_call(c: &TracedCall) -> usize {
         Call::WsaEventSelect { .. } => 19,
         Call::WsaEnumNetworkEvents { .. } => 20,
         Call::GetMessage { .. } => 21,
+        Call::ShutdownOther { .. } => 22,
     }
 }
 
@@ -682,7 +689,7 @@ fn every_variant_round_trips() {
     for (what, n) in [
         ("cause", 5),
         ("world", 13),
-        ("call", 22),
+        ("call", 23),
         ("outcome", 4),
         ("return", 11),
         ("change", 11),
