@@ -119,7 +119,7 @@ rules! {
     /// A graceful FD_CLOSE waits while received data is unread.
     CloseWaitsForData = ("FD_CLOSE.data", "FD_CLOSE should only be posted after all data is read from a socket, but an application should check for remaining data upon receipt of FD_CLOSE to avoid any possibility of losing data.", Some("Windows posts FD_CLOSE as soon as the FIN arrives, even with data unread.")),
     /// A new WSAAsyncSelect (or WSAEventSelect) replaces the previous one.
-    SelectReplaces = ("SELECT.replace", "Issuing a WSAAsyncSelect for a socket cancels any previous WSAAsyncSelect or WSAEventSelect for the same socket.", None),
+    SelectReplaces = ("SELECT.replace", "Issuing a WSAAsyncSelect for a socket cancels any previous WSAAsyncSelect or WSAEventSelect for the same socket.", Some("Windows, WSAEventSelect: a new WSAEventSelect, even one of no events, keeps the record and latches of the one before, so selecting again records nothing already recorded; only an event new to the mask, such as FD_CONNECT on a connected socket, is recorded (Wine test_connect_events, test_accept_events, test_write_events, test_read_events).")),
     /// lEvent = 0 cancels notification; queued messages stay queued.
     SelectCancel = ("SELECT.cancel", "Although WSAAsyncSelect immediately disables event message posting for the socket in this instance, it is possible that messages could be waiting in the application message queue.", None),
     /// WSAAsyncSelect makes the socket nonblocking.
