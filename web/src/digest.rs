@@ -349,6 +349,12 @@ impl Encoder {
                     Shutdown::Both => 3,
                 });
             }
+            Call::ShutdownOther { s, how } => {
+                // After the three known directions (1..=3): 4, then Winsock's `int`.
+                self.socket(*s);
+                self.u8(4);
+                self.u32(*how as u32);
+            }
             Call::SetSockOpt { s, opt } => {
                 self.socket(*s);
                 self.sock_opt(*opt);
