@@ -38,6 +38,7 @@ mod args;
 pub mod ast;
 mod calls;
 mod expect;
+pub mod export_c;
 mod lexer;
 mod lower;
 mod parser;
