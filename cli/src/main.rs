@@ -23,12 +23,15 @@ const USAGE: &str = "\
 usage: wsasim run [--json] [--profile documented|windows] FILE...
        wsasim check FILE...
        wsasim gallery [ID]
+       wsasim compare [--profile documented|windows] REAL.jsonl FILE
        wsasim export-c [--profile documented|windows] [--settle MS] [-o OUT.c] FILE
 
   run      run each scenario and print its trace as a table (or JSON lines with --json),
            then `ok` or the failed expectation
   check    parse and name-check each scenario without running it
   gallery  list the gallery's scenarios (id and title), or print one scenario's source
+  compare  line a real run's JSON lines (from an exported program) up with the model's
+           run of FILE: exit 0 agree, 1 differ, 2 bad input
   export-c write the scenario as a C program that makes its calls on a real Windows
            machine (MinGW or MSVC) and prints JSON lines; what one machine cannot do
            is refused with LINE:COL: cannot export …
@@ -66,6 +69,11 @@ enum Command {
         file: String,
         out: Option<String>,
         options: wsasim::script::export_c::ExportOptions,
+    },
+    Compare {
+        real: String,
+        file: String,
+        profile: Profile,
     },
     Help,
 }
@@ -115,6 +123,32 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
             })
         }
         "export-c" => parse_export(rest),
+        "compare" => {
+            let mut profile = Profile::Documented;
+            let mut files = Vec::new();
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--profile" => {
+                        profile = parse_profile(
+                            it.next().ok_or("--profile needs documented or windows")?,
+                        )?
+                    }
+                    o if o.starts_with('-') && o != "-" => {
+                        return Err(format!("unknown option {o} for compare"))
+                    }
+                    _ => files.push(a.clone()),
+                }
+            }
+            match <[String; 2]>::try_from(files) {
+                Ok([real, file]) => Ok(Command::Compare {
+                    real,
+                    file,
+                    profile,
+                }),
+                Err(_) => Err("compare needs REAL.jsonl and FILE".into()),
+            }
+        }
         "gallery" => match rest {
             [] => Ok(Command::Gallery { id: None }),
             [id] if !id.starts_with('-') => Ok(Command::Gallery {
@@ -172,6 +206,11 @@ fn main() -> ExitCode {
             Status::Ok
         }
         Ok(Command::Gallery { id }) => gallery(id.as_deref()),
+        Ok(Command::Compare {
+            real,
+            file,
+            profile,
+        }) => compare(&real, &file, profile),
         Ok(Command::ExportC { file, out, options }) => export_c(&file, out.as_deref(), options),
         Ok(Command::Check { files }) => files.iter().map(|f| check(f)).max().unwrap_or(Status::Ok),
         Ok(Command::Run {
@@ -344,6 +383,53 @@ fn export_c(
                 }
             },
         },
+    }
+}
+
+fn compare(real: &str, path: &str, profile: Profile) -> Status {
+    let (real_text, src) = match (read(real), read(path)) {
+        (Ok(r), Ok(s)) => (r, s),
+        (Err(msg), _) | (_, Err(msg)) => {
+            eprintln!("{msg}");
+            return Status::Invalid;
+        }
+    };
+    let c = match wsasim::script::compare::compare(&real_text, &src, profile) {
+        Ok(c) => c,
+        Err(e) if e.line == 0 => {
+            eprintln!("{}: {}", display_name(path), e.message);
+            return Status::Invalid;
+        }
+        Err(e) => {
+            eprintln!("{}:{e}", display_name(real));
+            return Status::Invalid;
+        }
+    };
+    let mut out = String::new();
+    if let Some(first) = c.differences.first() {
+        out += &format!("first difference: {first}\n");
+        if let Some(rule) = first.rule {
+            out += &format!("  rule {}: {}\n", rule.id(), rule.sentence());
+            if let (Profile::Windows, Some(note)) = (profile, rule.windows_differs()) {
+                out += &format!("  Windows: {note}\n");
+            }
+        }
+    }
+    for d in c.differences.iter().skip(1) {
+        out += &format!("{d}\n");
+    }
+    out += &format!(
+        "{} difference(s); {} call(s) and {} message(s) compared ({} profile)\n",
+        c.differences.len(),
+        c.calls,
+        c.messages,
+        profile
+    );
+    say(&out);
+    if c.differences.is_empty() {
+        Status::Ok
+    } else {
+        Status::Failed
     }
 }
 

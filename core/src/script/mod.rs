@@ -37,6 +37,7 @@
 mod args;
 pub mod ast;
 mod calls;
+pub mod compare;
 mod expect;
 pub mod export_c;
 mod lexer;
