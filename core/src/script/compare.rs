@@ -6,7 +6,11 @@
 //! - Calls are lined up by script line. A call's value is compared where it means the
 //!   same on both sides (0, counts, events, `SOCKET_ERROR` and its error); handles and
 //!   ephemeral ports are not.
-//! - Messages are compared per window, in order of arrival, not by the line they arrived
+//! - A real message is placed at the first statement that waits for messages (`run`,
+//!   `step`, `expect W: …`) at or after the one it arrived in: real time decides whether
+//!   it arrives while its call returns or in the next pump, so only that much is stable.
+//! - Messages are compared per window, in order of arrival (lined up by their longest
+//!   common subsequence), not by the line they arrived
 //!   at: real time is not virtual time, so a message the model posts during `run until
 //!   idle` may arrive on loopback while the call before it returns.
 //! - Bad input (not JSON, a missing field, a line for a statement that does not exist,
@@ -52,8 +56,8 @@ pub enum DiffKind {
     Result,
     /// A call failed with another error.
     Error,
-    /// A window's message at the same place in its order differs.
-    Message,
+    /// A message both sides have, but in another place in the window's order.
+    Order,
     /// The model posts a message the real run never got.
     Missing,
     /// The real run got a message the model never posts.
@@ -82,7 +86,7 @@ impl fmt::Display for Difference {
         let what = match self.kind {
             DiffKind::Result => "result",
             DiffKind::Error => "error",
-            DiffKind::Message => "message",
+            DiffKind::Order => "order",
             DiffKind::Missing => "missing message",
             DiffKind::Extra => "extra message",
             DiffKind::Watchdog => "watchdog",
@@ -154,6 +158,16 @@ pub fn compare(real: &str, src: &str, profile: Profile) -> Result<Comparison, Co
         .iter()
         .map(|s| (s.span.line, s.to_string(), is_call(&s.kind, profile)))
         .collect();
+    // Where a real message is placed: the first statement that waits for messages (`run`,
+    // `step`, `expect W: …`) at or after the one it arrived in, else that one: on loopback a
+    // message may arrive while the call that caused it returns, or only in the next pump.
+    let drivers: Vec<u32> = script
+        .stmts
+        .iter()
+        .filter(|s| is_driving(&s.kind, profile))
+        .map(|s| s.span.line)
+        .collect();
+    let settle = |line: u32| drivers.iter().copied().find(|d| *d >= line).unwrap_or(line);
     let mut runner = Runner::from_script(
         script,
         RunOptions {
@@ -290,7 +304,7 @@ pub fn compare(real: &str, src: &str, profile: Profile) -> Result<Comparison, Co
                     field("event")?,
                     m.str("error").unwrap_or("0")
                 ),
-                line,
+                line: settle(line),
                 rule: None,
             });
         }
@@ -356,36 +370,85 @@ pub fn compare(real: &str, src: &str, profile: Profile) -> Result<Comparison, Co
             .collect();
         let real: Vec<&Msg> = real_msgs.iter().filter(|m| m.window == w).collect();
         out.messages += model.len().max(real.len());
-        for i in 0..model.len().max(real.len()) {
-            let d = match (real.get(i), model.get(i)) {
-                (Some(r), Some(m)) if r.text == m.text => continue,
-                (Some(r), Some(m)) => Difference {
-                    line: m.line,
-                    kind: DiffKind::Message,
-                    real: format!("{w} {}", r.text),
-                    model: format!("{w} {}", m.text),
-                    rule: m.rule,
-                },
-                (None, Some(m)) => Difference {
-                    line: m.line,
-                    kind: DiffKind::Missing,
-                    real: "nothing".into(),
-                    model: format!("{w} {}", m.text),
-                    rule: m.rule,
-                },
-                (Some(r), None) => Difference {
-                    line: r.line,
-                    kind: DiffKind::Extra,
-                    real: format!("{w} {}", r.text),
-                    model: "nothing".into(),
-                    rule: None,
-                },
-                (None, None) => continue,
-            };
-            out.differences.push(d);
-        }
+        out.differences.extend(align(w, &real, &model));
     }
     Ok(out)
+}
+
+/// The differences between two message sequences of window `w`: a longest common
+/// subsequence lines them up; a message on one side only is missing or extra, and one
+/// that is on both sides but out of that order is reported once, as a different order.
+fn align(w: &str, real: &[&Msg], model: &[&Msg]) -> Vec<Difference> {
+    let (n, m) = (real.len(), model.len());
+    let mut lcs = alloc::vec![alloc::vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if real[i].text == model[j].text {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut extra, mut missing): (Vec<&Msg>, Vec<&Msg>) = (Vec::new(), Vec::new());
+    while i < n || j < m {
+        if i < n && j < m && real[i].text == model[j].text {
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            missing.push(model[j]);
+            j += 1;
+        } else {
+            extra.push(real[i]);
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for mm in missing {
+        if let Some(k) = extra.iter().position(|r| r.text == mm.text) {
+            let r = extra.remove(k);
+            out.push(Difference {
+                line: mm.line,
+                kind: DiffKind::Order,
+                real: format!("{w} {} by line {}", r.text, r.line),
+                model: format!("{w} {} at line {}", mm.text, mm.line),
+                rule: mm.rule,
+            });
+        } else {
+            out.push(Difference {
+                line: mm.line,
+                kind: DiffKind::Missing,
+                real: "nothing".into(),
+                model: format!("{w} {}", mm.text),
+                rule: mm.rule,
+            });
+        }
+    }
+    for r in extra {
+        out.push(Difference {
+            line: r.line,
+            kind: DiffKind::Extra,
+            real: format!("{w} {}", r.text),
+            model: "nothing".into(),
+            rule: None,
+        });
+    }
+    out
+}
+
+/// True for a statement that waits for messages (`run`, `step`, `expect W: …`) under
+/// `profile`.
+fn is_driving(kind: &StmtKind, profile: Profile) -> bool {
+    match kind {
+        StmtKind::RunUntilIdle
+        | StmtKind::RunFor(_)
+        | StmtKind::Step(_)
+        | StmtKind::ExpectMessage { .. }
+        | StmtKind::ExpectEmpty { .. } => true,
+        StmtKind::Only { profile: p, stmt } => p.value == profile && is_driving(stmt, profile),
+        _ => false,
+    }
 }
 
 /// True for a host call the model runs under `profile`.
