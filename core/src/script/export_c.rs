@@ -22,6 +22,14 @@
 //!   hosts share one process, hence one Winsock reference count).
 //! - `expect S state X` has no Winsock equivalent and is kept as a comment.
 //! - Statements under `if` for the other profile are kept as comments.
+//! - One process plays every host, so what Winsock keeps per process or per thread is
+//!   shared: `WSAStartup` is reference-counted (hence no `WSACleanup`), `WSAGetLastError`
+//!   is the thread's last error rather than the host's, and a socket one host names with
+//!   another host's variable is a valid handle here (the model answers `WSAENOTSOCK`).
+//! - A blocking call runs for real under a watchdog thread: after `block_ms` it prints a
+//!   `watchdog` line and ends the run (exit status 3). A call the scenario expects to fail
+//!   with `WSAEINTR` (the model's "nothing could complete it") is instead cancelled the way
+//!   Winsock 2 specifies for a multithreaded program: the watchdog closes its socket.
 
 use alloc::format;
 use alloc::string::{String, ToString};
