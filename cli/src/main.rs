@@ -4,6 +4,7 @@
 //! wsasim run [--json] [--profile documented|windows] FILE...
 //! wsasim check FILE...
 //! wsasim gallery [ID]
+//! wsasim export-c [--profile documented|windows] [--settle MS] [-o OUT.c] FILE
 //! ```
 //!
 //! `FILE` may be `-` for standard input. Exit codes: 0 every scenario passed, 1 an
@@ -22,11 +23,18 @@ const USAGE: &str = "\
 usage: wsasim run [--json] [--profile documented|windows] FILE...
        wsasim check FILE...
        wsasim gallery [ID]
+       wsasim compare [--profile documented|windows] REAL.jsonl FILE
+       wsasim export-c [--profile documented|windows] [--settle MS] [-o OUT.c] FILE
 
   run      run each scenario and print its trace as a table (or JSON lines with --json),
            then `ok` or the failed expectation
   check    parse and name-check each scenario without running it
   gallery  list the gallery's scenarios (id and title), or print one scenario's source
+  compare  line a real run's JSON lines (from an exported program) up with the model's
+           run of FILE: exit 0 agree, 1 differ, 2 bad input
+  export-c write the scenario as a C program that makes its calls on a real Windows
+           machine (MinGW or MSVC) and prints JSON lines; what one machine cannot do
+           is refused with LINE:COL: cannot export …
 
   FILE may be `-` for standard input.
   --json                  print the trace as JSON lines (one object per step)
@@ -56,6 +64,16 @@ enum Command {
     },
     Gallery {
         id: Option<String>,
+    },
+    ExportC {
+        file: String,
+        out: Option<String>,
+        options: wsasim::script::export_c::ExportOptions,
+    },
+    Compare {
+        real: String,
+        file: String,
+        profile: Profile,
     },
     Help,
 }
@@ -104,6 +122,33 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
                 Command::Check { files }
             })
         }
+        "export-c" => parse_export(rest),
+        "compare" => {
+            let mut profile = Profile::Documented;
+            let mut files = Vec::new();
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--profile" => {
+                        profile = parse_profile(
+                            it.next().ok_or("--profile needs documented or windows")?,
+                        )?
+                    }
+                    o if o.starts_with('-') && o != "-" => {
+                        return Err(format!("unknown option {o} for compare"))
+                    }
+                    _ => files.push(a.clone()),
+                }
+            }
+            match <[String; 2]>::try_from(files) {
+                Ok([real, file]) => Ok(Command::Compare {
+                    real,
+                    file,
+                    profile,
+                }),
+                Err(_) => Err("compare needs REAL.jsonl and FILE".into()),
+            }
+        }
         "gallery" => match rest {
             [] => Ok(Command::Gallery { id: None }),
             [id] if !id.starts_with('-') => Ok(Command::Gallery {
@@ -113,6 +158,35 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         },
         other => Err(format!("unknown command {other}")),
     }
+}
+
+fn parse_export(rest: &[String]) -> Result<Command, String> {
+    let mut options = wsasim::script::export_c::ExportOptions::default();
+    let (mut out, mut file) = (None, None);
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-o" => out = Some(it.next().ok_or("-o needs a file name")?.clone()),
+            "--settle" => {
+                let ms = it.next().ok_or("--settle needs milliseconds")?;
+                options.settle_ms = ms
+                    .parse()
+                    .ok()
+                    .filter(|ms| *ms > 0)
+                    .ok_or(format!("--settle needs milliseconds (1 or more), not {ms}"))?;
+            }
+            "--profile" => {
+                let name = it.next().ok_or("--profile needs documented or windows")?;
+                options.profile = Some(parse_profile(name)?);
+            }
+            "-" => file = Some(a.clone()),
+            o if o.starts_with('-') => return Err(format!("unknown option {o} for export-c")),
+            _ if file.is_some() => return Err("export-c takes one FILE".into()),
+            _ => file = Some(a.clone()),
+        }
+    }
+    let file = file.ok_or("export-c needs a FILE (or - for standard input)")?;
+    Ok(Command::ExportC { file, out, options })
 }
 
 fn parse_profile(name: &str) -> Result<Profile, String> {
@@ -132,6 +206,12 @@ fn main() -> ExitCode {
             Status::Ok
         }
         Ok(Command::Gallery { id }) => gallery(id.as_deref()),
+        Ok(Command::Compare {
+            real,
+            file,
+            profile,
+        }) => compare(&real, &file, profile),
+        Ok(Command::ExportC { file, out, options }) => export_c(&file, out.as_deref(), options),
         Ok(Command::Check { files }) => files.iter().map(|f| check(f)).max().unwrap_or(Status::Ok),
         Ok(Command::Run {
             json,
@@ -268,6 +348,88 @@ fn run(path: &str, json: bool, profile: Option<Profile>) -> Status {
         Status::Failed
     } else {
         Status::Ok
+    }
+}
+
+fn export_c(
+    path: &str,
+    out: Option<&str>,
+    options: wsasim::script::export_c::ExportOptions,
+) -> Status {
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return Status::Invalid;
+        }
+    };
+    match wsasim::script::export_c::export_c(&text, options) {
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{}:{e}", display_name(path));
+            }
+            Status::Invalid
+        }
+        Ok(c) => match out {
+            None => {
+                say(&c);
+                Status::Ok
+            }
+            Some(o) => match std::fs::write(o, c) {
+                Ok(()) => Status::Ok,
+                Err(e) => {
+                    eprintln!("{o}: cannot write: {e}");
+                    Status::Invalid
+                }
+            },
+        },
+    }
+}
+
+fn compare(real: &str, path: &str, profile: Profile) -> Status {
+    let (real_text, src) = match (read(real), read(path)) {
+        (Ok(r), Ok(s)) => (r, s),
+        (Err(msg), _) | (_, Err(msg)) => {
+            eprintln!("{msg}");
+            return Status::Invalid;
+        }
+    };
+    let c = match wsasim::script::compare::compare(&real_text, &src, profile) {
+        Ok(c) => c,
+        Err(e) if e.line == 0 => {
+            eprintln!("{}: {}", display_name(path), e.message);
+            return Status::Invalid;
+        }
+        Err(e) => {
+            eprintln!("{}:{e}", display_name(real));
+            return Status::Invalid;
+        }
+    };
+    let mut out = String::new();
+    if let Some(first) = c.differences.first() {
+        out += &format!("first difference: {first}\n");
+        if let Some(rule) = first.rule {
+            out += &format!("  rule {}: {}\n", rule.id(), rule.sentence());
+            if let (Profile::Windows, Some(note)) = (profile, rule.windows_differs()) {
+                out += &format!("  Windows: {note}\n");
+            }
+        }
+    }
+    for d in c.differences.iter().skip(1) {
+        out += &format!("{d}\n");
+    }
+    out += &format!(
+        "{} difference(s); {} call(s) and {} message(s) compared ({} profile)\n",
+        c.differences.len(),
+        c.calls,
+        c.messages,
+        profile
+    );
+    say(&out);
+    if c.differences.is_empty() {
+        Status::Ok
+    } else {
+        Status::Failed
     }
 }
 

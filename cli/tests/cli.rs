@@ -217,3 +217,87 @@ fn the_worst_status_of_several_files_wins() {
     assert!(stdout.contains("\nok\n"));
     assert!(stdout.contains("several.wsa:14:14: expected"));
 }
+
+#[test]
+fn export_c_writes_a_program_or_refuses_with_the_place() {
+    let out = wsasim(&["export-c", &scenario("fd-read-level-triggered")], None);
+    assert_eq!(out.status.code(), Some(0));
+    let c = text(&out.stdout);
+    assert!(c.contains("#include <winsock2.h>"));
+    assert!(c.contains("int main(void)"));
+    let to = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exported.c");
+    let to = to.to_string_lossy().into_owned();
+    let out = wsasim(
+        &["export-c", "--settle", "50", "-o", &to, "-"],
+        Some("host a 10.0.0.1\n"),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read_to_string(&to)
+        .unwrap()
+        .contains("#define SETTLE_MS 50"));
+
+    let out = wsasim(&["export-c", &scenario("network-down")], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("network-down.wsa:19:1: cannot export network down/up:"),
+        "{err}"
+    );
+    for bad in [
+        &["export-c"][..],
+        &["export-c", "--settle", "0", "a.wsa"],
+        &["export-c", "a", "b"],
+    ] {
+        assert_eq!(wsasim(bad, None).status.code(), Some(64), "{bad:?}");
+    }
+}
+
+/// The JSON lines of `fd-read-level-triggered` exported and run under Wine 8.0.
+const WINE_RUN: &str = include_str!("fixtures/fd-read-level-triggered.wine.jsonl");
+
+#[test]
+fn compare_agrees_differs_or_refuses_bad_input() {
+    let real = temp_file("real.jsonl", WINE_RUN);
+    let out = wsasim(
+        &[
+            "compare",
+            "--profile",
+            "windows",
+            &real,
+            &scenario("fd-read-level-triggered"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).starts_with("0 difference(s); 13 call(s) and 3 message(s) compared"));
+
+    let differs = temp_file(
+        "differs.jsonl",
+        &WINE_RUN.replace("\"result\":\"50\"", "\"result\":\"49\""),
+    );
+    let out = wsasim(
+        &["compare", &differs, &scenario("fd-read-level-triggered")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).starts_with("first difference: 22: result: real 49, model 50\n"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = wsasim(&["compare", &real, &scenario("graceful-close")], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("real.jsonl:"),
+        "{}",
+        text(&out.stderr)
+    );
+    let truncated = temp_file("truncated.jsonl", &WINE_RUN[..WINE_RUN.len() / 2]);
+    let out = wsasim(
+        &["compare", &truncated, &scenario("fd-read-level-triggered")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(wsasim(&["compare", &real], None).status.code(), Some(64));
+}

@@ -8,6 +8,7 @@ mod setup;
 mod stages;
 #[cfg(test)]
 mod tidy;
+mod wine;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -27,12 +28,15 @@ cargo xtask <command> [args]
 
 Commands:
   setup    install what is missing: the wasm32 target, Trunk, wasm-bindgen-cli,
-           Chromium (for the browser tests), the npm tools; then fetch crates
+           Chromium (for the browser tests), Wine and MinGW (for the Wine stage), the
+           npm tools; then fetch crates
   serve    setup, then `trunk serve` the playground on http://127.0.0.1:8080
            (extra args go to trunk, e.g. `cargo xtask serve --port 9000`)
   dist     setup, then build the static site into dist/ (release, relative URLs)
-  test     setup, then fmt, clippy, cargo test, the wasm builds, the site and the
-           browser tests; stops at the first failing stage
+  test     setup, then fmt, clippy, cargo test, the wasm builds, the site, the
+           gallery exported to C and run under Wine, and the browser tests; stops at
+           the first failing stage
+  wine     only the Wine stage of `test` (needs `setup` first)
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +50,12 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "dist" => dist(),
         "test" => return test(),
+        "wine" => shell().and_then(|sh| {
+            let start = std::time::Instant::now();
+            let r = wine::run(&sh);
+            println!("wine stage: {:.1}s", start.elapsed().as_secs_f64());
+            r
+        }),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -191,6 +201,7 @@ fn test() -> ExitCode {
             Ok(cmd!(sh, "cargo build -p wsasim --target wasm32-unknown-unknown").run()?)
         })?;
         stages.run("site (trunk build --release)", || build_site(&sh, &site))?;
+        stages.run("wine (gallery under Wine 8.0)", || wine::run(&sh))?;
         stages.run("browser tests", || {
             Ok(cmd!(sh, "node --test tests/e2e/")
                 .env("WSASIM_SITE_DIR", &site)

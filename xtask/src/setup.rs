@@ -19,6 +19,11 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Where Debian puts Chromium, which the browser tests drive.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// Debian's Wine command (there is no `wine64` on its PATH).
+pub const WINE: &str = "wine";
+/// MinGW-w64's C compiler for 64-bit Windows.
+pub const MINGW_GCC: &str = "x86_64-w64-mingw32-gcc";
+
 /// What a command needs set up.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
@@ -44,6 +49,7 @@ pub fn run(sh: &Shell, needs: Needs) -> Result<()> {
     wasm_bindgen(sh)?;
     if needs == Needs::All {
         chromium(sh)?;
+        wine(sh)?;
     }
     npm(sh)?;
     step("crates", "cargo fetch --locked");
@@ -135,8 +141,16 @@ fn chromium(sh: &Shell) -> Result<()> {
         "chromium",
         "installing Debian's chromium and chromium-driver",
     );
+    apt_install(sh, &["chromium", "chromium-driver"])?;
+    if !Path::new(CHROMIUM).exists() {
+        return Err(format!("apt-get installed chromium, but {CHROMIUM} is missing").into());
+    }
+    Ok(())
+}
+
+/// Installs Debian packages: apt-get as root directly (as in CI), through sudo otherwise.
+fn apt_install(sh: &Shell, packages: &[&str]) -> Result<()> {
     let root = cmd!(sh, "id -u").quiet().read()?.trim() == "0";
-    // Run apt-get as root: directly when we are root (as in CI), through sudo otherwise.
     let (program, pre): (&str, &[&str]) = if root {
         ("apt-get", &[])
     } else {
@@ -144,9 +158,36 @@ fn chromium(sh: &Shell) -> Result<()> {
     };
     let _env = sh.push_env("DEBIAN_FRONTEND", "noninteractive");
     cmd!(sh, "{program} {pre...} update").run()?;
-    cmd!(sh, "{program} {pre...} install -y chromium chromium-driver").run()?;
-    if !Path::new(CHROMIUM).exists() {
-        return Err(format!("apt-get installed chromium, but {CHROMIUM} is missing").into());
+    cmd!(sh, "{program} {pre...} install -y {packages...}").run()?;
+    Ok(())
+}
+
+/// Wine and MinGW, for the stage that builds the exported scenarios and runs them under
+/// Wine (`wine.rs`).
+fn wine(sh: &Shell) -> Result<()> {
+    let have = |tool: &str| {
+        cmd!(sh, "sh -c {tool}")
+            .quiet()
+            .ignore_stdout()
+            .ignore_stderr()
+            .run()
+            .is_ok()
+    };
+    let wine = have(&format!("command -v {WINE}"));
+    let gcc = have(&format!("command -v {MINGW_GCC}"));
+    if wine && gcc {
+        step("wine, mingw", &format!("{WINE} and {MINGW_GCC} present"));
+        return Ok(());
+    }
+    step(
+        "wine, mingw",
+        "installing Debian's wine and gcc-mingw-w64-x86-64",
+    );
+    apt_install(sh, &["wine", "gcc-mingw-w64-x86-64"])?;
+    if !have(&format!("command -v {WINE}")) || !have(&format!("command -v {MINGW_GCC}")) {
+        return Err(
+            "apt-get installed wine and gcc-mingw-w64-x86-64, but a command is missing".into(),
+        );
     }
     Ok(())
 }

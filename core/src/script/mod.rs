@@ -37,7 +37,9 @@
 mod args;
 pub mod ast;
 mod calls;
+pub mod compare;
 mod expect;
+pub mod export_c;
 mod lexer;
 mod lower;
 mod parser;
