@@ -16,6 +16,14 @@ use crate::winsock::Call;
 impl Writer {
     pub(super) fn host_call(&mut self, span: Span, action_c: &str, h: &HostStep) {
         let line = span.line;
+        if h.until.is_some() {
+            self.refuse(
+                span,
+                "repeat … until",
+                "the exporter does not write loops yet; write the calls out, or check this line in the model only",
+            );
+            return;
+        }
         let host = self.hosts[h.host].0.clone();
         let cancel = matches!(
             h.expect.as_ref().map(|c| &c.expected),
@@ -155,6 +163,14 @@ impl Writer {
                     msg_flags(flags.oob, flags.peek)
                 )
             }
+            Call::Recv { len, .. } | Call::RecvFrom { len, .. } if *len < 0 => {
+                self.refuse(
+                    span,
+                    "a negative length",
+                    "the exported program passes a real buffer of the length given",
+                );
+                return None;
+            }
             Call::Recv { s, len, flags } => format!(
                 "r_recv({}, {len}, {}, 0);",
                 self.sock(*s),
@@ -173,6 +189,7 @@ impl Writer {
                 };
                 format!("r_int(shutdown({}, {how}));", self.sock(*s))
             }
+            Call::ShutdownOther { s, how } => format!("r_int(shutdown({}, {how}));", self.sock(*s)),
             Call::CloseSocket { s } => format!("r_int(closesocket({}));", self.sock(*s)),
             Call::SetSockOpt { s, opt } => {
                 let s = self.sock(*s);
@@ -259,7 +276,25 @@ impl Writer {
                     u8::from(from.is_some())
                 )
             }
-            Expected::Events(e) => format!("want_num({t}, {:#x});", e.bits()),
+            Expected::Events(e) if e.errors.iter().all(Option::is_none) => {
+                format!("want_num({t}, {:#x});", e.events.bits())
+            }
+            Expected::Events(_) => {
+                self.refuse(
+                    check.span,
+                    "an event with its error code",
+                    "the exported program checks lNetworkEvents only, not iErrorCode",
+                );
+                String::new()
+            }
+            Expected::AnyOf(_) => {
+                self.refuse(
+                    check.span,
+                    "results joined with `or`",
+                    "the exported program checks one expected result",
+                );
+                String::new()
+            }
             Expected::Message(None) => format!("want_msg({t}, 0, 0, 0, 0, 0);"),
             Expected::Message(Some(m)) => {
                 let s = match m.socket {
