@@ -122,6 +122,7 @@ fn perform(pg: PlaygroundCtx, action: Action) {
             pg.set_profile(crate::playground::other(pg.profile.get_untracked()))
         }
         Action::ToggleCompare => pg.set_compare(!pg.compare_on.get_untracked()),
+        Action::ExportC => crate::components::export::export(pg),
         Action::FocusEditor => {
             if let Some(el) = web_sys::window()
                 .and_then(|w| w.document())
@@ -205,6 +206,16 @@ fn LinkNotice() -> impl IntoView {
                     <button class="tool" data-action="jump-notice" on:click=move |_| pg.seek(step)>
                         {format!("Go to step {step}")}
                     </button>
+                    <button class="tool" on:click=move |_| pg.notice.set(None) aria-label="Dismiss">"✕"</button>
+                </div>
+            }
+            .into_any(),
+            Notice::ExportRefused(errors) => view! {
+                <div class="notice bad" role="alert" data-testid="export-notice">
+                    <span>"This scenario cannot be exported as C:"</span>
+                    <ul class="export-errors">
+                        {errors.into_iter().map(|e| view! { <li><code>{e}</code></li> }).collect_view()}
+                    </ul>
                     <button class="tool" on:click=move |_| pg.notice.set(None) aria-label="Dismiss">"✕"</button>
                 </div>
             }

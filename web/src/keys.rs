@@ -29,6 +29,8 @@ pub enum Action {
     ToggleProfile,
     /// Show or hide the compare view.
     ToggleCompare,
+    /// Download the scenario as a C program.
+    ExportC,
     /// Put the cursor in the editor.
     FocusEditor,
     /// Show the help overlay.
@@ -47,6 +49,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space  or  k", "play / pause"),
     ("p", "switch profile (Documented / Windows)"),
     ("c", "show / hide the compare view"),
+    ("x", "export the scenario as a C program"),
     ("e", "edit the scenario (Esc leaves the editor)"),
     ("?", "this help"),
     ("Esc", "close this help"),
@@ -80,6 +83,7 @@ pub fn action(key: &str, shift: bool, modifier: bool, target_tag: &str) -> Optio
         " " | "k" => Action::PlayPause,
         "p" => Action::ToggleProfile,
         "c" => Action::ToggleCompare,
+        "x" => Action::ExportC,
         "e" => Action::FocusEditor,
         "?" => Action::Help,
         "Escape" => Action::Close,

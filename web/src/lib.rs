@@ -21,6 +21,7 @@ pub mod digest;
 pub mod keys;
 pub mod panic;
 pub mod playground;
+pub mod realrun;
 pub mod share;
 pub mod state;
 pub mod storage;

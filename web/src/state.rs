@@ -128,7 +128,8 @@ pub struct Undo {
     pub previous_text: String,
 }
 
-/// A message shown above the panels about the link the page was opened with.
+/// A message shown above the panels: about the link the page was opened with, or an
+/// export refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// The link could not be read; the editor kept its text.
@@ -138,6 +139,8 @@ pub enum Notice {
         /// The first step whose trace differs.
         step: usize,
     },
+    /// The scenario cannot be exported as C: every `LINE:COL: cannot export …: why`.
+    ExportRefused(Vec<String>),
 }
 
 /// The first difference between the run under each profile.

@@ -1,10 +1,15 @@
 //! The compare view: the scenario under both profiles, the first step where their traces
-//! differ, the rule on each side, and a button to jump there.
+//! differ, the rule on each side, and a button to jump there; and a third source, a real
+//! run's JSON lines (pasted or loaded), compared with the model by `wsasim::script::compare`.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use wsasim::Rule;
 
 use crate::playground::label;
+use crate::realrun::{compare_real, RealDiff, RealReport};
 use crate::state::{use_playground, DivergenceSide};
 
 fn rule_list(rules: &[Rule]) -> impl IntoView {
@@ -55,12 +60,11 @@ fn Side(side: DivergenceSide, mine: bool) -> impl IntoView {
 #[component]
 pub fn CompareView() -> impl IntoView {
     let pg = use_playground();
-    move || {
-        if !pg.compare_on.get() {
-            return None;
-        }
+    // The real run's text outlives the view, so hiding and showing it keeps the paste.
+    let real = RwSignal::new(String::new());
+    let body = move || {
         let mine = pg.profile.get();
-        let body = match pg.divergence.get() {
+        match pg.divergence.get() {
             _ if pg.stale.get() => {
                 view! { <p class="muted">"Fix the script's errors to compare the profiles."</p> }
                     .into_any()
@@ -82,17 +86,168 @@ pub fn CompareView() -> impl IntoView {
                 }
                 .into_any()
             }
-        };
-        Some(view! {
-            <section class="panel compare" aria-labelledby="compare-title">
-                <div class="panel-head">
-                    <h2 id="compare-title">"Compare: Documented vs Windows"</h2>
-                    <button class="tool" on:click=move |_| pg.set_compare(false) aria-label="Close the compare view">
-                        "✕"
-                    </button>
-                </div>
-                {body}
-            </section>
+        }
+    };
+    move || {
+        pg.compare_on.get().then(|| {
+            view! {
+                <section class="panel compare" aria-labelledby="compare-title">
+                    <div class="panel-head">
+                        <h2 id="compare-title">"Compare: Documented vs Windows"</h2>
+                        <button class="tool" on:click=move |_| pg.set_compare(false) aria-label="Close the compare view">
+                            "✕"
+                        </button>
+                    </div>
+                    {body}
+                    <RealRun text=real />
+                </section>
+            }
         })
+    }
+}
+
+/// The third source: a real run's JSON lines, and what `compare` says about them.
+#[component]
+fn RealRun(
+    /// The real run's JSON lines, as pasted or loaded.
+    text: RwSignal<String>,
+) -> impl IntoView {
+    let pg = use_playground();
+    let report = Memo::new(move |_| {
+        let real = text.get();
+        if real.trim().is_empty() {
+            return None;
+        }
+        let src = pg.source.get();
+        let profile = pg.profile.get();
+        Some(
+            pg.run
+                .with(|r| compare_real(&real, &src, profile, r.as_ref())),
+        )
+    });
+    let load = move |ev: leptos::ev::Event| {
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        else {
+            return;
+        };
+        let promise = file.text();
+        spawn_local(async move {
+            match JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+            {
+                Some(s) => text.set(s),
+                None => text.set(String::new()),
+            }
+        });
+    };
+    let result = move || {
+        report.get().map(|r| match r {
+            Err(e) => view! { <p class="real-error" role="alert" data-testid="real-error">{e}</p> }
+                .into_any(),
+            Ok(r) => real_report(r, label(pg.profile.get_untracked())).into_any(),
+        })
+    };
+    view! {
+        <div class="real-run" data-testid="real-run">
+            <h3>"A real run"</h3>
+            <p class="muted">
+                "Paste the JSON lines the exported C program printed (Export as C), or load them from a file; they are compared with the model under the profile in use."
+            </p>
+            <label class="visually-hidden" for="real-run-text">"The real run's JSON lines"</label>
+            <textarea
+                id="real-run-text"
+                class="code-input real-run-text"
+                rows="4"
+                spellcheck="false"
+                placeholder="{\"line\":7,\"kind\":\"call\",…}"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            <label class="real-run-file">
+                "Load a file: " <input type="file" accept=".jsonl,.json,.txt,text/plain" on:change=load />
+            </label>
+            {result}
+        </div>
+    }
+}
+
+/// Agreement, or the first difference beside the model and the list of all of them.
+fn real_report(r: RealReport, profile: &'static str) -> impl IntoView {
+    let counts = format!("{} call(s) and {} message(s) compared", r.calls, r.messages);
+    let Some(first) = r.differences.first().cloned() else {
+        return view! {
+            <p class="same" data-testid="real-agrees">
+                {format!("The real run agrees with the model ({profile}): {counts}.")}
+            </p>
+        }
+        .into_any();
+    };
+    let n = r.differences.len();
+    let all = r.differences.into_iter().map(diff_item).collect_view();
+    view! {
+        <p class="diverge-at" data-testid="real-differs">
+            {format!("{n} difference(s) ({counts}). The first is at line {}:", first.line)}
+        </p>
+        <div class="sides">
+            <div class="side" data-side="real">
+                <h3>"Real run " <span class="muted">{format!(" — line {}, {}", first.line, first.kind)}</span></h3>
+                <pre class="entry">{first.real.clone()}</pre>
+            </div>
+            <div class="side mine" data-side="model">
+                <h3>{format!("Model ({profile})")}</h3>
+                <pre class="entry">{first.model.clone()}</pre>
+                {diff_rule(&first)}
+                {jump(first.step)}
+            </div>
+        </div>
+        <ol class="real-diffs" data-testid="real-diffs">{all}</ol>
+    }
+    .into_any()
+}
+
+fn diff_rule(d: &RealDiff) -> impl IntoView {
+    let note = d
+        .windows_note
+        .map(|w| view! { <p class="windows-note">"Windows: " {w}</p> });
+    d.rule.map(|(id, sentence)| {
+        view! {
+            <div class="rule">
+                <code class="rule-id">{id}</code>
+                <q class="rule-sentence">{sentence}</q>
+                {note}
+            </div>
+        }
+    })
+}
+
+fn jump(step: Option<usize>) -> impl IntoView {
+    let pg = use_playground();
+    step.map(|step| {
+        view! {
+            <button class="tool" data-action="jump-real" on:click=move |_| pg.seek(step)>
+                {format!("Go to step {step}")}
+            </button>
+        }
+    })
+}
+
+fn diff_item(d: RealDiff) -> impl IntoView {
+    let rule = d
+        .rule
+        .map(|(id, _)| view! { " " <code class="rule-id">{id}</code> });
+    view! {
+        <li>
+            <code>{format!("{}: {}", d.line, d.kind)}</code>
+            {format!(": real {}, model {}", d.real, d.model)}
+            {rule}
+            " "
+            {jump(d.step)}
+        </li>
     }
 }

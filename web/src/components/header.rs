@@ -1,10 +1,10 @@
 //! The page header: the playground's name, and the tools that act on the whole
-//! scenario (presets, profile, compare, share, help).
+//! scenario (presets, profile, compare, share, export, help).
 
 use leptos::prelude::*;
 use wsasim::Profile;
 
-use crate::components::{MyScenarios, Presets, ShareButton};
+use crate::components::{ExportButton, MyScenarios, Presets, ShareButton};
 use crate::playground::label;
 use crate::state::use_playground;
 
@@ -51,6 +51,7 @@ pub fn Header() -> impl IntoView {
                     "Compare"
                 </button>
                 <ShareButton />
+                <ExportButton />
                 <button
                     class="tool"
                     aria-label="Keyboard shortcuts (?)"

@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod controls;
 pub mod editor;
+pub mod export;
 pub mod header;
 pub mod help;
 pub mod latches;
@@ -23,6 +24,7 @@ pub mod wire;
 pub use compare::CompareView;
 pub use controls::Controls;
 pub use editor::Editor;
+pub use export::ExportButton;
 pub use header::Header;
 pub use help::HelpOverlay;
 pub use latches::Latches;

@@ -46,13 +46,16 @@ fn buttons_keep_space_and_enter_but_not_arrows() {
 fn browser_shortcuts_are_left_alone() {
     assert_eq!(action("ArrowLeft", false, true, "BODY"), None);
     assert_eq!(action("l", false, true, "BODY"), None);
-    assert_eq!(action("x", false, false, "BODY"), None);
+    assert_eq!(action("z", false, false, "BODY"), None);
+    assert_eq!(action("x", false, false, "BODY"), Some(Action::ExportC));
 }
 
 #[test]
 fn the_help_lists_every_action_key() {
     let listed: String = SHORTCUTS.iter().map(|(k, _)| *k).collect();
-    for key in ["→", "←", "Home", "End", "Space", "?", "Esc", "p", "c", "e"] {
+    for key in [
+        "→", "←", "Home", "End", "Space", "?", "Esc", "p", "c", "x", "e",
+    ] {
         assert!(listed.contains(key), "{key} missing from the help");
     }
 }

@@ -1,0 +1,58 @@
+//! Tests for the export file and the real-run comparison.
+
+use super::*;
+
+const WINE_RUN: &str =
+    include_str!("../../../cli/tests/fixtures/fd-read-level-triggered.wine.jsonl");
+
+fn preset(id: &str) -> &'static str {
+    gallery::get(id)
+        .expect("invariant: the preset exists")
+        .source
+}
+
+#[test]
+fn a_preset_exports_under_its_id_and_a_title_as_a_slug() {
+    let (name, text) = export_file(preset("fd-read-level-triggered"), Profile::Windows).unwrap();
+    assert_eq!(name, "fd-read-level-triggered.c");
+    assert!(text.starts_with("/*"), "{}", &text[..80]);
+    assert_eq!(file_stem("title \"My  first: test!\"\n"), "my-first-test");
+    assert_eq!(file_stem("host a 10.0.0.1\n"), "scenario");
+}
+
+#[test]
+fn a_partition_is_refused_with_its_line() {
+    let errors = export_file(
+        "host a 10.0.0.1\nhost b 10.0.0.2\npartition a b\n",
+        Profile::Documented,
+    )
+    .unwrap_err();
+    assert!(
+        errors[0].starts_with("3:1: cannot export partition:"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn the_wine_run_agrees_and_a_changed_result_is_found_with_its_step() {
+    let src = preset("fd-read-level-triggered");
+    let t = Timeline::with_profile(src, Profile::Windows).unwrap();
+    let same = compare_real(WINE_RUN, src, Profile::Windows, Some(&t)).unwrap();
+    assert!(same.differences.is_empty(), "{same:?}");
+    assert_eq!((same.calls, same.messages), (13, 3));
+
+    let changed = WINE_RUN.replace("\"result\":\"50\"", "\"result\":\"49\"");
+    let diff = compare_real(&changed, src, Profile::Windows, Some(&t)).unwrap();
+    let first = &diff.differences[0];
+    assert_eq!((first.line, first.kind), (22, "result"));
+    assert_eq!((first.real.as_str(), first.model.as_str()), ("49", "50"));
+    let step = first.step.expect("the model side has a step");
+    assert_eq!(t.steps()[step - 1].line, 22);
+}
+
+#[test]
+fn bad_input_is_the_cores_line_error() {
+    let src = preset("fd-read-level-triggered");
+    let e = compare_real("{not json\n", src, Profile::Windows, None).unwrap_err();
+    assert!(e.starts_with("1: not a JSON line"), "{e}");
+}
