@@ -104,3 +104,35 @@ export async function openPage(context, url, ready = '[data-testid=step-counter]
   await page.locator(ready).first().waitFor({ state: 'visible', timeout: 60_000 });
   return { page, problems };
 }
+
+// A file of the site that is not the playground (its style sheet): local storage is
+// cleared there, so no playground page saves its state over it on the way out.
+const notThePlayground = () => fs.readdirSync(siteDir).find((f) => f.endsWith('.css'));
+
+// Opens the playground (or `url`) with empty local storage in a new page of `site`, at
+// `viewport` if given; records every console error or warning and page error (Chromium's
+// own favicon request is not the page's) and waits for the message queue panel.
+export async function openFresh(site, { url, viewport } = {}) {
+  const page = await site.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  await page.goto(site.baseUrl + notThePlayground());
+  await page.evaluate(() => localStorage.clear());
+  const problems = [];
+  page.on('console', (msg) => {
+    if (/favicon\.ico$/.test(msg.location().url ?? '')) return;
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  await page.goto(url ?? site.baseUrl, { waitUntil: 'load' });
+  await page.locator('.panel.queue').waitFor({ state: 'visible', timeout: 30_000 });
+  return { page, problems };
+}
+
+// Picks the preset `id` from the Presets menu and waits until its run is shown.
+export async function pickPreset(page, id) {
+  await page.locator('details.presets > summary').click();
+  const title = (await page.locator(`.preset[data-id="${id}"] .preset-title`).textContent()).trim();
+  await page.locator(`.preset[data-id="${id}"]`).click();
+  await page.locator('#editor-title', { hasText: title }).waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => /\/\s*[1-9]/.test(document.querySelector('.counter')?.textContent ?? ''), null, { timeout: 15_000 });
+}

@@ -7,9 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
-import { root, screenshots, siteDir, startSite } from './harness.mjs';
+import { openFresh, pickPreset, root, screenshots, startSite } from './harness.mjs';
 
-const notThePlayground = () => fs.readdirSync(siteDir).find((f) => f.endsWith('.css'));
 const wineRun = fs.readFileSync(path.join(root, 'cli', 'tests', 'fixtures', 'fd-read-level-triggered.wine.jsonl'), 'utf8');
 
 let site;
@@ -22,32 +21,11 @@ after(async () => {
   await site?.close();
 });
 
-async function open() {
-  const page = await site.context.newPage();
-  await page.goto(site.baseUrl + notThePlayground());
-  await page.evaluate(() => localStorage.clear());
-  const problems = [];
-  page.on('console', (msg) => {
-    if (/favicon\.ico$/.test(msg.location().url ?? '')) return;
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(site.baseUrl, { waitUntil: 'load' });
-  await page.locator('.panel.queue').waitFor({ state: 'visible', timeout: 30_000 });
-  return { page, problems };
-}
 
-async function loadPreset(page, id) {
-  await page.locator('details.presets > summary').click();
-  const title = (await page.locator(`.preset[data-id="${id}"] .preset-title`).textContent()).trim();
-  await page.locator(`.preset[data-id="${id}"]`).click();
-  await page.locator('#editor-title', { hasText: title }).waitFor({ timeout: 15_000 });
-  await page.waitForFunction(() => /\/\s*[1-9]/.test(document.querySelector('.counter')?.textContent ?? ''), null, { timeout: 15_000 });
-}
 
 test('Export as C downloads the program, or shows why it cannot', { timeout: 180_000 }, async () => {
-  const { page, problems } = await open();
-  await loadPreset(page, 'fd-read-level-triggered');
+  const { page, problems } = await openFresh(site);
+  await pickPreset(page, 'fd-read-level-triggered');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.locator('[data-action="export-c"]').click(),
@@ -63,7 +41,7 @@ test('Export as C downloads the program, or shows why it cannot', { timeout: 180
   assert.equal(again.suggestedFilename(), 'fd-read-level-triggered.c');
 
   // A partition cannot be exported: the refusal is shown, the editor keeps its text.
-  await loadPreset(page, 'connect-timed-out');
+  await pickPreset(page, 'connect-timed-out');
   const before = await page.locator('#scenario-editor').inputValue();
   await page.locator('[data-action="export-c"]').click();
   const notice = page.locator('[data-testid=export-notice]');
@@ -76,8 +54,8 @@ test('Export as C downloads the program, or shows why it cannot', { timeout: 180
 });
 
 test('Compare takes a real run: agreement, a difference with its jump, and bad input', { timeout: 180_000 }, async () => {
-  const { page, problems } = await open();
-  await loadPreset(page, 'fd-read-level-triggered');
+  const { page, problems } = await openFresh(site);
+  await pickPreset(page, 'fd-read-level-triggered');
   await page.locator('[data-profile="windows"]').click();
   await page.locator('[data-action="compare"]').click();
   const input = page.locator('#real-run-text');
