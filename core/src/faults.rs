@@ -71,14 +71,14 @@ impl Sim {
             if orphan_or_child {
                 if has_tcb {
                     self.cancel_timer(s);
-                    self.set_state(s, crate::tcp::TcpState::Closed);
+                    self.set_state(s, crate::tcb::TcpState::Closed);
                 }
                 self.free(s);
                 continue;
             }
-            if ty == SocketType::Stream && has_tcb && state != crate::tcp::TcpState::Closed {
+            if ty == SocketType::Stream && has_tcb && state != crate::tcb::TcpState::Closed {
                 self.cancel_timer(s);
-                self.set_state(s, crate::tcp::TcpState::Closed);
+                self.set_state(s, crate::tcb::TcpState::Closed);
                 let sock = self.sock_mut(s);
                 let close = (!connecting).then_some(crate::socket::CloseKind::NetDown);
                 sock.fail(WsaError::WSAENETDOWN, close);

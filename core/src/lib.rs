@@ -22,9 +22,12 @@
 //! - [`time`]: virtual time ([`Instant`], [`Duration`]).
 //! - [`net`]: addresses, hosts' links and the segments that travel on them.
 //! - [`socket`]: socket handles, kinds, options, buffers and per-socket state.
-//! - [`tcp`]: TCP states with RFC 793 names and the segment engine.
+//! - [`tcb`]: TCP's states with RFC 793 names, the control block and the timers.
+//! - [`tcp`]: TCP's segment engine.
 //! - [`select`]: selections and re-enable latches; the one function that posts a message.
 //! - [`queue`]: windows ([`Hwnd`]) and their message queues.
+//! - [`call`]: one Winsock call as data ([`Call`]) and what it returns.
+//! - [`names`]: the names of hosts and windows a trace prints.
 //! - [`trace`]: the record of every step ([`TraceEntry`]) and what it changed.
 //! - [`spec`]: the specification's rules ([`Rule`]), each with its verbatim sentence.
 //! - [`profile`]: where Windows departs from the page, a [`Profile`] chooses.
@@ -110,11 +113,13 @@
 
 extern crate alloc;
 
+pub mod call;
 pub mod error;
 pub mod event;
 mod faults;
 pub mod gallery;
 pub mod handle;
+pub mod names;
 pub mod net;
 pub mod profile;
 pub mod queue;
@@ -124,6 +129,7 @@ pub mod select;
 pub mod sim;
 pub mod socket;
 pub mod spec;
+pub mod tcb;
 pub mod tcp;
 pub mod time;
 pub mod trace;

@@ -14,8 +14,8 @@ use alloc::vec::Vec;
 use core::cmp::Reverse;
 
 use crate::error::WsaError;
+use crate::handle::SocketHandle;
 use crate::net::{HostId, Segment};
-use crate::socket::SocketHandle;
 use crate::time::Instant;
 
 /// An entry's place in the schedule: its time, sequence number and slot.

@@ -406,7 +406,7 @@ impl Sim {
                 self.begin(Cause::Timer {
                     host,
                     socket,
-                    kind: crate::tcp::TimerKind::Route,
+                    kind: crate::tcb::TimerKind::Route,
                 });
                 if self.sockets.get(socket).is_some_and(|s| s.connecting) {
                     self.connect_failed(socket, error);

@@ -21,7 +21,7 @@ use super::ScriptError;
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::Ipv4;
-use crate::tcp::TcpState;
+use crate::tcb::TcpState;
 
 /// Checks and lowers a whole script; every error found, in statement order.
 pub(super) fn lower(script: &Script) -> Result<Program, Vec<ScriptError>> {

@@ -16,7 +16,7 @@ use crate::net::{Ipv4, SockAddr};
 use crate::profile::Profile;
 use crate::queue::WindowMessage;
 use crate::socket::{SocketHandle, WsaEvent};
-use crate::tcp::TcpState;
+use crate::tcb::TcpState;
 use crate::time::Duration;
 use crate::winsock::{Call, NetworkEvents};
 

@@ -36,7 +36,7 @@ use crate::profile::Profile;
 use crate::queue::Hwnd;
 use crate::sim::Sim;
 use crate::socket::SocketHandle;
-use crate::tcp::TcpState;
+use crate::tcb::TcpState;
 use crate::trace::{Trace, TraceEntry};
 
 mod host;

@@ -36,7 +36,7 @@ use crate::queue::Message;
 use crate::sim::Sim;
 use crate::socket::{CloseKind, Notify, SocketHandle, SocketType};
 use crate::spec::Rule;
-use crate::tcp::TcpState;
+use crate::tcb::TcpState;
 use crate::trace::{Change, Note, Suppression};
 
 /// True for the events the specification calls level-triggered.

@@ -14,7 +14,7 @@ use crate::event::NetworkEvent;
 use crate::handle::{Hwnd, WindowMessage};
 pub use crate::handle::{SocketHandle, WsaEvent};
 use crate::net::{HostId, Ipv4, SockAddr};
-use crate::tcp::{Tcb, TcpState};
+use crate::tcb::{Tcb, TcpState};
 
 /// The kind of socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

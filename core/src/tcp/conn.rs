@@ -9,7 +9,7 @@ use crate::schedule::Pending;
 use crate::select::Fact;
 use crate::sim::Sim;
 use crate::socket::{CloseKind, SocketHandle};
-use crate::tcp::{Tcb, TcpState, TimerKind};
+use crate::tcb::{Tcb, TcpState, TimerKind};
 use crate::time::Duration;
 use crate::trace::{Change, Note};
 

@@ -9,7 +9,7 @@ use crate::net::{HostId, Payload, Segment, SockAddr, TcpFlags};
 use crate::select::Fact;
 use crate::sim::Sim;
 use crate::socket::{Holder, SocketHandle, SocketType};
-use crate::tcp::{Tcb, TcpState, TimerKind, INITIAL_RTO, TIME_WAIT};
+use crate::tcb::{Tcb, TcpState, TimerKind, INITIAL_RTO, TIME_WAIT};
 use crate::trace::{Change, Note};
 
 /// The header fields of an arriving TCP segment.

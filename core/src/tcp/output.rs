@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use crate::net::{HostId, Payload, Segment, SockAddr, TcpFlags};
 use crate::sim::Sim;
 use crate::socket::{copy_bytes, SocketHandle};
-use crate::tcp::{TcpState, TimerKind};
-use crate::tcp::{MSS, PERSIST_PROBES};
+use crate::tcb::{TcpState, TimerKind};
+use crate::tcb::{MSS, PERSIST_PROBES};
 
 impl Sim {
     /// Sends one segment from `s` with the current ACK and window.

@@ -8,8 +8,8 @@ use crate::net::TcpFlags;
 use crate::select::Fact;
 use crate::sim::Sim;
 use crate::socket::{CloseKind, SocketHandle};
-use crate::tcp::{TcpState, TimerKind};
-use crate::tcp::{DATA_RETRIES, PERSIST_PROBES, SYN_RETRIES};
+use crate::tcb::{TcpState, TimerKind};
+use crate::tcb::{DATA_RETRIES, PERSIST_PROBES, SYN_RETRIES};
 use crate::time::Duration;
 use crate::trace::{Change, Note};
 

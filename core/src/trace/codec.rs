@@ -30,6 +30,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Cause, Change, DropReason, Note, Outcome, Suppression, TraceEntry, WorldAction};
+use crate::call::{Call, Snippet, TracedCall, TracedReturn};
 use crate::error::WsaError;
 use crate::event::{LParam, NetworkEvent};
 use crate::net::{HostId, Ipv4, SegmentHeader, SegmentKind, SockAddr, TcpFlags};
@@ -39,9 +40,8 @@ use crate::socket::{
     WsaEvent, WsaIoctl,
 };
 use crate::spec::Rule;
-use crate::tcp::{TcpState, TimerKind};
+use crate::tcb::{TcpState, TimerKind};
 use crate::time::{Duration, Instant};
-use crate::winsock::call::{Call, Snippet, TracedCall, TracedReturn};
 
 /// What an entry's encoding is relative to: the entry before it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -6,11 +6,10 @@
 
 mod codec;
 mod json;
-pub(crate) mod names;
 mod note;
 mod recorder;
 
-pub use names::Names;
+pub use crate::names::Names;
 pub use note::{DropReason, Note};
 pub(crate) use recorder::Recorder;
 
@@ -20,15 +19,15 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::call::{TracedCall, TracedReturn};
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SegmentHeader};
 use crate::queue::{Hwnd, Message};
 use crate::socket::{SocketHandle, WsaEvent};
 use crate::spec::Rule;
-use crate::tcp::{TcpState, TimerKind};
+use crate::tcb::{TcpState, TimerKind};
 use crate::time::{Duration, Instant};
-use crate::winsock::call::{TracedCall, TracedReturn};
 
 /// A change to the world made by the user: a host, link, window or fault.
 #[derive(Clone, Debug, PartialEq, Eq)]

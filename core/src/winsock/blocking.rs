@@ -3,12 +3,12 @@
 //! complete, and a completion step attempts it again. If nothing left in the world could
 //! complete it, it fails with `WSAEINTR`, as if `WSACancelBlockingCall` had been called.
 
+use crate::call::{Call, Returned, TracedCall};
 use crate::error::WsaError;
 use crate::net::HostId;
 use crate::sim::Sim;
 use crate::socket::{SocketHandle, SocketType, WsaEvent};
 use crate::trace::{Cause, Change, Note, Outcome};
-use crate::winsock::call::{Call, Returned, TracedCall};
 use crate::winsock::stream::recv_ready;
 use crate::winsock::Winsock;
 
@@ -211,7 +211,7 @@ impl Sim {
             Call::Connect { s, .. } => self
                 .sockets
                 .get(*s)
-                .is_none_or(|x| x.state() != crate::tcp::TcpState::SynSent),
+                .is_none_or(|x| x.state() != crate::tcb::TcpState::SynSent),
             Call::Accept { s } => self
                 .sockets
                 .get(*s)

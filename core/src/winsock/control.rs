@@ -3,6 +3,8 @@
 
 use alloc::vec::Vec;
 
+use crate::call::NetworkEvents;
+use crate::call::Returned;
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
@@ -13,10 +15,8 @@ use crate::socket::{
     AddressFamily, Ioctl, Notify, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent,
     WsaIoctl, MAX_BUFFER,
 };
-use crate::tcp::TcpState;
+use crate::tcb::TcpState;
 use crate::trace::{Change, Note};
-use crate::winsock::call::NetworkEvents;
-use crate::winsock::call::Returned;
 
 impl Sim {
     /// WSANOTINITIALISED, WSAENETDOWN and WSAEINPROGRESS, in Winsock's order.

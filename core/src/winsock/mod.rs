@@ -13,13 +13,14 @@
 //! (a TCP connection's calls) and `dgram` (UDP).
 
 mod blocking;
-pub mod call;
 mod control;
 mod dgram;
 mod stream;
 
+pub use crate::call::{
+    Call, NetworkEvents, Returned, Snippet, TracedCall, TracedReturn, SOCKADDR_IN_LEN,
+};
 pub use blocking::MAX_BLOCKING_STEPS;
-pub use call::{Call, NetworkEvents, Returned, Snippet, TracedCall, TracedReturn, SOCKADDR_IN_LEN};
 pub use dgram::MAX_DATAGRAM;
 
 use alloc::vec::Vec;

@@ -9,7 +9,7 @@ use crate::net::{HostId, Ipv4, SockAddr};
 use crate::select::Fact;
 use crate::sim::Sim;
 use crate::socket::{copy_bytes, Holder, Listen, MsgFlags, Shutdown, SocketHandle, SocketType};
-use crate::tcp::TcpState;
+use crate::tcb::TcpState;
 use crate::trace::{Change, Note};
 
 impl Sim {

@@ -10,13 +10,13 @@ use core::fmt;
 
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
+use crate::names::Names;
 use crate::net::SockAddr;
 use crate::queue::{Hwnd, WindowMessage};
 use crate::socket::{
     AddressFamily, Ioctl, MsgFlags, Qos, Shutdown, SockOpt, SockOptName, SocketHandle, SocketType,
     WsaEvent, WsaIoctl,
 };
-use crate::trace::names::Names;
 
 /// `sizeof(struct sockaddr_in)`: the `namelen` Winsock expects with an IPv4 address.
 pub const SOCKADDR_IN_LEN: u32 = 16;
