@@ -100,7 +100,7 @@ pub fn compare_real(
         .iter()
         .map(|d| RealDiff {
             line: d.line,
-            kind: kind_name(d.kind),
+            kind: d.kind.name(),
             real: d.real.clone(),
             model: d.model.clone(),
             rule: d.rule.map(|r| (r.id(), r.sentence())),
@@ -127,15 +127,4 @@ pub fn step_of_line(t: &Timeline, line: u32) -> Option<usize> {
         .iter()
         .rposition(|s| s.line == line)
         .map(|i| i + 1)
-}
-
-fn kind_name(k: DiffKind) -> &'static str {
-    match k {
-        DiffKind::Result => "result",
-        DiffKind::Error => "error",
-        DiffKind::Order => "order",
-        DiffKind::Missing => "missing message",
-        DiffKind::Extra => "extra message",
-        DiffKind::Watchdog => "watchdog",
-    }
 }

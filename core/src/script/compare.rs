@@ -66,6 +66,20 @@ pub enum DiffKind {
     Watchdog,
 }
 
+impl DiffKind {
+    /// The kind in words, as `wsasim compare` and the known-differences list write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DiffKind::Result => "result",
+            DiffKind::Error => "error",
+            DiffKind::Order => "order",
+            DiffKind::Missing => "missing message",
+            DiffKind::Extra => "extra message",
+            DiffKind::Watchdog => "watchdog",
+        }
+    }
+}
+
 /// One difference between the real run and the model.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
@@ -83,14 +97,7 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            DiffKind::Result => "result",
-            DiffKind::Error => "error",
-            DiffKind::Order => "order",
-            DiffKind::Missing => "missing message",
-            DiffKind::Extra => "extra message",
-            DiffKind::Watchdog => "watchdog",
-        };
+        let what = self.kind.name();
         write!(
             f,
             "{}: {what}: real {}, model {}",
