@@ -1,11 +1,14 @@
 //! The Wine stage of `cargo xtask test`: every gallery scenario that can be exported is
-//! written as C (`wsasim export-c --profile windows`), built with MinGW, run under Wine
-//! and compared with the model's Windows profile (`wsasim compare`). A difference is
+//! written as C (the core's `export_c`, as `wsasim export-c --profile windows` does), built with MinGW, run under Wine
+//! and compared with the model's Windows profile (the core's `compare`). A difference is
 //! allowed only where `tests/wine/known-differences.toml` lists it, with the evidence for
 //! the model's side; a listed difference that no longer occurs fails the stage too.
 
 use std::path::{Path, PathBuf};
 
+use wsasim::script::compare::compare;
+use wsasim::script::export_c::{export_c, ExportError, ExportOptions};
+use wsasim::Profile;
 use xshell::{cmd, Shell};
 
 use crate::setup::{MINGW_GCC, WINE};
@@ -14,7 +17,7 @@ use crate::{project_root, Result};
 /// The file of allowed differences, from the workspace root.
 pub const KNOWN: &str = "tests/wine/known-differences.toml";
 
-/// One difference, as `wsasim compare` prints it and the known-differences file lists it.
+/// One difference, as the core's `compare` finds it and the known-differences file lists it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Difference {
     /// The gallery scenario's id.
@@ -55,8 +58,6 @@ pub fn run(sh: &Shell) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    cmd!(sh, "cargo build -q -p wsasim-cli").run()?;
-    let wsasim = target.join("debug").join("wsasim");
     let dir = target.join("wine");
     sh.create_dir(&dir)?;
     let prefix = dir.join("prefix");
@@ -75,7 +76,7 @@ pub fn run(sh: &Shell) -> Result<()> {
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
-        let Some(diffs) = one(sh, &wsasim, &dir, &prefix, wsa, &id, &mut tally)? else {
+        let Some(diffs) = one(sh, &dir, &prefix, wsa, &id, &mut tally)? else {
             continue;
         };
         for d in diffs {
@@ -128,35 +129,41 @@ pub fn run(sh: &Shell) -> Result<()> {
     }
 }
 
-/// Exports, builds, runs and compares one scenario: its differences, or `None` if
-/// export-c refuses it.
+/// Exports, builds, runs and compares one scenario: its differences, or `None` if the
+/// exporter refuses it. The exporter and the comparison are the core's own functions
+/// (`wsasim::script::export_c`, `wsasim::script::compare`), so nothing here reads their
+/// text back.
 fn one(
     sh: &Shell,
-    wsasim: &Path,
     dir: &Path,
     prefix: &Path,
     wsa: &Path,
     id: &str,
     tally: &mut Tally,
 ) -> Result<Option<Vec<Difference>>> {
-    let c = dir.join(format!("{id}.c"));
-    let out = cmd!(sh, "{wsasim} export-c --profile windows -o {c} {wsa}")
-        .quiet()
-        .ignore_status()
-        .output()?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr).to_string();
-        if out.status.code() == Some(2) && err.contains("cannot export") {
-            let first = err.lines().next().unwrap_or("");
-            println!(
-                "wine: {id}: not exported ({})",
-                first.split(": ").skip(1).collect::<Vec<_>>().join(": ")
-            );
+    let src = sh.read_file(wsa)?;
+    let options = ExportOptions {
+        profile: Some(Profile::Windows),
+        ..ExportOptions::default()
+    };
+    let program = match export_c(&src, options) {
+        Ok(program) => program,
+        Err(errors) => {
+            let refused = errors.iter().find_map(|e| match e {
+                ExportError::Refused { what, why, .. } => Some(format!("{what}: {why}")),
+                ExportError::Script(_) => None,
+            });
+            let Some(why) = refused else {
+                let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                return Err(format!("{id}: not a valid scenario: {}", all.join("; ")).into());
+            };
+            println!("wine: {id}: not exported (cannot export {why})");
             tally.refused.push(id.to_string());
             return Ok(None);
         }
-        return Err(format!("{id}: export-c failed: {err}").into());
-    }
+    };
+    let c = dir.join(format!("{id}.c"));
+    sh.write_file(&c, program)?;
     let exe = dir.join(format!("{id}.exe"));
     cmd!(sh, "{MINGW_GCC} -std=c99 -O1 {c} -o {exe} -lws2_32")
         .quiet()
@@ -172,50 +179,36 @@ fn one(
         return Err(format!("{id}: under Wine the program ended with {:?}", out.status).into());
     }
     tally.ran += 1;
-    let jsonl = dir.join(format!("{id}.jsonl"));
-    sh.write_file(&jsonl, &out.stdout)?;
-    let cmp = cmd!(sh, "{wsasim} compare --profile windows {jsonl} {wsa}")
-        .quiet()
-        .ignore_status()
-        .output()?;
-    let text = String::from_utf8_lossy(&cmp.stdout).to_string();
-    match cmp.status.code() {
-        Some(0) => {
-            tally.agreed += 1;
-            println!("wine: {id}: agrees");
-            Ok(Some(Vec::new()))
-        }
-        Some(1) => {
-            let diffs: Vec<Difference> = text.lines().filter_map(|l| parse_diff(id, l)).collect();
-            println!("wine: {id}: {} difference(s)", diffs.len());
-            Ok(Some(diffs))
-        }
-        _ => Err(format!(
-            "{id}: compare failed: {}",
-            String::from_utf8_lossy(&cmp.stderr)
-        )
-        .into()),
+    let jsonl = String::from_utf8_lossy(&out.stdout).to_string();
+    sh.write_file(dir.join(format!("{id}.jsonl")), &jsonl)?;
+    let comparison = compare(&jsonl, &src, Profile::Windows)
+        .map_err(|e| format!("{id}: compare failed: {e}"))?;
+    let diffs: Vec<Difference> = comparison
+        .differences
+        .iter()
+        .map(|d| Difference::seen(id, d))
+        .collect();
+    if diffs.is_empty() {
+        tally.agreed += 1;
+        println!("wine: {id}: agrees");
+    } else {
+        println!("wine: {id}: {} difference(s)", diffs.len());
     }
+    Ok(Some(diffs))
 }
 
-/// One line of `wsasim compare`'s output: `[first difference: ]LINE: KIND: real R, model M [RULE]`.
-fn parse_diff(scenario: &str, line: &str) -> Option<Difference> {
-    let line = line.strip_prefix("first difference: ").unwrap_or(line);
-    let (n, rest) = line.split_once(": ")?;
-    let n: u32 = n.parse().ok()?;
-    let (kind, rest) = rest.split_once(": ")?;
-    let (wine, model) = rest.strip_prefix("real ")?.split_once(", model ")?;
-    let model = match model.rfind(" [") {
-        Some(i) if model.ends_with(']') => &model[..i],
-        _ => model,
-    };
-    Some(Difference {
-        scenario: scenario.into(),
-        line: n,
-        kind: kind.into(),
-        wine: wine.into(),
-        model: model.into(),
-    })
+impl Difference {
+    /// A difference `compare` found in `scenario`, in the words the known-differences
+    /// file uses.
+    fn seen(scenario: &str, d: &wsasim::script::compare::Difference) -> Difference {
+        Difference {
+            scenario: scenario.into(),
+            line: d.line,
+            kind: d.kind.name().into(),
+            wine: d.real.clone(),
+            model: d.model.clone(),
+        }
+    }
 }
 
 /// The known-differences file: `[[difference]]` tables of `key = "string"` or
@@ -290,22 +283,6 @@ pub fn parse_known(text: &str) -> Result<Vec<(Difference, Entry)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_compare_lines() {
-        let d = parse_diff("x", "first difference: 23: order: real main WM_USER+1(A, FD_CLOSE, 0) at line 31, model main WM_USER+1(A, FD_CLOSE, 0) at line 21 [FD_CLOSE.2]").unwrap();
-        assert_eq!((d.line, d.kind.as_str()), (23, "order"));
-        assert_eq!(d.wine, "main WM_USER+1(A, FD_CLOSE, 0) at line 31");
-        assert_eq!(d.model, "main WM_USER+1(A, FD_CLOSE, 0) at line 21");
-        assert_eq!(parse_diff("x", "  rule FD_CLOSE.2: After …"), None);
-        assert_eq!(
-            parse_diff(
-                "x",
-                "2 difference(s); 14 call(s) and 2 message(s) compared (windows profile)"
-            ),
-            None
-        );
-    }
 
     #[test]
     fn the_checked_in_list_is_complete() {
