@@ -284,6 +284,59 @@ pub fn parse_known(text: &str) -> Result<Vec<(Difference, Entry)>> {
 mod tests {
     use super::*;
 
+    /// README's gallery table says, per scenario, what the list holds for it: the
+    /// Wine column is checked against the list, so the two cannot drift apart.
+    #[test]
+    fn the_readme_table_matches_the_list() {
+        let known =
+            parse_known(&std::fs::read_to_string(project_root().join(KNOWN)).unwrap()).unwrap();
+        let readme = std::fs::read_to_string(project_root().join("README.md")).unwrap();
+        let mut rows = 0;
+        for line in readme.lines() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let [_, scenario, _, _, wine, _] = cells[..] else {
+                continue;
+            };
+            let Some(scenario) = scenario.strip_prefix('`').and_then(|s| s.strip_suffix('`'))
+            else {
+                continue;
+            };
+            rows += 1;
+            let listed: Vec<&Entry> = known
+                .iter()
+                .filter(|(d, _)| d.scenario == scenario)
+                .map(|(_, e)| e)
+                .collect();
+            let expected = if listed.is_empty() {
+                None
+            } else {
+                let parts: Vec<String> = VERDICTS
+                    .iter()
+                    .filter_map(|v| {
+                        let n = listed.iter().filter(|e| e.verdict == *v).count();
+                        (n > 0).then(|| format!("{n} {v}"))
+                    })
+                    .collect();
+                Some(format!("{} listed: {}", listed.len(), parts.join(", ")))
+            };
+            match expected {
+                Some(e) => assert_eq!(wine, e, "README row for {scenario}"),
+                None => assert!(
+                    wine == "agrees" || wine.starts_with("not exported"),
+                    "README says {wine:?} for {scenario}, which the list does not mention"
+                ),
+            }
+        }
+        let scenarios = std::fs::read_dir(project_root().join("core/scenarios"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "wsa"))
+            })
+            .count();
+        assert_eq!(rows, scenarios, "one README row per gallery scenario");
+    }
+
     #[test]
     fn the_checked_in_list_is_complete() {
         let text = std::fs::read_to_string(project_root().join(KNOWN)).unwrap();
