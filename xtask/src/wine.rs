@@ -165,9 +165,12 @@ fn one(
     let c = dir.join(format!("{id}.c"));
     sh.write_file(&c, program)?;
     let exe = dir.join(format!("{id}.exe"));
-    cmd!(sh, "{MINGW_GCC} -std=c99 -O1 {c} -o {exe} -lws2_32")
-        .quiet()
-        .run()?;
+    cmd!(
+        sh,
+        "{MINGW_GCC} -std=c99 -pedantic -Wall -Wextra -Wvla -Werror -O1 {c} -o {exe} -lws2_32"
+    )
+    .quiet()
+    .run()?;
     let out = cmd!(sh, "timeout 120 {WINE} {exe}")
         .env("WINEDEBUG", "-all")
         .env("WINEPREFIX", prefix)
