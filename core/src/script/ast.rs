@@ -270,10 +270,13 @@ pub enum StmtKind {
         /// The address removed.
         addr: Spanned<Ipv4Addr>,
     },
-    /// `route change server`: the host's routing interface changes.
+    /// `route change server [10.0.0.1]`: the host's routing interface changes, for every
+    /// destination or only for the one named.
     RouteChange {
         /// The host.
         host: Ident,
+        /// The destination whose route changes (all if `None`).
+        dest: Option<Spanned<Ipv4Addr>>,
     },
     /// `qos change A`: the socket's quality of service changes.
     QosChange {
@@ -458,7 +461,11 @@ impl fmt::Display for StmtKind {
             NetworkUp { host } => write!(f, "network up {host}"),
             AddressAdd { host, addr } => write!(f, "address add {host} {addr}"),
             AddressRemove { host, addr } => write!(f, "address remove {host} {addr}"),
-            RouteChange { host } => write!(f, "route change {host}"),
+            RouteChange { host, dest: None } => write!(f, "route change {host}"),
+            RouteChange {
+                host,
+                dest: Some(d),
+            } => write!(f, "route change {host} {}", d.value),
             QosChange { socket } => write!(f, "qos change {socket}"),
         }
     }

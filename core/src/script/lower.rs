@@ -148,7 +148,9 @@ fn lower_kind(
         StmtKind::AddressRemove { host, addr } => {
             Action::AddrRemove(names.host(host)?, ipv4(addr.value))
         }
-        StmtKind::RouteChange { host } => Action::RouteChange(names.host(host)?),
+        StmtKind::RouteChange { host, dest } => {
+            Action::RouteChange(names.host(host)?, dest.as_ref().map(|d| ipv4(d.value)))
+        }
         StmtKind::QosChange { socket } => Action::QosChange(names.socket_ident(socket)?),
     })
 }

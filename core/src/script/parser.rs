@@ -438,9 +438,14 @@ impl<'t, 'a> LineParser<'t, 'a> {
             }
             "route" => {
                 self.keyword("change")?;
-                StmtKind::RouteChange {
-                    host: self.ident("a host name")?,
-                }
+                let host = self.ident("a host name")?;
+                let dest = match self.peek() {
+                    Some(Token {
+                        kind: Tok::Ipv4(_), ..
+                    }) => Some(self.ipv4("a destination such as 10.0.0.1")?),
+                    _ => None,
+                };
+                StmtKind::RouteChange { host, dest }
             }
             "qos" => {
                 self.keyword("change")?;

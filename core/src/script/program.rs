@@ -177,7 +177,7 @@ pub(super) enum Action {
     /// `address remove H ADDRESS`.
     AddrRemove(usize, Ipv4),
     /// `route change H`.
-    RouteChange(usize),
+    RouteChange(usize, Option<Ipv4>),
     /// `qos change S`.
     QosChange(SockRef),
     /// `if PROFILE: STATEMENT`.

@@ -423,8 +423,11 @@ impl Runner {
                 self.sim.remove_address(self.hosts[*h], *ip);
                 true
             }
-            Action::RouteChange(h) => {
-                self.sim.route_change(self.hosts[*h]);
+            Action::RouteChange(h, dest) => {
+                match dest {
+                    Some(ip) => self.sim.route_change_to(self.hosts[*h], *ip),
+                    None => self.sim.route_change(self.hosts[*h]),
+                }
                 true
             }
             Action::QosChange(s) => {

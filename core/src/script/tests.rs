@@ -99,7 +99,7 @@ fn visit_kind(kind: &mut StmtKind, f: &mut dyn FnMut(&mut Span)) {
         | Reset { socket: id }
         | NetworkDown { host: id }
         | NetworkUp { host: id }
-        | RouteChange { host: id }
+        | RouteChange { host: id, .. }
         | QosChange { socket: id } => f(&mut id.span),
         Call(c) => {
             f(&mut c.host.span);
@@ -1276,7 +1276,7 @@ fn stmt_strategy() -> impl Strategy<Value = StmtKind> {
         id().prop_map(|host| NetworkUp { host }),
         (id(), spanned(ip_strategy())).prop_map(|(host, addr)| AddressAdd { host, addr }),
         (id(), spanned(ip_strategy())).prop_map(|(host, addr)| AddressRemove { host, addr }),
-        id().prop_map(|host| RouteChange { host }),
+        id().prop_map(|host| RouteChange { host, dest: None }),
         id().prop_map(|socket| QosChange { socket }),
     ];
     prop_oneof![1 => call, 3 => others]

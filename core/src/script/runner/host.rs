@@ -100,10 +100,16 @@ impl Runner {
                 if *wait && !self.wait_for_message(span, hwnd) {
                     return None;
                 }
-                let r = self.sim.on(host).call(Call::GetMessage {
-                    hwnd,
-                    remove: *remove,
-                });
+                // GetMessage waits (above); PeekMessage does not.
+                let call = if *wait {
+                    Call::GetMessage { hwnd }
+                } else {
+                    Call::PeekMessage {
+                        hwnd,
+                        remove: *remove,
+                    }
+                };
+                let r = self.sim.on(host).call(call);
                 (Actual::of(r, Shape::Message), None)
             }
             Op::GetLastError => (
