@@ -309,6 +309,9 @@ pub struct HostCall {
     /// `HOST: repeat CALL until RESULT`: the call is made again and again until it
     /// returns this result.
     pub until: Option<Outcome>,
+    /// `HOST: hook CALL`: the call is made from the host's blocking hook while its next
+    /// blocking call waits (Winsock 1.1's `WSASetBlockingHook`).
+    pub hook: bool,
 }
 
 /// `NAME '(' [ARG {',' ARG}] ')'`: a call by name; the runner checks the name and arity.
@@ -479,6 +482,9 @@ impl fmt::Display for HostCall {
         }
         if self.until.is_some() {
             f.write_str("repeat ")?;
+        }
+        if self.hook {
+            f.write_str("hook ")?;
         }
         self.call.fmt(f)?;
         if let Some(until) = &self.until {

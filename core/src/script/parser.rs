@@ -546,8 +546,14 @@ impl<'t, 'a> LineParser<'t, 'a> {
         if repeat {
             self.pos += 1;
         }
+        let hook = !repeat
+            && self.peek_is_word("hook")
+            && self.peek_nth(1).is_some_and(|t| t.kind == Tok::Ident);
+        if hook {
+            self.pos += 1;
+        }
         let first = self.ident("a call such as socket(AF_INET, SOCK_STREAM), or VAR = call")?;
-        let (bind, name) = if repeat {
+        let (bind, name) = if repeat || hook {
             (None, first)
         } else if self.peek_is(&Tok::Eq) {
             self.pos += 1;
@@ -584,6 +590,7 @@ impl<'t, 'a> LineParser<'t, 'a> {
             call,
             expect,
             until,
+            hook,
         })
     }
 

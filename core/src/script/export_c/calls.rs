@@ -16,6 +16,14 @@ use crate::winsock::{Call, Condition};
 impl Writer {
     pub(super) fn host_call(&mut self, span: Span, action_c: &str, h: &HostStep) {
         let line = span.line;
+        if h.hook {
+            self.refuse(
+                span,
+                "hook",
+                "WSASetBlockingHook is a Winsock 1.1 function, removed in Winsock 2.2, which the exported program uses",
+            );
+            return;
+        }
         if h.until.is_some() {
             self.refuse(
                 span,
