@@ -211,7 +211,9 @@ pub enum Call<S = SocketHandle, E = WsaEvent, D = Vec<u8>> {
     },
     /// `WSARecv(s, &buf, 1, &n, &flags, NULL, NULL)`, not overlapped: `recv` with
     /// `lpNumberOfBytesRecvd` for its count. Re-enables FD_READ and FD_OOB ("FD_READ recv,
-    /// recvfrom, WSARecv, or WSARecvFrom").
+    /// recvfrom, WSARecv, or WSARecvFrom"). `*lpFlags` comes back 0: `MSG_PARTIAL` is for
+    /// message-oriented protocols, TCP is a stream, and a datagram longer than the buffer
+    /// fails with `WSAEMSGSIZE` without overlapped I/O, as with `recvfrom`.
     WsaRecv {
         /// The socket.
         s: S,
