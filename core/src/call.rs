@@ -197,13 +197,108 @@ pub enum Call<S = SocketHandle, E = WsaEvent, D = Vec<u8>> {
         /// The event object to reset, or `NULL`.
         event: Option<E>,
     },
-    /// `GetMessage(&msg, hWnd, 0, 0)` (`remove`) or `PeekMessage(…, PM_NOREMOVE)`.
+    /// `GetMessage(&msg, hWnd, 0, 0)`.
     GetMessage {
         /// The window.
         hwnd: Hwnd,
-        /// False for `PeekMessage` with `PM_NOREMOVE`.
+    },
+    /// `PeekMessage(&msg, hWnd, 0, 0, PM_REMOVE or PM_NOREMOVE)`.
+    PeekMessage {
+        /// The window.
+        hwnd: Hwnd,
+        /// True for `PM_REMOVE`.
         remove: bool,
     },
+    /// `WSARecv(s, &buf, 1, &n, &flags, NULL, NULL)`, not overlapped: `recv` with
+    /// `lpNumberOfBytesRecvd` for its count. Re-enables FD_READ and FD_OOB ("FD_READ recv,
+    /// recvfrom, WSARecv, or WSARecvFrom"). `*lpFlags` comes back 0: `MSG_PARTIAL` is for
+    /// message-oriented protocols, TCP is a stream, and a datagram longer than the buffer
+    /// fails with `WSAEMSGSIZE` without overlapped I/O, as with `recvfrom`.
+    WsaRecv {
+        /// The socket.
+        s: S,
+        /// The one buffer's length (negative: `WSAEFAULT`).
+        len: i32,
+        /// `*lpFlags` on input: `MSG_PEEK`, `MSG_OOB`.
+        flags: MsgFlags,
+    },
+    /// `WSARecvFrom(s, &buf, 1, &n, &flags, &from, &fromlen, NULL, NULL)`, not overlapped.
+    WsaRecvFrom {
+        /// The socket.
+        s: S,
+        /// The buffer's length (negative: `WSAEFAULT`).
+        len: i32,
+        /// `*lpFlags` on input.
+        flags: MsgFlags,
+    },
+    /// `WSASend(s, &buf, 1, &n, flags, NULL, NULL)`, not overlapped: `send` with
+    /// `lpNumberOfBytesSent` for its count. Re-enables FD_WRITE.
+    WsaSend {
+        /// The socket.
+        s: S,
+        /// The bytes.
+        data: D,
+        /// `MSG_OOB`.
+        flags: MsgFlags,
+    },
+    /// `WSASendTo(s, &buf, 1, &n, flags, &to, sizeof to, NULL, NULL)`, not overlapped.
+    WsaSendTo {
+        /// The socket.
+        s: S,
+        /// The bytes.
+        data: D,
+        /// The destination.
+        to: SockAddr,
+        /// Flags.
+        flags: MsgFlags,
+    },
+    /// `WSAConnect(s, addr, sizeof addr, NULL, NULL, NULL, NULL)`: `connect` without
+    /// caller data or quality of service.
+    WsaConnect {
+        /// The socket.
+        s: S,
+        /// The peer.
+        addr: SockAddr,
+    },
+    /// `WSAAccept(s, &addr, &len, condition, 0)`: `accept` whose condition function
+    /// answers `condition` for the connection at the head of the queue.
+    WsaAccept {
+        /// The listening socket.
+        s: S,
+        /// What the condition function returns.
+        condition: Condition,
+    },
+    /// `WSAJoinLeaf(s, addr, sizeof addr, NULL, NULL, NULL, NULL, JL_BOTH)` on a datagram
+    /// socket: joins the multipoint session at `addr` as a leaf (`c_leaf`, `d_leaf`).
+    WsaJoinLeaf {
+        /// The socket.
+        s: S,
+        /// The multipoint session's address.
+        addr: SockAddr,
+    },
+}
+
+/// What `WSAAccept`'s condition function returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Condition {
+    /// `CF_ACCEPT`: accept the connection.
+    Accept,
+    /// `CF_REJECT`: refuse it; the caller gets `WSAECONNREFUSED`, the client a reset.
+    Reject,
+    /// `CF_DEFER`: decide later; the caller gets `WSATRY_AGAIN` and the connection stays
+    /// queued.
+    Defer,
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Condition::Accept => "CF_ACCEPT",
+            Condition::Reject => "CF_REJECT",
+            Condition::Defer => "CF_DEFER",
+        })
+    }
 }
 
 impl<S, E, D> Call<S, E, D> {
@@ -231,8 +326,15 @@ impl<S, E, D> Call<S, E, D> {
             Call::WsaCreateEvent => "WSACreateEvent",
             Call::WsaEventSelect { .. } => "WSAEventSelect",
             Call::WsaEnumNetworkEvents { .. } => "WSAEnumNetworkEvents",
-            Call::GetMessage { remove: true, .. } => "GetMessage",
-            Call::GetMessage { remove: false, .. } => "PeekMessage",
+            Call::GetMessage { .. } => "GetMessage",
+            Call::PeekMessage { .. } => "PeekMessage",
+            Call::WsaRecv { .. } => "WSARecv",
+            Call::WsaRecvFrom { .. } => "WSARecvFrom",
+            Call::WsaSend { .. } => "WSASend",
+            Call::WsaSendTo { .. } => "WSASendTo",
+            Call::WsaConnect { .. } => "WSAConnect",
+            Call::WsaAccept { .. } => "WSAAccept",
+            Call::WsaJoinLeaf { .. } => "WSAJoinLeaf",
         }
     }
 
@@ -256,7 +358,14 @@ impl<S, E, D> Call<S, E, D> {
             | Call::WsaIoctl { s, .. }
             | Call::WsaAsyncSelect { s, .. }
             | Call::WsaEventSelect { s, .. }
-            | Call::WsaEnumNetworkEvents { s, .. } => Some(s),
+            | Call::WsaEnumNetworkEvents { s, .. }
+            | Call::WsaRecv { s, .. }
+            | Call::WsaRecvFrom { s, .. }
+            | Call::WsaSend { s, .. }
+            | Call::WsaSendTo { s, .. }
+            | Call::WsaConnect { s, .. }
+            | Call::WsaAccept { s, .. }
+            | Call::WsaJoinLeaf { s, .. } => Some(s),
             _ => None,
         }
     }
@@ -333,7 +442,35 @@ impl<S, E, D> Call<S, E, D> {
                     None => None,
                 },
             },
-            Call::GetMessage { hwnd, remove } => Call::GetMessage { hwnd, remove },
+            Call::GetMessage { hwnd } => Call::GetMessage { hwnd },
+            Call::PeekMessage { hwnd, remove } => Call::PeekMessage { hwnd, remove },
+            Call::WsaRecv { s, len, flags } => Call::WsaRecv {
+                s: fs(s)?,
+                len,
+                flags,
+            },
+            Call::WsaRecvFrom { s, len, flags } => Call::WsaRecvFrom {
+                s: fs(s)?,
+                len,
+                flags,
+            },
+            Call::WsaSend { s, data, flags } => Call::WsaSend {
+                s: fs(s)?,
+                data: fd(data),
+                flags,
+            },
+            Call::WsaSendTo { s, data, to, flags } => Call::WsaSendTo {
+                s: fs(s)?,
+                data: fd(data),
+                to,
+                flags,
+            },
+            Call::WsaConnect { s, addr } => Call::WsaConnect { s: fs(s)?, addr },
+            Call::WsaAccept { s, condition } => Call::WsaAccept {
+                s: fs(s)?,
+                condition,
+            },
+            Call::WsaJoinLeaf { s, addr } => Call::WsaJoinLeaf { s: fs(s)?, addr },
         })
     }
 }
@@ -354,9 +491,20 @@ impl<S: Copy, E: Copy, D: AsRef<[u8]>> Call<S, E, D> {
                 to: *to,
                 flags: *flags,
             },
+            Call::WsaSend { s, data, flags } => Call::WsaSend {
+                s: *s,
+                data,
+                flags: *flags,
+            },
+            Call::WsaSendTo { s, data, to, flags } => Call::WsaSendTo {
+                s: *s,
+                data,
+                to: *to,
+                flags: *flags,
+            },
             other => other
                 .clone_without_data()
-                .expect("invariant: only send and sendto carry bytes"),
+                .expect("invariant: only the send calls carry bytes"),
         };
         shallow
             .try_map::<S, E, Snippet, core::convert::Infallible>(Ok, Ok, |d| {
@@ -397,8 +545,17 @@ impl<S: Copy, E: Copy, D: AsRef<[u8]>> Call<S, E, D> {
             Call::WsaCreateEvent => Call::WsaCreateEvent,
             Call::WsaEventSelect { s, event, events } => Call::WsaEventSelect { s, event, events },
             Call::WsaEnumNetworkEvents { s, event } => Call::WsaEnumNetworkEvents { s, event },
-            Call::GetMessage { hwnd, remove } => Call::GetMessage { hwnd, remove },
-            Call::Send { .. } | Call::SendTo { .. } => return None,
+            Call::GetMessage { hwnd } => Call::GetMessage { hwnd },
+            Call::PeekMessage { hwnd, remove } => Call::PeekMessage { hwnd, remove },
+            Call::WsaRecv { s, len, flags } => Call::WsaRecv { s, len, flags },
+            Call::WsaRecvFrom { s, len, flags } => Call::WsaRecvFrom { s, len, flags },
+            Call::WsaConnect { s, addr } => Call::WsaConnect { s, addr },
+            Call::WsaAccept { s, condition } => Call::WsaAccept { s, condition },
+            Call::WsaJoinLeaf { s, addr } => Call::WsaJoinLeaf { s, addr },
+            Call::Send { .. }
+            | Call::SendTo { .. }
+            | Call::WsaSend { .. }
+            | Call::WsaSendTo { .. } => return None,
         })
     }
 }
@@ -466,6 +623,9 @@ impl fmt::Display for DisplayCall<'_> {
                     write!(f, "WSAIoctl({s}, SIO_ROUTING_INTERFACE_CHANGE)")
                 }
                 WsaIoctl::AddressListChange => write!(f, "WSAIoctl({s}, SIO_ADDRESS_LIST_CHANGE)"),
+                WsaIoctl::Fionbio(on) => write!(f, "WSAIoctl({s}, FIONBIO, {})", u8::from(*on)),
+                WsaIoctl::GetGroupQos => write!(f, "WSAIoctl({s}, SIO_GET_GROUP_QOS)"),
+                WsaIoctl::SetQos(rate) => write!(f, "WSAIoctl({s}, SIO_SET_QOS, {rate})"),
             },
             Call::WsaAsyncSelect {
                 s,
@@ -485,15 +645,31 @@ impl fmt::Display for DisplayCall<'_> {
                 Some(e) => write!(f, "WSAEnumNetworkEvents({s}, {e})"),
                 None => write!(f, "WSAEnumNetworkEvents({s}, NULL)"),
             },
-            Call::GetMessage { hwnd, remove } => {
-                f.write_str(if *remove {
-                    "GetMessage("
-                } else {
-                    "PeekMessage("
-                })?;
+            Call::GetMessage { hwnd } => {
+                f.write_str("GetMessage(")?;
                 window(f, *hwnd)?;
-                f.write_str(if *remove { ")" } else { ", PM_NOREMOVE)" })
+                f.write_str(")")
             }
+            Call::PeekMessage { hwnd, remove } => {
+                f.write_str("PeekMessage(")?;
+                window(f, *hwnd)?;
+                f.write_str(if *remove {
+                    ", PM_REMOVE)"
+                } else {
+                    ", PM_NOREMOVE)"
+                })
+            }
+            Call::WsaRecv { s, len, flags } => write!(f, "WSARecv({s}, {len}, {flags})"),
+            Call::WsaRecvFrom { s, len, flags } => write!(f, "WSARecvFrom({s}, {len}, {flags})"),
+            Call::WsaSend { s, data, flags } => {
+                write!(f, "WSASend({s}, {}, {flags})", data.as_argument())
+            }
+            Call::WsaSendTo { s, data, to, flags } => {
+                write!(f, "WSASendTo({s}, {}, {to}, {flags})", data.as_argument())
+            }
+            Call::WsaConnect { s, addr } => write!(f, "WSAConnect({s}, {addr})"),
+            Call::WsaAccept { s, condition } => write!(f, "WSAAccept({s}, {condition})"),
+            Call::WsaJoinLeaf { s, addr } => write!(f, "WSAJoinLeaf({s}, {addr})"),
         }
     }
 }

@@ -102,6 +102,9 @@ wsa_errors! {
     WSAEHOSTUNREACH = 10065,
     /// A successful `WSAStartup` call must occur before using this function.
     WSANOTINITIALISED = 10093,
+    /// A non-authoritative answer, or (`WSAAccept`) the condition function returned
+    /// `CF_DEFER`: try again later.
+    WSATRY_AGAIN = 11002,
 }
 
 impl WsaError {
@@ -145,6 +148,7 @@ impl WsaError {
             WSANOTINITIALISED => {
                 "A successful WSAStartup call must occur before using this function."
             }
+            WSATRY_AGAIN => "The condition function returned CF_DEFER: the connection request stays queued; try again later.",
         }
     }
 }

@@ -197,6 +197,18 @@ impl Sim {
         });
     }
 
+    /// The route from `host` to `dest` changes: only sockets whose
+    /// `SIO_ROUTING_INTERFACE_CHANGE` named that destination (or none, `INADDR_ANY`) get
+    /// FD_ROUTING_INTERFACE_CHANGE: "when the local interface that should be used to reach
+    /// the destination specified in the IOCTL changes".
+    pub fn route_change_to(&mut self, host: HostId, dest: Ipv4) {
+        self.world(WorldAction::RouteChangeTo(host, dest), |sim| {
+            sim.fire_watches(host, Fact::RouteChanged(None), |s| {
+                s.routing_watch.is_some_and(|ip| ip == dest || ip.is_any())
+            });
+        });
+    }
+
     /// The provider changes a socket's quality of service (FD_QOS, edge-triggered).
     pub fn change_qos(&mut self, s: SocketHandle) -> bool {
         if !self.sockets.contains(s) {

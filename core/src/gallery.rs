@@ -106,6 +106,7 @@ gallery! {
         "udp-datagrams",
         "event-select-cancels-async-select",
         "blocking-recv",
+        "wsa-functions",
     ]
     // Where Windows departs from the page: an overview, then one scenario per point of
     // issue 6, in its order. Each runs the same calls under both profiles.

@@ -132,6 +132,13 @@ rules! {
     NoCloseAfterClosesocket = ("FD_CLOSE.closesocket", "FD_CLOSE is not posted after closesocket is called.", None),
     /// FD_GROUP_QOS is reserved: accepted in lEvent, never posted.
     GroupQosReserved = ("FD_GROUP_QOS", "FD_GROUP_QOS Reserved.", None),
+    /// FD_CONNECT when a multipoint join made by WSAJoinLeaf completes (at once on a
+    /// datagram socket, as a datagram connect does).
+    JoinLeafCompletes = ("FD_CONNECT.3", "After calling WSAJoinLeaf, when join operation completes.", None),
+    /// WSAAccept whose condition function returned CF_DEFER does not re-enable FD_ACCEPT.
+    AcceptDeferred = ("FD_ACCEPT.defer", "FD_ACCEPT accept or WSAAccept unless the error code is WSATRY_AGAIN indicating that the condition function returned CF_DEFER.", None),
+    /// The application renegotiates its quality of service: FD_QOS is re-enabled.
+    QosRenegotiated = ("FD_QOS.renegotiate", "Further messages will not be forthcoming until either the provider detects a further change in quality of service or the application renegotiates the quality of service for the socket.", None),
 }
 
 impl fmt::Display for Rule {

@@ -126,6 +126,9 @@ test('a preset loads, and steps go forward and back by buttons and keys', { time
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await dialog.waitFor({ state: 'visible' });
   assert.match(await dialog.textContent(), /step forward/);
+  // …and every call a scenario can make, from the core's table.
+  assert.match(await dialog.textContent(), /WSAAccept\(s, CF_ACCEPT, CF_REJECT or CF_DEFER\)/);
+  assert.match(await dialog.textContent(), /WSARecv\(s, length/);
   await page.screenshot({ path: path.join(screenshots, 'shell-help.png') });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });

@@ -42,7 +42,7 @@ use wsasim::socket::{SocketType, WsaEvent};
 use wsasim::tcp::TimerKind;
 use wsasim::trace::TraceEntry;
 use wsasim::trace::{Cause, Change, DropReason, Note, Outcome, Suppression, WorldAction};
-use wsasim::winsock::{Snippet, TracedCall, TracedReturn};
+use wsasim::winsock::{Condition, Snippet, TracedCall, TracedReturn};
 use wsasim::{
     Call, Duration, HostId, Hwnd, Instant, Ipv4, LParam, Message, NetworkEvent, Rule, SockAddr,
     SocketHandle, TcpState, WindowMessage, WsaError,
@@ -383,6 +383,15 @@ impl Encoder {
                         self.option(*a, Self::addr);
                     }
                     WsaIoctl::AddressListChange => self.u8(3),
+                    WsaIoctl::Fionbio(on) => {
+                        self.u8(4);
+                        self.bool(*on);
+                    }
+                    WsaIoctl::GetGroupQos => self.u8(5),
+                    WsaIoctl::SetQos(rate) => {
+                        self.u8(6);
+                        self.u32(*rate);
+                    }
                 }
             }
             Call::WsaAsyncSelect {
@@ -405,8 +414,44 @@ impl Encoder {
                 self.socket(*s);
                 self.option(*event, Self::event_object);
             }
-            // The name says GetMessage or PeekMessage (`remove`).
-            Call::GetMessage { hwnd, .. } => self.hwnd(*hwnd),
+            Call::GetMessage { hwnd } => self.hwnd(*hwnd),
+            // PM_NOREMOVE hashes as it did when it was the only PeekMessage; PM_REMOVE
+            // (once traced as GetMessage) adds a mark.
+            Call::PeekMessage { hwnd, remove } => {
+                self.hwnd(*hwnd);
+                if *remove {
+                    self.u8(1);
+                }
+            }
+            // The name tells the WSA forms from the Berkeley ones.
+            Call::WsaRecv { s, len, flags } | Call::WsaRecvFrom { s, len, flags } => {
+                self.socket(*s);
+                self.usize(*len as u32 as usize);
+                self.msg_flags(*flags);
+            }
+            Call::WsaSend { s, data, flags } => {
+                self.socket(*s);
+                self.snippet(data);
+                self.msg_flags(*flags);
+            }
+            Call::WsaSendTo { s, data, to, flags } => {
+                self.socket(*s);
+                self.snippet(data);
+                self.addr(*to);
+                self.msg_flags(*flags);
+            }
+            Call::WsaConnect { s, addr } | Call::WsaJoinLeaf { s, addr } => {
+                self.socket(*s);
+                self.addr(*addr);
+            }
+            Call::WsaAccept { s, condition } => {
+                self.socket(*s);
+                self.u8(match condition {
+                    Condition::Accept => 1,
+                    Condition::Reject => 2,
+                    Condition::Defer => 3,
+                });
+            }
             _ => self.unknown_variant(),
         }
     }
@@ -472,6 +517,11 @@ impl Encoder {
             WorldAction::Reset(s) => {
                 self.u8(13);
                 self.socket(*s);
+            }
+            WorldAction::RouteChangeTo(h, ip) => {
+                self.u8(14);
+                self.host(*h);
+                self.ip(*ip);
             }
             _ => self.unknown_variant(),
         }
@@ -678,6 +728,12 @@ impl Encoder {
                 self.u8(23);
                 self.socket(*s);
             }
+            Note::AcceptDeferred => self.u8(24),
+            Note::AcceptRejected(s) => {
+                self.u8(25);
+                self.socket(*s);
+            }
+            Note::QosRenegotiated => self.u8(26),
             _ => self.unknown_variant(),
         }
     }

@@ -270,10 +270,13 @@ pub enum StmtKind {
         /// The address removed.
         addr: Spanned<Ipv4Addr>,
     },
-    /// `route change server`: the host's routing interface changes.
+    /// `route change server [10.0.0.1]`: the host's routing interface changes, for every
+    /// destination or only for the one named.
     RouteChange {
         /// The host.
         host: Ident,
+        /// The destination whose route changes (all if `None`).
+        dest: Option<Spanned<Ipv4Addr>>,
     },
     /// `qos change A`: the socket's quality of service changes.
     QosChange {
@@ -306,6 +309,9 @@ pub struct HostCall {
     /// `HOST: repeat CALL until RESULT`: the call is made again and again until it
     /// returns this result.
     pub until: Option<Outcome>,
+    /// `HOST: hook CALL`: the call is made from the host's blocking hook while its next
+    /// blocking call waits (Winsock 1.1's `WSASetBlockingHook`).
+    pub hook: bool,
 }
 
 /// `NAME '(' [ARG {',' ARG}] ')'`: a call by name; the runner checks the name and arity.
@@ -458,7 +464,11 @@ impl fmt::Display for StmtKind {
             NetworkUp { host } => write!(f, "network up {host}"),
             AddressAdd { host, addr } => write!(f, "address add {host} {addr}"),
             AddressRemove { host, addr } => write!(f, "address remove {host} {addr}"),
-            RouteChange { host } => write!(f, "route change {host}"),
+            RouteChange { host, dest: None } => write!(f, "route change {host}"),
+            RouteChange {
+                host,
+                dest: Some(d),
+            } => write!(f, "route change {host} {}", d.value),
             QosChange { socket } => write!(f, "qos change {socket}"),
         }
     }
@@ -472,6 +482,9 @@ impl fmt::Display for HostCall {
         }
         if self.until.is_some() {
             f.write_str("repeat ")?;
+        }
+        if self.hook {
+            f.write_str("hook ")?;
         }
         self.call.fmt(f)?;
         if let Some(until) = &self.until {

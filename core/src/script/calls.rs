@@ -18,7 +18,7 @@ use super::expect::Shape;
 use super::program::{Op, ScriptCall, SockRef};
 use super::ScriptError;
 use crate::socket::{AddressFamily, Ioctl, Shutdown, SockOpt, SockOptName, SocketType, WsaIoctl};
-use crate::winsock::{Call, SOCKADDR_IN_LEN};
+use crate::winsock::{Call, Condition, SOCKADDR_IN_LEN};
 
 /// A lowered call, or the error at its first wrong argument.
 type Lowered = Result<(Op, Shape), ScriptError>;
@@ -41,7 +41,7 @@ fn ws(call: ScriptCall, shape: Shape) -> Lowered {
 }
 
 /// Every call, in the order the "unknown call" error lists them.
-pub(super) static CALLS: [CallSpec; 24] = [
+pub(super) static CALLS: [CallSpec; 31] = [
     CallSpec {
         name: "WSAStartup",
         usage: "WSAStartup()",
@@ -142,6 +142,87 @@ pub(super) static CALLS: [CallSpec; 24] = [
         },
     },
     CallSpec {
+        name: "WSAConnect",
+        usage: "WSAConnect(s, address:port)",
+        arity: 2..=2,
+        lower: |n, c| {
+            let (s, addr) = (n.socket(&c.args[0])?, addr(&c.args[1])?);
+            ws(Call::WsaConnect { s, addr }, Shape::Number)
+        },
+    },
+    CallSpec {
+        name: "WSAAccept",
+        usage: "WSAAccept(s, CF_ACCEPT, CF_REJECT or CF_DEFER)",
+        arity: 2..=2,
+        lower: |n, c| {
+            let s = n.socket(&c.args[0])?;
+            let condition = match c.args[1].as_name() {
+                Some("CF_ACCEPT") => Condition::Accept,
+                Some("CF_REJECT") => Condition::Reject,
+                Some("CF_DEFER") => Condition::Defer,
+                _ => {
+                    return Err(err(
+                        c.args[1].span,
+                        "CF_ACCEPT, CF_REJECT or CF_DEFER",
+                        shown(&c.args[1]),
+                    ))
+                }
+            };
+            ws(Call::WsaAccept { s, condition }, Shape::Socket)
+        },
+    },
+    CallSpec {
+        name: "WSASend",
+        usage: "WSASend(s, payload[, MSG_OOB])",
+        arity: 2..=3,
+        lower: |n, c| {
+            let (s, data) = (n.socket(&c.args[0])?, payload(&c.args[1])?);
+            let flags = msg_flags(c.args.get(2))?;
+            ws(Call::WsaSend { s, data, flags }, Shape::Number)
+        },
+    },
+    CallSpec {
+        name: "WSARecv",
+        usage: "WSARecv(s, length[, MSG_PEEK|MSG_OOB])",
+        arity: 2..=3,
+        lower: |n, c| {
+            let s = n.socket(&c.args[0])?;
+            let len = length(&c.args[1])?;
+            let flags = msg_flags(c.args.get(2))?;
+            ws(Call::WsaRecv { s, len, flags }, Shape::Bytes { from: false })
+        },
+    },
+    CallSpec {
+        name: "WSASendTo",
+        usage: "WSASendTo(s, payload, address:port[, flags])",
+        arity: 3..=4,
+        lower: |n, c| {
+            let (s, data) = (n.socket(&c.args[0])?, payload(&c.args[1])?);
+            let (to, flags) = (addr(&c.args[2])?, msg_flags(c.args.get(3))?);
+            ws(Call::WsaSendTo { s, data, to, flags }, Shape::Number)
+        },
+    },
+    CallSpec {
+        name: "WSARecvFrom",
+        usage: "WSARecvFrom(s, length[, flags])",
+        arity: 2..=3,
+        lower: |n, c| {
+            let s = n.socket(&c.args[0])?;
+            let len = length(&c.args[1])?;
+            let flags = msg_flags(c.args.get(2))?;
+            ws(Call::WsaRecvFrom { s, len, flags }, Shape::Bytes { from: true })
+        },
+    },
+    CallSpec {
+        name: "WSAJoinLeaf",
+        usage: "WSAJoinLeaf(s, address:port)",
+        arity: 2..=2,
+        lower: |n, c| {
+            let (s, addr) = (n.socket(&c.args[0])?, addr(&c.args[1])?);
+            ws(Call::WsaJoinLeaf { s, addr }, Shape::Socket)
+        },
+    },
+    CallSpec {
         name: "shutdown",
         usage: "shutdown(s, SD_RECEIVE, SD_SEND, SD_BOTH or a number)",
         arity: 2..=2,
@@ -173,7 +254,7 @@ pub(super) static CALLS: [CallSpec; 24] = [
     },
     CallSpec {
         name: "WSAIoctl",
-        usage: "WSAIoctl(s, SIO_GET_QOS, SIO_ROUTING_INTERFACE_CHANGE or SIO_ADDRESS_LIST_CHANGE)",
+        usage: "WSAIoctl(s, FIONBIO, 0 or 1), WSAIoctl(s, SIO_SET_QOS, rate) or WSAIoctl(s, SIO_GET_QOS, SIO_GET_GROUP_QOS, SIO_ROUTING_INTERFACE_CHANGE[, address:port] or SIO_ADDRESS_LIST_CHANGE)",
         arity: 2..=3,
         lower: wsa_ioctl,
     },
@@ -462,19 +543,32 @@ fn wsa_ioctl(n: &Names, c: &Written) -> Lowered {
     let s = n.socket(&a[0])?;
     let cmd = match a[1].as_name() {
         Some("SIO_GET_QOS") => WsaIoctl::GetQos,
+        Some("SIO_GET_GROUP_QOS") => WsaIoctl::GetGroupQos,
         Some("SIO_ROUTING_INTERFACE_CHANGE") => {
             WsaIoctl::RoutingInterfaceChange(a.get(2).map(addr).transpose()?)
         }
         Some("SIO_ADDRESS_LIST_CHANGE") => WsaIoctl::AddressListChange,
+        Some("FIONBIO") => {
+            arity(c, 3..=3, "WSAIoctl(s, FIONBIO, 0 or 1)")?;
+            WsaIoctl::Fionbio(int(&a[2], "0 or 1", u32::MAX as u64)? != 0)
+        }
+        Some("SIO_SET_QOS") => {
+            arity(c, 3..=3, "WSAIoctl(s, SIO_SET_QOS, token rate)")?;
+            WsaIoctl::SetQos(int(&a[2], "a token rate in bytes per second", u32::MAX as u64)? as u32)
+        }
         _ => {
             return Err(err(
                 a[1].span,
-                "SIO_GET_QOS, SIO_ROUTING_INTERFACE_CHANGE or SIO_ADDRESS_LIST_CHANGE",
+                "FIONBIO, SIO_GET_QOS, SIO_SET_QOS, SIO_GET_GROUP_QOS, SIO_ROUTING_INTERFACE_CHANGE or SIO_ADDRESS_LIST_CHANGE",
                 shown(&a[1]),
             ))
         }
     };
-    if a.len() == 3 && !matches!(cmd, WsaIoctl::RoutingInterfaceChange(_)) {
+    let takes_three = matches!(
+        cmd,
+        WsaIoctl::RoutingInterfaceChange(_) | WsaIoctl::Fionbio(_) | WsaIoctl::SetQos(_)
+    );
+    if a.len() == 3 && !takes_three {
         return Err(err(a[2].span, "')'", shown(&a[2])));
     }
     ws(Call::WsaIoctl { s, cmd }, Shape::Number)

@@ -307,7 +307,7 @@ impl Writer {
                 "an address change",
                 "adding or removing an interface address needs administrator rights and changes the machine",
             ),
-            Action::RouteChange(_) => self.refuse(
+            Action::RouteChange(..) => self.refuse(
                 span,
                 "route change",
                 "changing routes needs administrator rights and changes the machine",

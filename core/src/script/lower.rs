@@ -16,7 +16,7 @@ use super::args::{
 use super::ast::{Expr, ExprKind, HostCall, MsgPattern, Outcome, Script, StmtKind};
 use super::calls::lower_call;
 use super::expect::{Check, Data, Expected, MsgExpected, Shape, WParam};
-use super::program::{Action, HostStep, Program, SockRef, Step};
+use super::program::{Action, HostStep, Op, Program, SockRef, Step};
 use super::ScriptError;
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
@@ -148,7 +148,9 @@ fn lower_kind(
         StmtKind::AddressRemove { host, addr } => {
             Action::AddrRemove(names.host(host)?, ipv4(addr.value))
         }
-        StmtKind::RouteChange { host } => Action::RouteChange(names.host(host)?),
+        StmtKind::RouteChange { host, dest } => {
+            Action::RouteChange(names.host(host)?, dest.as_ref().map(|d| ipv4(d.value)))
+        }
         StmtKind::QosChange { socket } => Action::QosChange(names.socket_ident(socket)?),
     })
 }
@@ -207,6 +209,13 @@ fn lower_host_call(names: &mut Names, hc: &HostCall) -> Result<HostStep, ScriptE
         None => None,
         Some(o) => Some(lower_outcome(names, count_shape, o)?),
     };
+    if hc.hook && !matches!(op, Op::Winsock(_) | Op::AsyncSelect { .. }) {
+        return Err(err(
+            hc.call.name.span,
+            "a Winsock call for the blocking hook",
+            format!("\"{}\"", hc.call.name.name),
+        ));
+    }
     Ok(HostStep {
         host,
         bind,
@@ -214,6 +223,7 @@ fn lower_host_call(names: &mut Names, hc: &HostCall) -> Result<HostStep, ScriptE
         shape,
         expect,
         until,
+        hook: hc.hook,
     })
 }
 

@@ -107,6 +107,16 @@ pub struct Parsed {
     pub errors: Vec<ScriptError>,
 }
 
+/// Every call a scenario can make, as `(name, usage)`, from the language's one table of
+/// calls: `("WSAAccept", "WSAAccept(s, CF_ACCEPT, CF_REJECT or CF_DEFER)")`.
+///
+/// ```
+/// assert!(wsasim::script::calls().any(|(name, _)| name == "WSARecv"));
+/// ```
+pub fn calls() -> impl Iterator<Item = (&'static str, &'static str)> {
+    calls::CALLS.iter().map(|c| (c.name, c.usage))
+}
+
 /// Parses a scenario. Returns the script, or every syntax error found (one per bad line).
 ///
 /// Never panics, whatever the input.

@@ -438,9 +438,14 @@ impl<'t, 'a> LineParser<'t, 'a> {
             }
             "route" => {
                 self.keyword("change")?;
-                StmtKind::RouteChange {
-                    host: self.ident("a host name")?,
-                }
+                let host = self.ident("a host name")?;
+                let dest = match self.peek() {
+                    Some(Token {
+                        kind: Tok::Ipv4(_), ..
+                    }) => Some(self.ipv4("a destination such as 10.0.0.1")?),
+                    _ => None,
+                };
+                StmtKind::RouteChange { host, dest }
             }
             "qos" => {
                 self.keyword("change")?;
@@ -541,8 +546,14 @@ impl<'t, 'a> LineParser<'t, 'a> {
         if repeat {
             self.pos += 1;
         }
+        let hook = !repeat
+            && self.peek_is_word("hook")
+            && self.peek_nth(1).is_some_and(|t| t.kind == Tok::Ident);
+        if hook {
+            self.pos += 1;
+        }
         let first = self.ident("a call such as socket(AF_INET, SOCK_STREAM), or VAR = call")?;
-        let (bind, name) = if repeat {
+        let (bind, name) = if repeat || hook {
             (None, first)
         } else if self.peek_is(&Tok::Eq) {
             self.pos += 1;
@@ -579,6 +590,7 @@ impl<'t, 'a> LineParser<'t, 'a> {
             call,
             expect,
             until,
+            hook,
         })
     }
 

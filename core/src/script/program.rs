@@ -128,6 +128,8 @@ pub(super) struct HostStep {
     pub expect: Option<Check>,
     /// `repeat CALL until RESULT`: the result that ends the repetition.
     pub until: Option<Check>,
+    /// `hook CALL`: made from the blocking hook of the host's next blocking call.
+    pub hook: bool,
 }
 
 /// What one statement does. Hosts and windows are indices in declaration order.
@@ -177,7 +179,7 @@ pub(super) enum Action {
     /// `address remove H ADDRESS`.
     AddrRemove(usize, Ipv4),
     /// `route change H`.
-    RouteChange(usize),
+    RouteChange(usize, Option<Ipv4>),
     /// `qos change S`.
     QosChange(SockRef),
     /// `if PROFILE: STATEMENT`.

@@ -29,7 +29,7 @@ use core::fmt;
 use super::ast::{Script, Span};
 use super::expect::{show_message, Actual};
 use super::lower::lower;
-use super::program::{Action, Program, Step, Vars};
+use super::program::{Action, HostStep, Program, Step, Vars};
 use super::ScriptError;
 use crate::net::HostId;
 use crate::profile::Profile;
@@ -143,6 +143,8 @@ pub struct Runner {
     options: RunOptions,
     total_steps: usize,
     lines: LineMap,
+    /// `HOST: hook CALL` statements waiting for their host's next blocking call.
+    hooks: Vec<(Span, HostStep)>,
 }
 
 /// Which script line caused which trace entries: the runner's own record, kept beside the
@@ -239,6 +241,7 @@ impl Runner {
             options,
             total_steps: 0,
             lines: LineMap::default(),
+            hooks: Vec::new(),
         })
     }
 
@@ -423,8 +426,11 @@ impl Runner {
                 self.sim.remove_address(self.hosts[*h], *ip);
                 true
             }
-            Action::RouteChange(h) => {
-                self.sim.route_change(self.hosts[*h]);
+            Action::RouteChange(h, dest) => {
+                match dest {
+                    Some(ip) => self.sim.route_change_to(self.hosts[*h], *ip),
+                    None => self.sim.route_change(self.hosts[*h]),
+                }
                 true
             }
             Action::QosChange(s) => {

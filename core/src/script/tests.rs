@@ -99,7 +99,7 @@ fn visit_kind(kind: &mut StmtKind, f: &mut dyn FnMut(&mut Span)) {
         | Reset { socket: id }
         | NetworkDown { host: id }
         | NetworkUp { host: id }
-        | RouteChange { host: id }
+        | RouteChange { host: id, .. }
         | QosChange { socket: id } => f(&mut id.span),
         Call(c) => {
             f(&mut c.host.span);
@@ -581,6 +581,7 @@ fn faults() {
         "address add server 10.0.0.3",
         "address remove server 10.0.0.3",
         "route change server",
+        "route change server 10.0.0.1",
         "qos change A",
     ] {
         check(src);
@@ -598,6 +599,15 @@ fn faults() {
         StmtKind::RouteChange { .. }
     ));
     assert!(matches!(one("qos change A"), StmtKind::QosChange { .. }));
+    let StmtKind::RouteChange { dest: Some(d), .. } = one("route change h 10.0.0.9") else {
+        panic!()
+    };
+    assert_eq!(d.value, Ipv4Addr::new(10, 0, 0, 9));
+    // `hook CALL`: the call runs from the blocking hook; `hook` alone is still a variable.
+    canon("client: hook send(C, \"x\")", "client: hook send(C, \"x\")");
+    assert!(call_of(one("client: hook send(C, \"x\")")).hook);
+    let plain = call_of(one("client: hook = socket(AF_INET, SOCK_STREAM)"));
+    assert!(!plain.hook && plain.bind.is_some());
     let StmtKind::AddressAdd { host, addr } = one("address add server 10.0.0.3") else {
         panic!()
     };
@@ -1232,6 +1242,7 @@ fn stmt_strategy() -> impl Strategy<Value = StmtKind> {
     )
         .prop_map(|(host, bind, name, args, atoms)| {
             Call(HostCall {
+                hook: false,
                 host,
                 bind,
                 call: super::Call {
@@ -1276,7 +1287,7 @@ fn stmt_strategy() -> impl Strategy<Value = StmtKind> {
         id().prop_map(|host| NetworkUp { host }),
         (id(), spanned(ip_strategy())).prop_map(|(host, addr)| AddressAdd { host, addr }),
         (id(), spanned(ip_strategy())).prop_map(|(host, addr)| AddressRemove { host, addr }),
-        id().prop_map(|host| RouteChange { host }),
+        id().prop_map(|host| RouteChange { host, dest: None }),
         id().prop_map(|socket| QosChange { socket }),
     ];
     prop_oneof![1 => call, 3 => others]

@@ -20,6 +20,8 @@ pub(crate) enum Fact {
     ConnectFailed(WsaError),
     /// `connect` on a datagram socket set its default peer.
     DatagramConnected,
+    /// `WSAJoinLeaf` on a datagram socket joined its multipoint session.
+    Joined,
     /// A datagram socket was bound.
     DatagramBound,
     /// Normal data (or a datagram) arrived.
@@ -91,6 +93,9 @@ pub(super) fn rule_for(
             (E::FD_CONNECT, None, Rule::ConnectEstablished)
         }
         Fact::DatagramConnected => (E::FD_WRITE, None, Rule::WriteOnConnect),
+        // "After calling WSAJoinLeaf, when join operation completes." A datagram leaf's
+        // join completes at once, as a datagram connect does (FD_CONNECT.2).
+        Fact::Joined => (E::FD_CONNECT, None, Rule::JoinLeafCompletes),
         // "After bind on a connectionless socket."
         Fact::DatagramBound => (E::FD_WRITE, None, Rule::WriteAfterBind),
         // "When data arrives, if FD_READ not already posted."

@@ -193,6 +193,15 @@ pub enum WsaIoctl {
     RoutingInterfaceChange(Option<SockAddr>),
     /// `SIO_ADDRESS_LIST_CHANGE`.
     AddressListChange,
+    /// `FIONBIO` through `WSAIoctl`: the same as `ioctlsocket(s, FIONBIO, …)` ("use
+    /// ioctlsocket or WSAIoctl" to go back to blocking mode).
+    Fionbio(bool),
+    /// `SIO_GET_GROUP_QOS`: reserved for socket groups. It returns an empty flow
+    /// specification and re-enables FD_GROUP_QOS, which is never posted.
+    GetGroupQos,
+    /// `SIO_SET_QOS` with a token rate: the application renegotiates its quality of
+    /// service, which re-enables FD_QOS.
+    SetQos(u32),
 }
 
 /// A socket's quality of service, as `SIO_GET_QOS` returns it (a simplified flowspec).

@@ -30,7 +30,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{Cause, Change, DropReason, Note, Outcome, Suppression, TraceEntry, WorldAction};
-use crate::call::{Call, Snippet, TracedCall, TracedReturn};
+use crate::call::{Call, Condition, Snippet, TracedCall, TracedReturn};
 use crate::error::WsaError;
 use crate::event::{LParam, NetworkEvent};
 use crate::net::{HostId, Ipv4, SegmentHeader, SegmentKind, SockAddr, TcpFlags};
@@ -432,6 +432,11 @@ impl Writer<'_> {
                 self.byte(10);
                 self.host(*h);
             }
+            WorldAction::RouteChangeTo(h, ip) => {
+                self.byte(13);
+                self.host(*h);
+                self.ip(*ip);
+            }
             WorldAction::QosChange(s) => {
                 self.byte(11);
                 self.socket(*s);
@@ -579,6 +584,12 @@ impl Writer<'_> {
                         self.addr(*a);
                     }
                     WsaIoctl::AddressListChange => self.byte(3),
+                    WsaIoctl::Fionbio(on) => self.byte(4 + u8::from(*on)),
+                    WsaIoctl::GetGroupQos => self.byte(6),
+                    WsaIoctl::SetQos(rate) => {
+                        self.byte(7);
+                        self.u(u64::from(*rate));
+                    }
                 }
             }
             Call::WsaAsyncSelect {
@@ -607,9 +618,55 @@ impl Writer<'_> {
                     self.event_object(*e);
                 }
             }
-            Call::GetMessage { hwnd, remove } => {
-                self.byte(if *remove { 22 } else { 23 });
+            Call::GetMessage { hwnd } => {
+                self.byte(22);
                 self.hwnd(*hwnd);
+            }
+            // 23 was PeekMessage(PM_NOREMOVE) before PM_REMOVE had its own tag.
+            Call::PeekMessage { hwnd, remove } => {
+                self.byte(if *remove { 25 } else { 23 });
+                self.hwnd(*hwnd);
+            }
+            Call::WsaRecv { s, len, flags } | Call::WsaRecvFrom { s, len, flags } => {
+                self.byte(if matches!(c, Call::WsaRecv { .. }) {
+                    26
+                } else {
+                    27
+                });
+                self.socket(*s);
+                self.u(u64::from(*len as u32));
+                self.flags(*flags);
+            }
+            Call::WsaSend { s, data, flags } => {
+                self.byte(28);
+                self.socket(*s);
+                self.snippet(data);
+                self.flags(*flags);
+            }
+            Call::WsaSendTo { s, data, to, flags } => {
+                self.byte(29);
+                self.socket(*s);
+                self.snippet(data);
+                self.addr(*to);
+                self.flags(*flags);
+            }
+            Call::WsaConnect { s, addr } | Call::WsaJoinLeaf { s, addr } => {
+                self.byte(if matches!(c, Call::WsaConnect { .. }) {
+                    30
+                } else {
+                    32
+                });
+                self.socket(*s);
+                self.addr(*addr);
+            }
+            Call::WsaAccept { s, condition } => {
+                self.byte(31);
+                self.socket(*s);
+                self.byte(match condition {
+                    Condition::Accept => 0,
+                    Condition::Reject => 1,
+                    Condition::Defer => 2,
+                });
             }
         }
     }
@@ -868,6 +925,12 @@ impl Writer<'_> {
                 self.byte(22);
                 self.socket(*s);
             }
+            Note::AcceptDeferred => self.byte(23),
+            Note::AcceptRejected(s) => {
+                self.byte(24);
+                self.socket(*s);
+            }
+            Note::QosRenegotiated => self.byte(25),
         }
     }
 }
@@ -1109,6 +1172,7 @@ impl Reader<'_> {
             10 => WorldAction::RouteChange(self.host()),
             11 => WorldAction::QosChange(self.socket()),
             12 => WorldAction::Reset(self.socket()),
+            13 => WorldAction::RouteChangeTo(self.host(), self.ip()),
             _ => panic!("{OWN}"),
         }
     }
@@ -1232,6 +1296,9 @@ impl Reader<'_> {
                     1 => WsaIoctl::RoutingInterfaceChange(None),
                     2 => WsaIoctl::RoutingInterfaceChange(Some(self.addr())),
                     3 => WsaIoctl::AddressListChange,
+                    t @ (4 | 5) => WsaIoctl::Fionbio(t == 5),
+                    6 => WsaIoctl::GetGroupQos,
+                    7 => WsaIoctl::SetQos(self.u32()),
                     _ => panic!("{OWN}"),
                 },
             },
@@ -1255,9 +1322,48 @@ impl Reader<'_> {
                 s: self.socket(),
                 event: Some(self.event_object()),
             },
-            t @ (22 | 23) => Call::GetMessage {
+            22 => Call::GetMessage { hwnd: self.hwnd() },
+            t @ (23 | 25) => Call::PeekMessage {
                 hwnd: self.hwnd(),
-                remove: t == 22,
+                remove: t == 25,
+            },
+            26 => Call::WsaRecv {
+                s: self.socket(),
+                len: self.usize() as u32 as i32,
+                flags: self.flags(),
+            },
+            27 => Call::WsaRecvFrom {
+                s: self.socket(),
+                len: self.usize() as u32 as i32,
+                flags: self.flags(),
+            },
+            28 => Call::WsaSend {
+                s: self.socket(),
+                data: self.snippet(),
+                flags: self.flags(),
+            },
+            29 => Call::WsaSendTo {
+                s: self.socket(),
+                data: self.snippet(),
+                to: self.addr(),
+                flags: self.flags(),
+            },
+            30 => Call::WsaConnect {
+                s: self.socket(),
+                addr: self.addr(),
+            },
+            31 => Call::WsaAccept {
+                s: self.socket(),
+                condition: match self.byte() {
+                    0 => Condition::Accept,
+                    1 => Condition::Reject,
+                    2 => Condition::Defer,
+                    _ => panic!("{OWN}"),
+                },
+            },
+            32 => Call::WsaJoinLeaf {
+                s: self.socket(),
+                addr: self.addr(),
             },
             _ => panic!("{OWN}"),
         }
@@ -1442,6 +1548,9 @@ impl Reader<'_> {
             20 => Note::ZeroWindowProbe,
             21 => Note::HandshakeTimedOut(self.socket()),
             22 => Note::RetransmissionsExhausted(self.socket()),
+            23 => Note::AcceptDeferred,
+            24 => Note::AcceptRejected(self.socket()),
+            25 => Note::QosRenegotiated,
             _ => panic!("{OWN}"),
         }
     }

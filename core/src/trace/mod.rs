@@ -73,6 +73,8 @@ pub enum WorldAction {
     RemoveAddress(HostId, Ipv4),
     /// `route change HOST`.
     RouteChange(HostId),
+    /// `route change HOST DESTINATION`: only the route to this destination changes.
+    RouteChangeTo(HostId, Ipv4),
     /// `qos change S`.
     QosChange(SocketHandle),
     /// `reset S`.
@@ -105,6 +107,7 @@ impl WorldAction {
                 WorldAction::AddAddress(x, a) => write!(f, "address add {} {a}", h(*x)),
                 WorldAction::RemoveAddress(x, a) => write!(f, "address remove {} {a}", h(*x)),
                 WorldAction::RouteChange(x) => write!(f, "route change {}", h(*x)),
+                WorldAction::RouteChangeTo(x, a) => write!(f, "route change {} {a}", h(*x)),
                 WorldAction::QosChange(s) => write!(f, "qos change {s}"),
                 WorldAction::Reset(s) => write!(f, "reset {s}"),
             }

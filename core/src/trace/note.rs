@@ -84,6 +84,12 @@ pub enum Note {
     HandshakeTimedOut(SocketHandle),
     /// Data retransmissions ran out: the connection is aborted.
     RetransmissionsExhausted(SocketHandle),
+    /// WSAAccept's condition function returned CF_DEFER: FD_ACCEPT is not re-enabled.
+    AcceptDeferred,
+    /// WSAAccept's condition function returned CF_REJECT: the connection is reset.
+    AcceptRejected(SocketHandle),
+    /// The application renegotiated its quality of service: FD_QOS is re-enabled.
+    QosRenegotiated,
 }
 
 impl fmt::Display for Note {
@@ -157,6 +163,20 @@ impl fmt::Display for Note {
             Note::RetransmissionsExhausted(s) => {
                 write!(f, "retransmissions on {s} exhausted: connection aborted")
             }
+            Note::AcceptDeferred => write!(
+                f,
+                "the condition function returned CF_DEFER: the connection stays queued and FD_ACCEPT is not re-enabled [{}]",
+                Rule::AcceptDeferred
+            ),
+            Note::AcceptRejected(s) => write!(
+                f,
+                "the condition function returned CF_REJECT: connection {s} is reset and leaves the queue"
+            ),
+            Note::QosRenegotiated => write!(
+                f,
+                "the application renegotiates its quality of service: FD_QOS is re-enabled [{}]",
+                Rule::QosRenegotiated
+            ),
         }
     }
 }

@@ -3,11 +3,11 @@
 //! complete, and a completion step attempts it again. If nothing left in the world could
 //! complete it, it fails with `WSAEINTR`, as if `WSACancelBlockingCall` had been called.
 
-use crate::call::{Call, Returned, TracedCall};
+use crate::call::{Call, Returned, TracedCall, SOCKADDR_IN_LEN};
 use crate::error::WsaError;
-use crate::net::HostId;
+use crate::net::{HostId, SockAddr};
 use crate::sim::Sim;
-use crate::socket::{SocketHandle, SocketType, WsaEvent};
+use crate::socket::{MsgFlags, SocketHandle, SocketType, WsaEvent};
 use crate::trace::{Cause, Change, Note, Outcome};
 use crate::winsock::stream::recv_ready;
 use crate::winsock::Winsock;
@@ -121,57 +121,40 @@ impl Sim {
             Call::Socket { af, ty } => self.do_socket(h, *af, *ty),
             Call::Bind { s, addr } => self.do_bind(h, *s, *addr),
             Call::Listen { s, backlog } => zero(self.do_listen(h, *s, *backlog)),
-            Call::Connect { s, addr, namelen } => {
-                if p.again {
-                    return Attempt::Done(zero(self.connect_result(*s)));
-                }
-                let r = self.do_connect(h, *s, *addr, *namelen);
-                let stream = self
-                    .sockets
-                    .get(*s)
-                    .is_some_and(|x| x.ty == SocketType::Stream);
-                if r == Err(WsaError::WSAEWOULDBLOCK) && stream && self.is_blocking(*s) {
-                    return Attempt::Block;
-                }
-                zero(r)
-            }
+            // WSAConnect without caller data or QoS is connect.
+            Call::Connect { s, addr, namelen } => return self.connect(h, *s, *addr, *namelen, p),
+            Call::WsaConnect { s, addr } => return self.connect(h, *s, *addr, SOCKADDR_IN_LEN, p),
             Call::Accept { s } => {
                 let r = self.do_accept(h, *s).map(|(c, a)| Returned::Accepted(c, a));
                 return self.once_more(*s, r, p);
             }
-            Call::Send { s, data, flags } => {
-                let data = data.as_ref();
-                let r = self.do_send(h, *s, &data[p.sent..], *flags, None);
-                let total = data.len();
-                let blocking = self.is_blocking(*s);
-                return match r {
-                    Ok(n) if blocking && p.sent + n < total => {
-                        // A blocking send returns once everything is queued.
-                        p.sent += n;
-                        Attempt::Block
-                    }
-                    Err(WsaError::WSAEWOULDBLOCK) if blocking => Attempt::Block,
-                    Ok(n) => Attempt::Done(Ok(Returned::Sent(p.sent + n))),
-                    // Part was queued before the error: a send reports what it took.
-                    Err(_) if p.sent > 0 => Attempt::Done(Ok(Returned::Sent(p.sent))),
-                    Err(e) => Attempt::Done(Err(e)),
-                };
+            Call::WsaAccept { s, condition } => {
+                let r = self
+                    .do_wsa_accept(h, *s, *condition)
+                    .map(|(c, a)| Returned::Accepted(c, a));
+                return self.once_more(*s, r, p);
             }
-            Call::Recv { s, len, flags } => {
+            // The WSA forms, not overlapped, are the Berkeley calls with the count returned
+            // through a pointer; the page names both as re-enabling functions.
+            Call::Send { s, data, flags } | Call::WsaSend { s, data, flags } => {
+                return self.send(h, *s, data.as_ref(), *flags, p);
+            }
+            Call::Recv { s, len, flags } | Call::WsaRecv { s, len, flags } => {
                 let r = self
                     .do_recv(h, *s, *len, *flags)
                     .map(|(d, _)| Returned::Received(d));
                 return self.once_more(*s, r, p);
             }
-            Call::SendTo { s, data, to, flags } => self
+            Call::SendTo { s, data, to, flags } | Call::WsaSendTo { s, data, to, flags } => self
                 .do_send(h, *s, data.as_ref(), *flags, Some(*to))
                 .map(Returned::Sent),
-            Call::RecvFrom { s, len, flags } => {
+            Call::RecvFrom { s, len, flags } | Call::WsaRecvFrom { s, len, flags } => {
                 let r = self
                     .do_recv(h, *s, *len, *flags)
                     .map(|(d, a)| Returned::ReceivedFrom(d, a));
                 return self.once_more(*s, r, p);
             }
+            Call::WsaJoinLeaf { s, addr } => self.do_join_leaf(h, *s, *addr),
             Call::Shutdown { s, how } => zero(self.do_shutdown(h, *s, *how)),
             Call::ShutdownOther { s, .. } => zero(self.do_shutdown_other(h, *s)),
             Call::CloseSocket { s } => zero(self.do_closesocket(h, *s)),
@@ -190,9 +173,58 @@ impl Sim {
                 self.do_event_select(h, *s, *event, *events)
             }
             Call::WsaEnumNetworkEvents { s, event } => self.do_enum_network_events(h, *s, *event),
-            Call::GetMessage { hwnd, remove } => Ok(self.do_get_message(h, *hwnd, *remove)),
+            Call::GetMessage { hwnd } => Ok(self.do_get_message(h, *hwnd, true)),
+            Call::PeekMessage { hwnd, remove } => Ok(self.do_get_message(h, *hwnd, *remove)),
         };
         Attempt::Done(r)
+    }
+
+    /// `connect` or `WSAConnect`: a blocking stream socket waits for the handshake.
+    fn connect(
+        &mut self,
+        h: HostId,
+        s: SocketHandle,
+        addr: SockAddr,
+        namelen: u32,
+        p: &Progress,
+    ) -> Attempt {
+        if p.again {
+            return Attempt::Done(self.connect_result(s).map(|()| Returned::Zero));
+        }
+        let r = self.do_connect(h, s, addr, namelen);
+        let stream = self
+            .sockets
+            .get(s)
+            .is_some_and(|x| x.ty == SocketType::Stream);
+        if r == Err(WsaError::WSAEWOULDBLOCK) && stream && self.is_blocking(s) {
+            return Attempt::Block;
+        }
+        Attempt::Done(r.map(|()| Returned::Zero))
+    }
+
+    /// `send` or `WSASend`: a blocking send returns once everything is queued.
+    fn send(
+        &mut self,
+        h: HostId,
+        s: SocketHandle,
+        data: &[u8],
+        flags: MsgFlags,
+        p: &mut Progress,
+    ) -> Attempt {
+        let r = self.do_send(h, s, &data[p.sent..], flags, None);
+        let total = data.len();
+        let blocking = self.is_blocking(s);
+        match r {
+            Ok(n) if blocking && p.sent + n < total => {
+                p.sent += n;
+                Attempt::Block
+            }
+            Err(WsaError::WSAEWOULDBLOCK) if blocking => Attempt::Block,
+            Ok(n) => Attempt::Done(Ok(Returned::Sent(p.sent + n))),
+            // Part was queued before the error: a send reports what it took.
+            Err(_) if p.sent > 0 => Attempt::Done(Ok(Returned::Sent(p.sent))),
+            Err(e) => Attempt::Done(Err(e)),
+        }
     }
 
     /// A call that blocks once at most: `WSAEWOULDBLOCK` on a blocking socket waits, and
@@ -208,20 +240,23 @@ impl Sim {
     /// True once a blocked `call` can complete (or its socket is gone).
     fn can_complete<D>(&self, call: &Call<SocketHandle, WsaEvent, D>) -> bool {
         match call {
-            Call::Connect { s, .. } => self
+            Call::Connect { s, .. } | Call::WsaConnect { s, .. } => self
                 .sockets
                 .get(*s)
                 .is_none_or(|x| x.state() != crate::tcb::TcpState::SynSent),
-            Call::Accept { s } => self
+            Call::Accept { s } | Call::WsaAccept { s, .. } => self
                 .sockets
                 .get(*s)
                 .and_then(|x| x.listen.as_ref())
                 .is_none_or(|l| !l.ready.is_empty()),
-            Call::Send { s, .. } => self
+            Call::Send { s, .. } | Call::WsaSend { s, .. } => self
                 .sockets
                 .get(*s)
                 .is_none_or(|x| x.send_space() > 0 || x.error().is_some() || x.shut_wr),
-            Call::Recv { s, .. } | Call::RecvFrom { s, .. } => recv_ready(self, *s),
+            Call::Recv { s, .. }
+            | Call::RecvFrom { s, .. }
+            | Call::WsaRecv { s, .. }
+            | Call::WsaRecvFrom { s, .. } => recv_ready(self, *s),
             _ => true,
         }
     }

@@ -12,7 +12,7 @@ use crate::queue::{Hwnd, Message, WindowMessage};
 use crate::select::Fact;
 use crate::sim::{EventObject, Sim, MAX_OBJECTS};
 use crate::socket::{
-    AddressFamily, Ioctl, Notify, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent,
+    AddressFamily, Ioctl, Notify, Qos, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent,
     WsaIoctl, MAX_BUFFER,
 };
 use crate::tcb::TcpState;
@@ -172,14 +172,7 @@ impl Sim {
         self.check_socket(h, s)?;
         let sock = &self.sockets[&s];
         match cmd {
-            Ioctl::Fionbio(false) if sock.notify != Notify::None => {
-                self.change(Change::Note(Note::BlockingNeedsCancel));
-                Err(WsaError::WSAEINVAL)
-            }
-            Ioctl::Fionbio(on) => {
-                self.sock_mut(s).nonblocking = on;
-                Ok(Returned::Value(0))
-            }
+            Ioctl::Fionbio(on) => self.fionbio(s, on),
             Ioctl::Fionread => Ok(Returned::Value(sock.readable_bytes() as u32)),
             Ioctl::Siocatmark => {
                 let at_mark = if sock.oob_inline {
@@ -190,6 +183,18 @@ impl Sim {
                 Ok(Returned::Value(u32::from(at_mark)))
             }
         }
+    }
+
+    /// `FIONBIO`, through `ioctlsocket` or `WSAIoctl`: "To set socket s back to blocking
+    /// mode, it is first necessary to clear the event record associated with socket s via
+    /// a call to WSAAsyncSelect with lEvent set to zero."
+    fn fionbio(&mut self, s: SocketHandle, on: bool) -> Result<Returned, WsaError> {
+        if !on && self.sockets[&s].notify != Notify::None {
+            self.change(Change::Note(Note::BlockingNeedsCancel));
+            return Err(WsaError::WSAEINVAL);
+        }
+        self.sock_mut(s).nonblocking = on;
+        Ok(Returned::Value(0))
     }
 
     /// `WSAIoctl`: `SIO_GET_QOS` returns the QoS and re-enables FD_QOS. The two change
@@ -223,6 +228,25 @@ impl Sim {
                 self.sock_mut(s).address_watch = true;
                 self.reenable(s, NetworkEvent::FD_ADDRESS_LIST_CHANGE);
                 self.watch_result(s)
+            }
+            WsaIoctl::Fionbio(on) => self.fionbio(s, on).map(|_| Returned::Zero),
+            // "FD_GROUP_QOS Reserved. WSAIoctl with command SIO_GET_GROUP_QOS (reserved for
+            // future use with socket groups)": it re-enables FD_GROUP_QOS, which is never
+            // posted, and the socket belongs to no group, so the flow spec is empty.
+            WsaIoctl::GetGroupQos => {
+                self.reenable(s, NetworkEvent::FD_GROUP_QOS);
+                Ok(Returned::Qos(Qos::default()))
+            }
+            // "Further messages will not be forthcoming until either the provider detects a
+            // further change in quality of service or the application renegotiates the
+            // quality of service for the socket": renegotiating re-enables FD_QOS.
+            WsaIoctl::SetQos(rate) => {
+                self.change(Change::Note(Note::QosRenegotiated));
+                let sock = self.sock_mut(s);
+                sock.qos.token_rate = rate;
+                sock.qos_changed = false;
+                self.reenable(s, NetworkEvent::FD_QOS);
+                Ok(Returned::Zero)
             }
         }
     }

@@ -18,7 +18,7 @@ mod dgram;
 mod stream;
 
 pub use crate::call::{
-    Call, NetworkEvents, Returned, Snippet, TracedCall, TracedReturn, SOCKADDR_IN_LEN,
+    Call, Condition, NetworkEvents, Returned, Snippet, TracedCall, TracedReturn, SOCKADDR_IN_LEN,
 };
 pub use blocking::MAX_BLOCKING_STEPS;
 pub use dgram::MAX_DATAGRAM;
@@ -103,16 +103,15 @@ impl<'a> Winsock<'a> {
         &mut self,
         call: Call<SocketHandle, WsaEvent, D>,
     ) -> Result<Returned, WsaError> {
+        let stream = |s: SocketHandle| {
+            self.sim
+                .sockets
+                .get(s)
+                .is_some_and(|x| x.ty == SocketType::Stream)
+        };
         let call = match call {
-            Call::SendTo { s, data, flags, .. }
-                if self
-                    .sim
-                    .sockets
-                    .get(s)
-                    .is_some_and(|x| x.ty == SocketType::Stream) =>
-            {
-                Call::Send { s, data, flags }
-            }
+            Call::SendTo { s, data, flags, .. } if stream(s) => Call::Send { s, data, flags },
+            Call::WsaSendTo { s, data, flags, .. } if stream(s) => Call::WsaSend { s, data, flags },
             other => other,
         };
         self.perform(&call)
@@ -349,15 +348,19 @@ impl<'a> Winsock<'a> {
     /// `GetMessage(&msg, hWnd, 0, 0)` without waiting: takes the oldest queued message, or
     /// `None` if the queue is empty (where GetMessage would wait).
     pub fn get_message(&mut self, hwnd: Hwnd) -> Option<Message> {
-        self.peek_message(hwnd, true)
+        message(self.call(Call::GetMessage { hwnd }))
     }
 
     /// `PeekMessage(&msg, hWnd, 0, 0, PM_REMOVE or PM_NOREMOVE)`.
     pub fn peek_message(&mut self, hwnd: Hwnd, remove: bool) -> Option<Message> {
-        match self.call(Call::GetMessage { hwnd, remove }) {
-            Ok(Returned::Message(m)) => m,
-            _ => None,
-        }
+        message(self.call(Call::PeekMessage { hwnd, remove }))
+    }
+}
+
+fn message(r: Result<Returned, WsaError>) -> Option<Message> {
+    match r {
+        Ok(Returned::Message(m)) => m,
+        _ => None,
     }
 }
 

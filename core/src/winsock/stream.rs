@@ -3,6 +3,7 @@
 
 use alloc::vec::Vec;
 
+use crate::call::{Condition, Returned};
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
 use crate::net::{HostId, Ipv4, SockAddr};
@@ -128,6 +129,28 @@ impl Sim {
         Ok(())
     }
 
+    /// `WSAJoinLeaf` on a datagram socket (`c_leaf`, `d_leaf`, `JL_BOTH`): the join
+    /// completes at once, like a datagram connect, with `addr` as the default peer. TCP
+    /// is not a multipoint protocol: a stream socket fails with `WSAEOPNOTSUPP`.
+    pub(super) fn do_join_leaf(
+        &mut self,
+        h: HostId,
+        s: SocketHandle,
+        addr: SockAddr,
+    ) -> Result<Returned, WsaError> {
+        self.check_socket(h, s)?;
+        if self.sockets[&s].ty == SocketType::Stream {
+            return Err(WsaError::WSAEOPNOTSUPP);
+        }
+        if addr.ip.is_any() || addr.port == 0 {
+            return Err(WsaError::WSAEADDRNOTAVAIL);
+        }
+        self.implicit_bind(h, s)?;
+        self.sockets.set_remote(s, addr);
+        self.notice(s, Fact::Joined);
+        Ok(Returned::Socket(s))
+    }
+
     pub(crate) fn start_connect(
         &mut self,
         h: HostId,
@@ -232,6 +255,45 @@ impl Sim {
         self.reenable(s, NetworkEvent::FD_ACCEPT);
         self.inherit(child, notify);
         Ok((child, remote))
+    }
+
+    /// `WSAAccept`: the condition function is asked about the connection at the head of
+    /// the queue. `CF_ACCEPT` is `accept`; `CF_REJECT` resets that connection and fails
+    /// with `WSAECONNREFUSED`; `CF_DEFER` leaves it queued and fails with `WSATRY_AGAIN`.
+    pub(super) fn do_wsa_accept(
+        &mut self,
+        h: HostId,
+        s: SocketHandle,
+        condition: Condition,
+    ) -> Result<(SocketHandle, SockAddr), WsaError> {
+        let next = self
+            .sockets
+            .get(s)
+            .and_then(|x| x.listen.as_ref())
+            .and_then(|l| l.ready.front().copied());
+        let (Some(child), Ok(())) = (next, self.check_socket(h, s)) else {
+            // No connection to ask about (or a failure before asking): as accept.
+            return self.do_accept(h, s);
+        };
+        match condition {
+            Condition::Accept => self.do_accept(h, s),
+            Condition::Reject => {
+                if let Some(l) = self.sock_mut(s).listen.as_mut() {
+                    l.ready.pop_front();
+                }
+                self.change(Change::Note(Note::AcceptRejected(child)));
+                self.tcp_send_reset(child);
+                self.free(child);
+                self.reenable(s, NetworkEvent::FD_ACCEPT);
+                Err(WsaError::WSAECONNREFUSED)
+            }
+            Condition::Defer => {
+                // "FD_ACCEPT accept or WSAAccept unless the error code is WSATRY_AGAIN
+                // indicating that the condition function returned CF_DEFER": no re-enabling.
+                self.change(Change::Note(Note::AcceptDeferred));
+                Err(WsaError::WSATRY_AGAIN)
+            }
+        }
     }
 
     /// send, or sendto with `to`: the call, then FD_WRITE's re-enabling, even on failure.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use wsasim::trace::{Cause, Change, Note, Outcome};
-use wsasim::winsock::TracedCall;
+use wsasim::winsock::{Condition, TracedCall};
 use wsasim::*;
 
 use crate::fixture::*;
@@ -51,13 +51,26 @@ fn op() -> impl Strategy<Value = Op> {
 /// apart from the model's own latch machinery, so the check is independent of it).
 fn reenabled_by(call: &TracedCall) -> NetworkEvent {
     match call {
-        Call::Recv { .. } | Call::RecvFrom { .. } => READ | OOB,
-        Call::Send { .. } | Call::SendTo { .. } => WRITE,
-        Call::Accept { .. } => ACCEPT,
+        Call::Recv { .. }
+        | Call::RecvFrom { .. }
+        | Call::WsaRecv { .. }
+        | Call::WsaRecvFrom { .. } => READ | OOB,
+        Call::Send { .. } | Call::SendTo { .. } | Call::WsaSend { .. } | Call::WsaSendTo { .. } => {
+            WRITE
+        }
+        // "accept or WSAAccept unless the error code is WSATRY_AGAIN indicating that the
+        // condition function returned CF_DEFER".
+        Call::WsaAccept {
+            condition: Condition::Defer,
+            ..
+        } => NONE,
+        Call::Accept { .. } | Call::WsaAccept { .. } => ACCEPT,
         Call::WsaIoctl { cmd, .. } => match cmd {
-            WsaIoctl::GetQos => NetworkEvent::FD_QOS,
+            WsaIoctl::GetQos | WsaIoctl::SetQos(_) => NetworkEvent::FD_QOS,
+            WsaIoctl::GetGroupQos => NetworkEvent::FD_GROUP_QOS,
             WsaIoctl::RoutingInterfaceChange(_) => NetworkEvent::FD_ROUTING_INTERFACE_CHANGE,
             WsaIoctl::AddressListChange => NetworkEvent::FD_ADDRESS_LIST_CHANGE,
+            WsaIoctl::Fionbio(_) => NONE,
         },
         Call::WsaAsyncSelect { .. } | Call::WsaEventSelect { .. } => NetworkEvent::FD_ALL_EVENTS,
         _ => NONE,

@@ -2,6 +2,7 @@
 
 use crate::fixture::*;
 use wsasim::trace::{Change, Suppression};
+use wsasim::winsock::Condition;
 use wsasim::*;
 
 fn last_rule(fx: &Fx) -> Rule {
@@ -724,4 +725,278 @@ fn wsaasyncselect_fails_with_wsaeinprogress_during_a_blocking_call() {
         Ok(()),
         "after the call it works"
     );
+}
+
+// ----- the WSA forms of the re-enabling calls, and the other functions the page names -----
+
+/// The last trace entry as text.
+fn last_line(fx: &Fx) -> String {
+    let trace = fx.sim.trace();
+    let last = trace.iter().last().expect("a step");
+    let line = trace.show(&last).to_string();
+    line
+}
+
+/// True if the last step re-armed `event`'s latch on `s` (the re-enabling table).
+fn last_step_rearmed(fx: &Fx, s: SocketHandle, event: NetworkEvent) -> bool {
+    let trace = fx.sim.trace();
+    let last = trace.iter().last().expect("a step");
+    last.changes.iter().any(|c| {
+        matches!(c, Change::Latch { socket, events, armed: true, rule: Rule::Reenable }
+            if *socket == s && events.contains(event))
+    })
+}
+
+#[test]
+fn wsarecv_reenables_fd_read_like_recv() {
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(READ, NONE);
+    fx.cli().send(c, &[7; 100], MsgFlags::NONE).unwrap();
+    fx.settle();
+    assert_eq!(fx.take(fx.main), Some((a, READ, None)));
+    let r = fx.srv().call(Call::WsaRecv {
+        s: a,
+        len: 50,
+        flags: MsgFlags::NONE,
+    });
+    assert_eq!(r, Ok(Returned::Received(vec![7; 50])));
+    let shown = last_line(&fx);
+    assert!(shown.contains("WSARecv(108, 50, 0)"), "{shown}");
+    assert_eq!(fx.take(fx.main), Some((a, READ, None)), "50 bytes remain");
+    assert_eq!(last_rule(&fx), Rule::ReadAfterRecv);
+}
+
+#[test]
+fn wsarecvfrom_and_wsasendto_on_a_datagram_socket() {
+    let mut fx = Fx::new();
+    let u = fx.srv().socket(SocketType::Dgram).unwrap();
+    fx.srv().bind(u, addr("10.0.0.2:53")).unwrap();
+    let main = fx.main;
+    fx.srv().wsa_async_select(u, main, WM, READ).unwrap();
+    fx.drain(main);
+    let k = fx.cli().socket(SocketType::Dgram).unwrap();
+    let sent = fx.cli().call(Call::WsaSendTo {
+        s: k,
+        data: b"one".to_vec(),
+        to: addr("10.0.0.2:53"),
+        flags: MsgFlags::NONE,
+    });
+    assert_eq!(sent, Ok(Returned::Sent(3)));
+    fx.cli()
+        .sendto(k, b"two", addr("10.0.0.2:53"), MsgFlags::NONE)
+        .unwrap();
+    fx.settle();
+    assert_eq!(fx.drain(main), vec![(u, READ, None)]);
+    let r = fx.srv().call(Call::WsaRecvFrom {
+        s: u,
+        len: 10,
+        flags: MsgFlags::NONE,
+    });
+    let Ok(Returned::ReceivedFrom(d, _)) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(d, b"one");
+    assert_eq!(
+        fx.drain(main),
+        vec![(u, READ, None)],
+        "WSARecvFrom re-enables FD_READ; a datagram remains"
+    );
+}
+
+#[test]
+fn wsasend_reenables_fd_write() {
+    let mut fx = Fx::new();
+    let (_l, c, _a) = fx.established(NONE, WRITE);
+    let r = fx.cli().call(Call::WsaSend {
+        s: c,
+        data: b"hello".to_vec(),
+        flags: MsgFlags::NONE,
+    });
+    assert_eq!(r, Ok(Returned::Sent(5)), "lpNumberOfBytesSent");
+    assert!(last_step_rearmed(&fx, c, WRITE));
+}
+
+#[test]
+fn wsaconnect_posts_fd_connect_then_fd_write() {
+    let mut fx = Fx::new();
+    let _l = fx.listener(NONE);
+    let c = fx.cli().socket(SocketType::Stream).unwrap();
+    let cwin = fx.cwin;
+    fx.cli()
+        .wsa_async_select(c, cwin, WM, CONNECT | WRITE)
+        .unwrap();
+    let r = fx.cli().call(Call::WsaConnect {
+        s: c,
+        addr: addr(PORT_ADDR),
+    });
+    assert_eq!(r, Err(WsaError::WSAEWOULDBLOCK));
+    fx.settle();
+    assert_eq!(fx.drain(cwin), vec![(c, CONNECT, None), (c, WRITE, None)]);
+}
+
+#[test]
+fn wsaaccept_cf_defer_does_not_reenable_fd_accept() {
+    let mut fx = Fx::new();
+    let l = fx.listener(ACCEPT);
+    let _c1 = fx.connecting(NONE);
+    fx.settle();
+    assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, None)]);
+    let deferred = fx.srv().call(Call::WsaAccept {
+        s: l,
+        condition: Condition::Defer,
+    });
+    assert_eq!(deferred, Err(WsaError::WSATRY_AGAIN));
+    assert!(!last_step_rearmed(&fx, l, ACCEPT));
+    // Rule::AcceptDeferred: a second connection finds the latch still disarmed.
+    let _c2 = fx.connecting(NONE);
+    fx.settle();
+    assert_eq!(fx.drain(fx.main), vec![], "no FD_ACCEPT: not re-enabled");
+    assert!(suppressed_citing(&fx, Rule::NoFlood));
+    let trace = fx.sim.trace();
+    let shown: Vec<String> = trace.iter().map(|e| trace.show(&e).to_string()).collect();
+    assert!(shown
+        .iter()
+        .any(|l| l.contains("WSAAccept(") && l.contains("CF_DEFER")));
+    // CF_ACCEPT takes the deferred connection and re-enables FD_ACCEPT: another waits.
+    let r = fx.srv().call(Call::WsaAccept {
+        s: l,
+        condition: Condition::Accept,
+    });
+    assert!(matches!(r, Ok(Returned::Accepted(..))), "{r:?}");
+    assert_eq!(fx.drain(fx.main), vec![(l, ACCEPT, None)]);
+    assert_eq!(last_rule(&fx), Rule::AcceptAfterAccept);
+}
+
+#[test]
+fn wsaaccept_cf_reject_refuses_and_resets_the_client() {
+    let mut fx = Fx::new();
+    let l = fx.listener(ACCEPT);
+    let c = fx.connecting(CONNECT | CLOSE);
+    fx.settle();
+    fx.drain(fx.main);
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CONNECT, None)]);
+    let r = fx.srv().call(Call::WsaAccept {
+        s: l,
+        condition: Condition::Reject,
+    });
+    assert_eq!(r, Err(WsaError::WSAECONNREFUSED));
+    assert!(
+        last_step_rearmed(&fx, l, ACCEPT),
+        "a failing WSAAccept re-enables"
+    );
+    fx.settle();
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(c, CLOSE, Some(WsaError::WSAECONNRESET))]
+    );
+    assert_eq!(
+        fx.srv().accept(l),
+        Err(WsaError::WSAEWOULDBLOCK),
+        "it left the queue"
+    );
+}
+
+#[test]
+fn fd_connect_3_wsajoinleaf_on_a_datagram_socket() {
+    let mut fx = Fx::new();
+    let u = fx.cli().socket(SocketType::Dgram).unwrap();
+    let cwin = fx.cwin;
+    fx.cli().wsa_async_select(u, cwin, WM, CONNECT).unwrap();
+    let r = fx.cli().call(Call::WsaJoinLeaf {
+        s: u,
+        addr: addr("10.0.0.2:5000"),
+    });
+    assert_eq!(r, Ok(Returned::Socket(u)), "a c_leaf join returns s itself");
+    assert_eq!(fx.drain(cwin), vec![(u, CONNECT, None)]);
+    assert_eq!(last_rule(&fx), Rule::JoinLeafCompletes);
+    let t = fx.cli().socket(SocketType::Stream).unwrap();
+    assert_eq!(
+        fx.cli().call(Call::WsaJoinLeaf {
+            s: t,
+            addr: addr("10.0.0.2:5000"),
+        }),
+        Err(WsaError::WSAEOPNOTSUPP),
+        "TCP is not a multipoint protocol"
+    );
+}
+
+#[test]
+fn wsaioctl_fionbio_needs_the_selection_cancelled_first() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(READ, NONE);
+    let back = Call::WsaIoctl {
+        s: a,
+        cmd: WsaIoctl::Fionbio(false),
+    };
+    assert_eq!(fx.srv().call(back.clone()), Err(WsaError::WSAEINVAL));
+    let main = fx.main;
+    fx.srv().wsa_async_select(a, main, WM, NONE).unwrap();
+    assert_eq!(fx.srv().call(back), Ok(Returned::Zero));
+}
+
+#[test]
+fn fd_qos_renegotiating_reenables_it() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(NetworkEvent::FD_QOS, NONE);
+    let qos = NetworkEvent::FD_QOS;
+    fx.sim.change_qos(a);
+    assert_eq!(fx.drain(fx.main), vec![(a, qos, None)]);
+    fx.sim.change_qos(a);
+    assert_eq!(
+        fx.drain(fx.main),
+        vec![],
+        "edge-triggered: no second FD_QOS"
+    );
+    // Rule::QosRenegotiated: the application renegotiates, which re-enables FD_QOS.
+    let r = fx.srv().call(Call::WsaIoctl {
+        s: a,
+        cmd: WsaIoctl::SetQos(16_000),
+    });
+    assert_eq!(r, Ok(Returned::Zero));
+    assert!(last_step_rearmed(&fx, a, qos));
+    fx.sim.change_qos(a);
+    assert_eq!(fx.drain(fx.main), vec![(a, qos, None)]);
+}
+
+#[test]
+fn sio_get_group_qos_is_reserved() {
+    let mut fx = Fx::new();
+    let (_l, _c, a) = fx.established(NetworkEvent::FD_GROUP_QOS, NONE);
+    let r = fx.srv().call(Call::WsaIoctl {
+        s: a,
+        cmd: WsaIoctl::GetGroupQos,
+    });
+    assert_eq!(r, Ok(Returned::Qos(Default::default())), "no socket group");
+    assert_eq!(fx.drain(fx.main), vec![]);
+}
+
+#[test]
+fn route_change_to_a_destination_fires_only_its_requests() {
+    let mut fx = Fx::new();
+    let ric = NetworkEvent::FD_ROUTING_INTERFACE_CHANGE;
+    let cwin = fx.cwin;
+    let watch = |fx: &mut Fx, dest: &str| {
+        let u = fx.cli().socket(SocketType::Dgram).unwrap();
+        fx.cli().wsa_async_select(u, cwin, WM, ric).unwrap();
+        let r = fx.cli().call(Call::WsaIoctl {
+            s: u,
+            cmd: WsaIoctl::RoutingInterfaceChange(Some(addr(dest))),
+        });
+        assert_eq!(r, Err(WsaError::WSAEWOULDBLOCK));
+        u
+    };
+    let to_server = watch(&mut fx, "10.0.0.2:80");
+    let _elsewhere = watch(&mut fx, "10.9.9.9:80");
+    let client = fx.client;
+    fx.sim.route_change_to(client, "10.0.0.2".parse().unwrap());
+    assert_eq!(fx.drain(cwin), vec![(to_server, ric, None)]);
+}
+
+#[test]
+fn the_trace_names_peekmessage_pm_remove() {
+    let mut fx = Fx::new();
+    let main = fx.main;
+    assert_eq!(fx.srv().peek_message(main, true), None);
+    let shown = last_line(&fx);
+    assert!(shown.contains("PeekMessage(main, PM_REMOVE)"), "{shown}");
 }

@@ -1,4 +1,5 @@
-//! The help overlay: every keyboard shortcut (from `keys::SHORTCUTS`), closed by Esc.
+//! The help overlay: every keyboard shortcut (from `keys::SHORTCUTS`) and every call a
+//! scenario can make (from the core's one table of calls), closed by Esc.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -21,6 +22,9 @@ pub fn HelpOverlay() -> impl IntoView {
     let rows = SHORTCUTS
         .iter()
         .map(|(k, what)| view! { <tr><th scope="row"><kbd>{*k}</kbd></th><td>{*what}</td></tr> })
+        .collect_view();
+    let calls = wsasim::script::calls()
+        .map(|(_, usage)| view! { <li><code>{usage}</code></li> })
         .collect_view();
     view! {
         <div
@@ -53,6 +57,8 @@ pub fn HelpOverlay() -> impl IntoView {
                     "Shortcuts do nothing while you type in the editor or a field; press Esc to leave it. "
                     "Every button can also be reached with Tab."
                 </p>
+                <h3>"Calls a scenario can make"</h3>
+                <ul class="calls">{calls}</ul>
             </div>
         </div>
     }

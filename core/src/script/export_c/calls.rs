@@ -11,11 +11,19 @@ use crate::script::ast::Span;
 use crate::script::expect::{Check, Data, Expected, WParam};
 use crate::script::program::{HostStep, Op, Payload, ScriptCall, Slot, SockRef};
 use crate::socket::{Ioctl, Shutdown, SockOpt, SockOptName, SocketType, WsaIoctl};
-use crate::winsock::Call;
+use crate::winsock::{Call, Condition};
 
 impl Writer {
     pub(super) fn host_call(&mut self, span: Span, action_c: &str, h: &HostStep) {
         let line = span.line;
+        if h.hook {
+            self.refuse(
+                span,
+                "hook",
+                "WSASetBlockingHook is a Winsock 1.1 function, removed in Winsock 2.2, which the exported program uses",
+            );
+            return;
+        }
         if h.until.is_some() {
             self.refuse(
                 span,
@@ -61,6 +69,12 @@ impl Writer {
                     | Call::Recv { .. }
                     | Call::SendTo { .. }
                     | Call::RecvFrom { .. }
+                    | Call::WsaConnect { .. }
+                    | Call::WsaAccept { .. }
+                    | Call::WsaSend { .. }
+                    | Call::WsaRecv { .. }
+                    | Call::WsaSendTo { .. }
+                    | Call::WsaRecvFrom { .. }
             )
         );
         if blocking {
@@ -223,6 +237,15 @@ impl Writer {
                 let s = self.sock(*s);
                 match cmd {
                     WsaIoctl::GetQos => format!("{{ QOS v; DWORD n = 0; r_int(WSAIoctl({s}, SIO_GET_QOS, NULL, 0, &v, sizeof v, &n, NULL, NULL)); }}"),
+                    WsaIoctl::Fionbio(on) => format!("{{ u_long v = {}; DWORD n = 0; r_int(WSAIoctl({s}, FIONBIO, &v, sizeof v, NULL, 0, &n, NULL, NULL)); }}", u8::from(*on)),
+                    WsaIoctl::GetGroupQos | WsaIoctl::SetQos(_) => {
+                        self.refuse(
+                            span,
+                            "SIO_GET_GROUP_QOS or SIO_SET_QOS",
+                            "socket groups are reserved and QoS renegotiation needs the QoS service; neither can be compared on loopback",
+                        );
+                        return None;
+                    }
                     WsaIoctl::AddressListChange => format!("{{ DWORD n = 0; r_int(WSAIoctl({s}, SIO_ADDRESS_LIST_CHANGE, NULL, 0, NULL, 0, &n, NULL, NULL)); }}"),
                     WsaIoctl::RoutingInterfaceChange(a) => {
                         let dest = match a {
@@ -248,7 +271,63 @@ impl Writer {
                 self.sock(*s),
                 event.map_or("NULL".to_string(), |e| format!("evt[{}]", e.0))
             ),
-            Call::WsaAsyncSelect { .. } | Call::GetMessage { .. } => {
+            Call::WsaRecv { len, .. } | Call::WsaRecvFrom { len, .. } if *len < 0 => {
+                self.refuse(
+                    span,
+                    "a negative length",
+                    "the exported program passes a real buffer of the length given",
+                );
+                return None;
+            }
+            Call::WsaRecv { s, len, flags } | Call::WsaRecvFrom { s, len, flags } => format!(
+                "r_wsarecv({}, {len}, {}, {});",
+                self.sock(*s),
+                msg_flags(flags.oob, flags.peek),
+                u8::from(matches!(call, Call::WsaRecvFrom { .. }))
+            ),
+            Call::WsaSend { s, data, flags } => {
+                let (d, n) = payload(data);
+                format!(
+                    "{{ const char *d = {d}; r_wsasend({}, d, {n}, {}, NULL); }}",
+                    self.sock(*s),
+                    msg_flags(flags.oob, flags.peek)
+                )
+            }
+            Call::WsaSendTo { s, data, to: a, flags } => {
+                let (d, n) = payload(data);
+                format!(
+                    "{{ const char *d = {d}; struct sockaddr_in a = {}; r_wsasend({}, d, {n}, {}, &a); }}",
+                    addr(self, *a)?,
+                    self.sock(*s),
+                    msg_flags(flags.oob, flags.peek)
+                )
+            }
+            Call::WsaConnect { s, addr: a } => format!(
+                "{{ struct sockaddr_in a = {}; r_int(WSAConnect({}, (struct sockaddr *)&a, sizeof a, NULL, NULL, NULL, NULL)); }}",
+                addr(self, *a)?,
+                self.sock(*s)
+            ),
+            Call::WsaAccept { s, condition } => {
+                let cf = match condition {
+                    Condition::Accept => "cf_accept",
+                    Condition::Reject => "cf_reject",
+                    Condition::Defer => "cf_defer",
+                };
+                format!(
+                    "{{ struct sockaddr_in a; int n = sizeof a; {}r_sock(WSAAccept({}, (struct sockaddr *)&a, &n, {cf}, 0)); }}",
+                    to(bind, "sock"),
+                    self.sock(*s)
+                )
+            }
+            Call::WsaJoinLeaf { .. } => {
+                self.refuse(
+                    span,
+                    "WSAJoinLeaf",
+                    "a multipoint leaf needs a socket made with WSASocket and WSA_FLAG_MULTIPOINT_C_LEAF and a multicast route, which the exported program's loopback sockets lack",
+                );
+                return None;
+            }
+            Call::WsaAsyncSelect { .. } | Call::GetMessage { .. } | Call::PeekMessage { .. } => {
                 self.refuse(span, "this call", "a window call written as a Winsock call");
                 return None;
             }
@@ -328,7 +407,13 @@ fn blocked_socket(c: &ScriptCall) -> Option<SockRef> {
         | Call::Send { s, .. }
         | Call::Recv { s, .. }
         | Call::SendTo { s, .. }
-        | Call::RecvFrom { s, .. } => Some(*s),
+        | Call::RecvFrom { s, .. }
+        | Call::WsaConnect { s, .. }
+        | Call::WsaAccept { s, .. }
+        | Call::WsaSend { s, .. }
+        | Call::WsaRecv { s, .. }
+        | Call::WsaSendTo { s, .. }
+        | Call::WsaRecvFrom { s, .. } => Some(*s),
         _ => None,
     }
 }

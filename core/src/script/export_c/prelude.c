@@ -225,6 +225,35 @@ static void r_recv(SOCKET s, int len, int flags, int from) {
     R.has_from = from;
     if (from) r_from();
 }
+/* WSARecv and WSARecvFrom, not overlapped: the count comes back through lpNumberOfBytesRecvd. */
+static void r_wsarecv(SOCKET s, int len, int flags, int from) {
+    WSABUF b;
+    DWORD n = 0, f = (DWORD)flags;
+    int fl = sizeof R.from;
+    R.buf = (char *)HeapAlloc(GetProcessHeap(), 0, len + 1);
+    ZeroMemory(&R.from, sizeof R.from);
+    b.len = (ULONG)len;
+    b.buf = R.buf;
+    r_int(from ? WSARecvFrom(s, &b, 1, &n, &f, (struct sockaddr *)&R.from, &fl, NULL, NULL) : WSARecv(s, &b, 1, &n, &f, NULL, NULL));
+    if (R.failed) return;
+    R.val = n, sprintf(R.text, "%lu", (unsigned long)n);
+    R.len = (int)n;
+    R.has_from = from;
+    if (from) r_from();
+}
+/* WSASend and WSASendTo, not overlapped: the count comes back through lpNumberOfBytesSent. */
+static void r_wsasend(SOCKET s, const char *d, int len, int flags, const struct sockaddr_in *to) {
+    WSABUF b;
+    DWORD n = 0;
+    b.len = (ULONG)len;
+    b.buf = (char *)d;
+    r_int(to ? WSASendTo(s, &b, 1, &n, (DWORD)flags, (const struct sockaddr *)to, sizeof *to, NULL, NULL) : WSASend(s, &b, 1, &n, (DWORD)flags, NULL, NULL));
+    if (!R.failed) R.val = n, sprintf(R.text, "%lu", (unsigned long)n);
+}
+/* WSAAccept's condition functions: the scenario chooses the answer. */
+static int CALLBACK cf_accept(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_ACCEPT; }
+static int CALLBACK cf_reject(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_REJECT; }
+static int CALLBACK cf_defer(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_DEFER; }
 static void r_getmsg(int w, int remove, int wait) {
     R.set = 1;
     if (queued(w) < 0) {

@@ -225,3 +225,50 @@ fn every_gallery_scenario_exports_or_is_refused_cleanly() {
     }
     assert!(exported >= 30, "{exported}");
 }
+
+#[test]
+fn the_wsa_calls_are_exported_as_themselves() {
+    let c = export(
+        "server: WSAStartup()\nserver: L = socket(AF_INET, SOCK_STREAM)\nserver: bind(L, 10.0.0.2:80)\n\
+         server: listen(L, 5)\nclient: C = socket(AF_INET, SOCK_STREAM)\nclient: WSAConnect(C, 10.0.0.2:80)\n\
+         server: A = WSAAccept(L, CF_ACCEPT)\nserver: WSAAccept(L, CF_DEFER) => SOCKET_ERROR WSATRY_AGAIN\n\
+         server: WSAAccept(L, CF_REJECT)\nclient: WSASend(C, \"hi\") => 2\nserver: WSARecv(A, 10, MSG_PEEK) => \"hi\"\n\
+         server: U = socket(AF_INET, SOCK_DGRAM)\nserver: WSASendTo(U, \"x\", 10.0.0.1:53)\nserver: WSARecvFrom(U, 10)\n\
+         server: WSAIoctl(A, FIONBIO, 1) => 0\nserver: PeekMessage(main, PM_REMOVE) => none\n",
+    );
+    for want in [
+        "r_int(WSAConnect(sock[1], (struct sockaddr *)&a, sizeof a, NULL, NULL, NULL, NULL));",
+        "sock[2] = r_sock(WSAAccept(sock[0], (struct sockaddr *)&a, &n, cf_accept, 0));",
+        "WSAAccept(sock[0], (struct sockaddr *)&a, &n, cf_defer, 0)",
+        "want_failed(\"SOCKET_ERROR WSATRY_AGAIN\", 11002);",
+        "WSAAccept(sock[0], (struct sockaddr *)&a, &n, cf_reject, 0)",
+        "r_wsasend(sock[1], d, 2, 0, NULL);",
+        "r_wsarecv(sock[2], 10, MSG_PEEK, 0);",
+        "r_wsasend(sock[3], d, 1, 0, &a);",
+        "r_wsarecv(sock[3], 10, 0, 1);",
+        "r_int(WSAIoctl(sock[2], FIONBIO, &v, sizeof v, NULL, 0, &n, NULL, NULL));",
+        "r_getmsg(0, 1, 0);",
+    ] {
+        assert!(c.contains(want), "{want} in\n{c}");
+    }
+}
+
+#[test]
+fn what_loopback_cannot_show_is_refused() {
+    let head = "server: WSAStartup()\nserver: U = socket(AF_INET, SOCK_DGRAM)\n";
+    for (line, what) in [
+        ("server: WSAJoinLeaf(U, 10.0.0.1:53)", "WSAJoinLeaf"),
+        ("server: WSAIoctl(U, SIO_SET_QOS, 100)", "SIO_SET_QOS"),
+        (
+            "server: WSAIoctl(U, SIO_GET_GROUP_QOS)",
+            "SIO_GET_GROUP_QOS",
+        ),
+        ("server: hook closesocket(U)", "hook"),
+    ] {
+        let e = refused(&format!("{head}{line}\n"));
+        assert!(
+            e.starts_with("6:1: cannot export") && e.contains(what),
+            "{e}"
+        );
+    }
+}

@@ -8,6 +8,11 @@ use crate::queue::Hwnd;
 use crate::script::ast::Span;
 use crate::script::expect::{Actual, Check, Shape};
 use crate::script::program::{HostStep, Op, Payload, ScriptCall, Var};
+use alloc::vec::Vec;
+
+use crate::error::WsaError;
+use crate::net::HostId;
+use crate::sim::Sim;
 use crate::winsock::{Call, Returned};
 
 /// The most calls one `repeat` statement makes before the scenario fails.
@@ -27,6 +32,10 @@ impl Runner {
     pub(super) fn host_call(&mut self, span: Span, step: &HostStep) {
         if let Some(until) = &step.until {
             return self.repeat(span, step, until);
+        }
+        if step.hook {
+            self.hooks.push((span, step.clone()));
+            return;
         }
         let Some((actual, bound)) = self.make_call(span, step) else {
             return;
@@ -69,7 +78,7 @@ impl Runner {
         Some(match &step.op {
             Op::Winsock(call) => {
                 let call = self.resolve(call);
-                let r = self.sim.on(host).call(call);
+                let r = self.winsock(step.host, call);
                 let bound = match &r {
                     Ok(Returned::Socket(s) | Returned::Accepted(s, _)) => Some(Var::Socket(*s)),
                     Ok(Returned::Event(e)) => Some(Var::Event(*e)),
@@ -89,7 +98,7 @@ impl Runner {
                     msg: *msg,
                     events: *events,
                 };
-                (Actual::of(self.sim.on(host).call(call), step.shape), None)
+                (Actual::of(self.winsock(step.host, call), step.shape), None)
             }
             Op::GetMessage {
                 window,
@@ -100,10 +109,16 @@ impl Runner {
                 if *wait && !self.wait_for_message(span, hwnd) {
                     return None;
                 }
-                let r = self.sim.on(host).call(Call::GetMessage {
-                    hwnd,
-                    remove: *remove,
-                });
+                // GetMessage waits (above); PeekMessage does not.
+                let call = if *wait {
+                    Call::GetMessage { hwnd }
+                } else {
+                    Call::PeekMessage {
+                        hwnd,
+                        remove: *remove,
+                    }
+                };
+                let r = self.sim.on(host).call(call);
                 (Actual::of(r, Shape::Message), None)
             }
             Op::GetLastError => (
@@ -111,6 +126,65 @@ impl Runner {
                 None,
             ),
         })
+    }
+
+    /// Makes a Winsock call as host `h` (an index). The `hook` calls waiting for this
+    /// host run from its blocking hook, once, if the call blocks: Winsock 1.1's default
+    /// hook dispatches the window's messages while a blocking call waits, and a Winsock
+    /// call made then fails with `WSAEINPROGRESS`. Their results are checked after the
+    /// blocking call returns; a hook left unrun fails the scenario at its own line.
+    fn winsock(&mut self, h: usize, call: Call) -> Result<Returned, WsaError> {
+        let host = self.hosts[h];
+        let (mine, others): (Vec<_>, Vec<_>) = core::mem::take(&mut self.hooks)
+            .into_iter()
+            .partition(|(_, s)| s.host == h);
+        self.hooks = others;
+        if mine.is_empty() {
+            return self.sim.on(host).call(call);
+        }
+        let calls: Vec<Call> = mine.iter().map(|(_, s)| self.hook_call(s)).collect();
+        let mut ran: Vec<Result<Returned, WsaError>> = Vec::new();
+        let mut hook = |sim: &mut Sim, at: HostId| {
+            if ran.is_empty() {
+                ran.extend(calls.iter().map(|c| sim.on(at).call(c.clone())));
+            }
+        };
+        let r = self.sim.on(host).with_blocking_hook(&mut hook).call(call);
+        let mut ran = ran.into_iter();
+        for (span, step) in &mine {
+            match ran.next() {
+                Some(got) => {
+                    if let Some(check) = &step.expect {
+                        self.check(check, &Actual::of(got, step.shape));
+                    }
+                }
+                None => self.fail(
+                    *span,
+                    "a blocking call of this host for the hook to run in",
+                    "the host's next call did not block",
+                ),
+            }
+        }
+        r
+    }
+
+    /// A `hook` statement's call, its variables resolved now.
+    fn hook_call(&self, step: &HostStep) -> Call {
+        match &step.op {
+            Op::Winsock(call) => self.resolve(call),
+            Op::AsyncSelect {
+                s,
+                window,
+                msg,
+                events,
+            } => Call::WsaAsyncSelect {
+                s: self.vars.socket(*s),
+                hwnd: self.windows[*window],
+                msg: *msg,
+                events: *events,
+            },
+            _ => unreachable!("invariant: lowering allows only Winsock calls in a hook"),
+        }
     }
 
     /// The call with its variables resolved to the handles they hold now, and its

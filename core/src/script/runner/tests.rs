@@ -68,3 +68,121 @@ fn a_failed_expectation_stops_the_run_at_its_line() {
     assert_eq!(report.statements, 7, "the recv was the last statement run");
     assert!(!report.sim.trace().to_string().contains("closesocket"));
 }
+
+/// Runs `src` to its end and returns the trace's text, failing on any failure.
+fn trace_of(src: &str) -> alloc::string::String {
+    let report = run(src).unwrap_or_else(|e| panic!("{}", e[0]));
+    assert_eq!(report.failure, None);
+    report.sim.trace().to_string()
+}
+
+const PAIR: &str = "host client 10.0.0.1\nhost server 10.0.0.2\nwindow server main\nwindow client cwin\nserver: WSAStartup()\nclient: WSAStartup()\nserver: L = socket(AF_INET, SOCK_STREAM)\nserver: bind(L, 10.0.0.2:80)\nserver: listen(L, 5)\nserver: WSAAsyncSelect(L, main, WM_USER+1, FD_ACCEPT|FD_READ)\n";
+
+#[test]
+fn the_wsa_calls_run_from_a_scenario() {
+    let src = alloc::format!(
+        "{PAIR}client: C = socket(AF_INET, SOCK_STREAM)\n\
+         client: WSAAsyncSelect(C, cwin, WM_USER+2, FD_CONNECT|FD_WRITE)\n\
+         client: WSAConnect(C, 10.0.0.2:80) => SOCKET_ERROR WSAEWOULDBLOCK\n\
+         run until idle\n\
+         expect cwin: WM_USER+2(C, FD_CONNECT, 0)\n\
+         expect cwin: WM_USER+2(C, FD_WRITE, 0)\n\
+         expect main: WM_USER+1(L, FD_ACCEPT, 0)\n\
+         server: WSAAccept(L, CF_DEFER) => SOCKET_ERROR WSATRY_AGAIN\n\
+         expect main: empty\n\
+         server: A = WSAAccept(L, CF_ACCEPT)\n\
+         client: WSASend(C, \"hello world\") => 11\n\
+         run until idle\n\
+         expect main: WM_USER+1(A, FD_READ, 0)\n\
+         server: WSARecv(A, 5, MSG_PEEK) => \"hello\"\n\
+         expect main: WM_USER+1(A, FD_READ, 0)\n\
+         server: WSARecv(A, 100) => \"hello world\"\n\
+         expect main: empty\n\
+         server: WSAIoctl(A, FIONBIO, 0) => SOCKET_ERROR WSAEINVAL\n\
+         server: WSAAsyncSelect(A, main, 0, 0)\n\
+         server: WSAIoctl(A, FIONBIO, 0) => 0\n\
+         server: PeekMessage(main, PM_REMOVE) => none\n"
+    );
+    let t = trace_of(&src);
+    for call in [
+        "WSAConnect(",
+        "WSAAccept(100, CF_DEFER)",
+        "WSAAccept(100, CF_ACCEPT)",
+        "WSASend(",
+        "WSARecv(",
+        "WSAIoctl(",
+        "PeekMessage(main, PM_REMOVE)",
+    ] {
+        assert!(t.contains(call), "{call} in\n{t}");
+    }
+}
+
+#[test]
+fn wsaaccept_cf_reject_and_datagram_calls() {
+    let src = alloc::format!(
+        "{PAIR}client: C = socket(AF_INET, SOCK_STREAM)\n\
+         client: WSAAsyncSelect(C, cwin, WM_USER+2, FD_CLOSE)\n\
+         client: connect(C, 10.0.0.2:80) => SOCKET_ERROR WSAEWOULDBLOCK\n\
+         run until idle\n\
+         server: WSAAccept(L, CF_REJECT) => SOCKET_ERROR WSAECONNREFUSED\n\
+         run until idle\n\
+         expect cwin: WM_USER+2(C, FD_CLOSE, WSAECONNRESET)\n\
+         server: U = socket(AF_INET, SOCK_DGRAM)\n\
+         server: bind(U, 10.0.0.2:53)\n\
+         client: J = socket(AF_INET, SOCK_DGRAM)\n\
+         client: WSAAsyncSelect(J, cwin, WM_USER+3, FD_CONNECT)\n\
+         client: K = WSAJoinLeaf(J, 10.0.0.2:53)\n\
+         expect cwin: WM_USER+3(J, FD_CONNECT, 0)\n\
+         client: WSASendTo(J, \"ping\", 10.0.0.2:53) => 4\n\
+         run until idle\n\
+         server: WSARecvFrom(U, 10) => \"ping\" 10.0.0.1:49153\n\
+         client: WSAIoctl(J, SIO_GET_GROUP_QOS)\n\
+         client: WSAIoctl(J, SIO_SET_QOS, 16000) => 0\n"
+    );
+    let t = trace_of(&src);
+    assert!(
+        t.contains("WSAJoinLeaf(") && t.contains("FD_CONNECT.3"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_call_from_the_blocking_hook_fails_with_wsaeinprogress() {
+    let src = "host a 10.0.0.1\nhost b 10.0.0.2\na: WSAStartup()\nb: WSAStartup()\n\
+               b: U = socket(AF_INET, SOCK_DGRAM)\nb: bind(U, 10.0.0.2:53)\n\
+               a: S = socket(AF_INET, SOCK_DGRAM)\na: bind(S, 10.0.0.1:53)\n\
+               a: hook send(S, \"x\") => SOCKET_ERROR WSAEINPROGRESS\n\
+               b: sendto(U, \"late\", 10.0.0.1:53)\n\
+               a: recv(S, 10) => \"late\"\n";
+    let t = trace_of(src);
+    assert!(t.contains("WSAEINPROGRESS"), "{t}");
+    // A hook whose host's next call does not block fails at its own line.
+    let unused = "host a 10.0.0.1\na: WSAStartup()\na: S = socket(AF_INET, SOCK_DGRAM)\n\
+                  a: hook send(S, \"x\")\na: closesocket(S)\n";
+    let f = run(unused).unwrap().failure.expect("the hook never ran");
+    assert_eq!(f.line, 4);
+    // Only Winsock calls can be made from the hook.
+    let errors = Runner::new("host a 10.0.0.1\nwindow a w\na: hook GetMessage(w)\n").unwrap_err();
+    assert!(
+        errors[0].expected.contains("blocking hook"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn route_change_naming_a_destination() {
+    let src = "host a 10.0.0.1\nhost b 10.0.0.2\nwindow a w\na: WSAStartup()\n\
+               a: S = socket(AF_INET, SOCK_DGRAM)\na: T = socket(AF_INET, SOCK_DGRAM)\n\
+               a: WSAAsyncSelect(S, w, WM_USER+1, FD_ROUTING_INTERFACE_CHANGE)\n\
+               a: WSAAsyncSelect(T, w, WM_USER+1, FD_ROUTING_INTERFACE_CHANGE)\n\
+               a: WSAIoctl(S, SIO_ROUTING_INTERFACE_CHANGE, 10.0.0.2:80) => SOCKET_ERROR WSAEWOULDBLOCK\n\
+               a: WSAIoctl(T, SIO_ROUTING_INTERFACE_CHANGE, 10.0.0.9:80) => SOCKET_ERROR WSAEWOULDBLOCK\n\
+               route change a 10.0.0.2\n\
+               expect w: WM_USER+1(S, FD_ROUTING_INTERFACE_CHANGE, 0)\n\
+               expect w: empty\n\
+               route change a\n\
+               expect w: WM_USER+1(T, FD_ROUTING_INTERFACE_CHANGE, 0)\n";
+    let t = trace_of(src);
+    assert!(t.contains("route change a 10.0.0.2"), "{t}");
+}

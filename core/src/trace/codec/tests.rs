@@ -224,11 +224,74 @@ fn calls() -> Vec<TracedCall> {
         Call::WsaEnumNetworkEvents { s: S, event: None },
         Call::GetMessage {
             hwnd: Hwnd(0x0001_0010),
-            remove: true,
         },
-        Call::GetMessage {
+        Call::PeekMessage {
             hwnd: Hwnd(u32::MAX),
             remove: false,
+        },
+        Call::PeekMessage {
+            hwnd: Hwnd(0x0001_0011),
+            remove: true,
+        },
+        Call::WsaRecv {
+            s: S,
+            len: -1,
+            flags: MsgFlags {
+                oob: true,
+                peek: true,
+            },
+        },
+        Call::WsaRecvFrom {
+            s: S,
+            len: 70000,
+            flags: MsgFlags::NONE,
+        },
+        Call::WsaSend {
+            s: S,
+            data: Snippet::of(b"hello"),
+            flags: MsgFlags::NONE,
+        },
+        Call::WsaSendTo {
+            s: S,
+            data: Snippet::of(&[0; 100]),
+            to: addr(3, 53),
+            flags: MsgFlags::NONE,
+        },
+        Call::WsaConnect {
+            s: S,
+            addr: addr(2, 80),
+        },
+        Call::WsaAccept {
+            s: S,
+            condition: Condition::Accept,
+        },
+        Call::WsaAccept {
+            s: S,
+            condition: Condition::Reject,
+        },
+        Call::WsaAccept {
+            s: S,
+            condition: Condition::Defer,
+        },
+        Call::WsaJoinLeaf {
+            s: S,
+            addr: addr(9, 5000),
+        },
+        Call::WsaIoctl {
+            s: S,
+            cmd: WsaIoctl::Fionbio(false),
+        },
+        Call::WsaIoctl {
+            s: S,
+            cmd: WsaIoctl::Fionbio(true),
+        },
+        Call::WsaIoctl {
+            s: S,
+            cmd: WsaIoctl::GetGroupQos,
+        },
+        Call::WsaIoctl {
+            s: S,
+            cmd: WsaIoctl::SetQos(u32::MAX),
         },
     ]
 }
@@ -259,6 +322,7 @@ fn world_actions() -> Vec<WorldAction> {
         WorldAction::RouteChange(b),
         WorldAction::QosChange(S),
         WorldAction::Reset(S),
+        WorldAction::RouteChangeTo(a, ip(9)),
     ]
 }
 
@@ -322,6 +386,9 @@ fn notes() -> Vec<Note> {
         Note::ZeroWindowProbe,
         Note::HandshakeTimedOut(S),
         Note::RetransmissionsExhausted(S),
+        Note::AcceptDeferred,
+        Note::AcceptRejected(S),
+        Note::QosRenegotiated,
     ]
 }
 
@@ -514,6 +581,7 @@ fn k_world(w: &WorldAction) -> usize {
         WorldAction::RouteChange(_) => 10,
         WorldAction::QosChange(_) => 11,
         WorldAction::Reset(_) => 12,
+        WorldAction::RouteChangeTo(..) => 13,
     }
 }
 
@@ -542,6 +610,14 @@ fn k_call(c: &TracedCall) -> usize {
         Call::WsaEnumNetworkEvents { .. } => 20,
         Call::GetMessage { .. } => 21,
         Call::ShutdownOther { .. } => 22,
+        Call::PeekMessage { .. } => 23,
+        Call::WsaRecv { .. } => 24,
+        Call::WsaRecvFrom { .. } => 25,
+        Call::WsaSend { .. } => 26,
+        Call::WsaSendTo { .. } => 27,
+        Call::WsaConnect { .. } => 28,
+        Call::WsaAccept { .. } => 29,
+        Call::WsaJoinLeaf { .. } => 30,
     }
 }
 
@@ -602,6 +678,9 @@ fn k_note(n: &Note) -> usize {
         Note::ZeroWindowProbe => 20,
         Note::HandshakeTimedOut(_) => 21,
         Note::RetransmissionsExhausted(_) => 22,
+        Note::AcceptDeferred => 23,
+        Note::AcceptRejected(_) => 24,
+        Note::QosRenegotiated => 25,
     }
 }
 
@@ -688,12 +767,12 @@ fn every_variant_round_trips() {
     seen.dedup();
     for (what, n) in [
         ("cause", 5),
-        ("world", 13),
-        ("call", 23),
+        ("world", 14),
+        ("call", 31),
         ("outcome", 4),
         ("return", 11),
         ("change", 11),
-        ("note", 23),
+        ("note", 26),
     ] {
         let got = seen.iter().filter(|(w, _)| *w == what).count();
         assert_eq!(got, n, "every {what} variant is in the test");
