@@ -181,19 +181,25 @@ impl Sim {
                     self.post_fact(s, fact);
                 }
             }
+            Fact::DatagramConnected if self.profile.dgram_connect_posts_connect() => {
+                // FD_CONNECT, then FD_WRITE: "An FD_WRITE message is posted when a socket
+                // is first connected with connect … (after FD_CONNECT, if also
+                // registered)". The FD_WRITE latch is kept: one already posted (the socket
+                // was writable when selected) waits for send or sendto (NOFLOOD).
+                self.post_fact(s, fact);
+                self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteOnConnect);
+            }
             Fact::DatagramConnected => {
                 // Windows treats connect() on a datagram socket as a fresh FD_WRITE, and
                 // WSAEventSelect records FD_CONNECT before it.
-                if !self.profile.dgram_connect_posts_connect() {
-                    let event_select = self
-                        .sockets
-                        .get(s)
-                        .is_some_and(|k| matches!(k.notify, Notify::Event { .. }));
-                    if event_select && self.profile.event_select_dgram_connect_records_connect() {
-                        self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
-                    }
-                    self.reenable(s, NetworkEvent::FD_WRITE);
+                let event_select = self
+                    .sockets
+                    .get(s)
+                    .is_some_and(|k| matches!(k.notify, Notify::Event { .. }));
+                if event_select && self.profile.event_select_dgram_connect_records_connect() {
+                    self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
                 }
+                self.reenable(s, NetworkEvent::FD_WRITE);
                 self.post_fact(s, fact);
             }
             Fact::FinArrived { .. } => self.graceful_close(s, fact),
@@ -222,7 +228,7 @@ impl Sim {
             return; // not accepted yet: accept() reports it
         }
         let selected = sock.notify.events().contains(NetworkEvent::FD_CLOSE);
-        if selected && !sock.rx.is_empty() && self.profile.close_waits_for_unread_data() {
+        if selected && !sock.nothing_to_receive() && self.profile.close_waits_for_unread_data() {
             self.change(Change::Suppressed {
                 socket: s,
                 event: NetworkEvent::FD_CLOSE,
@@ -239,7 +245,7 @@ impl Sim {
     fn deferred_close(&self, s: SocketHandle) -> Option<bool> {
         let sock = self.sockets.get(s)?;
         if sock.close_kind() != Some(CloseKind::Graceful)
-            || !sock.rx.is_empty()
+            || !sock.nothing_to_receive()
             || !self.profile.close_waits_for_unread_data()
         {
             return None;

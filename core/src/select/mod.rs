@@ -262,7 +262,7 @@ impl Sim {
             }
             NetworkEvent::FD_CLOSE => {
                 return match sock.close_kind() {
-                    Some(CloseKind::Graceful) => (sock.rx.is_empty()
+                    Some(CloseKind::Graceful) => (sock.nothing_to_receive()
                         || !self.profile.close_waits_for_unread_data())
                     .then_some(None),
                     Some(CloseKind::Reset) => Some(Some(self.profile.reset_close_error())),
