@@ -583,6 +583,7 @@ impl Encoder {
             Suppression::DataUnread => 3,
             Suppression::WindowDestroyed => 4,
             Suppression::SocketClosed => 5,
+            Suppression::OncePerSelection => 6,
         });
     }
 

@@ -101,10 +101,15 @@ impl Sim {
                 Rule::ReadOnArrival | Rule::OobOnArrival | Rule::AcceptOnArrival
             );
         if !sock.armed.contains(event) && !records_anyway {
+            let reason = if reenabling_calls(event).is_empty() {
+                Suppression::OncePerSelection
+            } else {
+                Suppression::AwaitingReenable
+            };
             self.change(Change::Suppressed {
                 socket: s,
                 event,
-                reason: Suppression::AwaitingReenable,
+                reason,
                 rule: Rule::NoFlood,
             });
             return false;

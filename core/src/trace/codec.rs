@@ -720,6 +720,7 @@ impl Writer<'_> {
                     Suppression::DataUnread => 2,
                     Suppression::WindowDestroyed => 3,
                     Suppression::SocketClosed => 4,
+                    Suppression::OncePerSelection => 5,
                 };
                 self.byte(2 | reason << 4);
                 self.socket(*socket);
@@ -1348,6 +1349,7 @@ impl Reader<'_> {
                     2 => Suppression::DataUnread,
                     3 => Suppression::WindowDestroyed,
                     4 => Suppression::SocketClosed,
+                    5 => Suppression::OncePerSelection,
                     _ => panic!("{OWN}"),
                 },
                 rule: self.rule(),

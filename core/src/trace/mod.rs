@@ -215,6 +215,10 @@ pub enum Suppression {
     NotSelected,
     /// A message for the event was posted and its re-enabling call has not been made.
     AwaitingReenable,
+    /// A message for the event was posted and no call re-enables it (FD_CONNECT, FD_CLOSE:
+    /// the page's table of re-enabling functions has no row for them), so it is posted
+    /// once per selection.
+    OncePerSelection,
     /// The graceful close waits until the received data has been read.
     DataUnread,
     /// The window was destroyed, so the post failed.
@@ -228,6 +232,7 @@ impl fmt::Display for Suppression {
         f.write_str(match self {
             Suppression::NotSelected => "not selected",
             Suppression::AwaitingReenable => "awaiting its re-enabling call",
+            Suppression::OncePerSelection => "posted once per selection: no call re-enables it",
             Suppression::DataUnread => "received data still unread",
             Suppression::WindowDestroyed => "window destroyed",
             Suppression::SocketClosed => "socket closed",

@@ -145,7 +145,11 @@ fn fd_write_1_on_select_of_an_unbound_datagram_socket() {
     fx.srv().wsa_async_select(u, main, WM, WRITE).unwrap();
     assert_eq!(fx.take(main), Some((u, WRITE, None)));
     assert_eq!(last_rule(&fx), Rule::WriteOnSelect);
-    assert_eq!(fx.srv().sendto(u, b"x", addr("10.0.0.1:53"), MsgFlags::NONE), Ok(1));
+    assert_eq!(
+        fx.srv()
+            .sendto(u, b"x", addr("10.0.0.1:53"), MsgFlags::NONE),
+        Ok(1)
+    );
 }
 
 #[test]
@@ -181,7 +185,11 @@ fn fd_write_2_after_fd_connect_on_a_datagram_socket() {
             .unwrap();
         assert_eq!(fx.drain(cwin), vec![(u, WRITE, None)], "FD_WRITE.1");
         // sendto re-enables FD_WRITE.
-        assert_eq!(fx.cli().sendto(u, b"x", addr("10.0.0.2:53"), MsgFlags::NONE), Ok(1));
+        assert_eq!(
+            fx.cli()
+                .sendto(u, b"x", addr("10.0.0.2:53"), MsgFlags::NONE),
+            Ok(1)
+        );
         assert_eq!(fx.cli().connect(u, addr("10.0.0.2:53")), Ok(()));
         assert_eq!(
             fx.drain(cwin),
@@ -339,6 +347,32 @@ fn fd_connect_4_refused() {
     assert_eq!(
         fx.cli().send(c, b"x", MsgFlags::NONE),
         Err(WsaError::WSAENOTCONN)
+    );
+}
+
+#[test]
+fn fd_connect_4_a_second_outcome_is_not_posted_and_no_call_re_enables_it() {
+    // FD_CONNECT has no re-enabling call: after the refused connect, a second connect's
+    // outcome is not posted (NOFLOOD), and the trace says why in the page's terms.
+    let mut fx = Fx::new();
+    let c = fx.connecting(CONNECT); // nobody listens on port 80 yet
+    fx.settle();
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(c, CONNECT, Some(WsaError::WSAECONNREFUSED))]
+    );
+    fx.listener(NONE);
+    assert_eq!(
+        fx.cli().connect(c, addr(PORT_ADDR)),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![]);
+    assert!(suppressed(&fx, Suppression::OncePerSelection));
+    assert!(!suppressed(&fx, Suppression::AwaitingReenable));
+    assert_eq!(
+        fx.sim.socket_info(c).unwrap().state(),
+        TcpState::Established
     );
 }
 

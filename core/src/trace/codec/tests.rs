@@ -407,6 +407,7 @@ fn changes() -> Vec<Change> {
         Suppression::DataUnread,
         Suppression::WindowDestroyed,
         Suppression::SocketClosed,
+        Suppression::OncePerSelection,
     ]
     .into_iter()
     .enumerate()
