@@ -137,8 +137,19 @@ rules! {
     /// (the Windows profile, [`crate::Profile::close_waits_for_unread_data`]). See
     /// `docs/ambiguities.md`, "FD_CLOSE while an urgent byte is unread".
     CloseWaitsForData = ("FD_CLOSE.data", "FD_CLOSE should only be posted after all data is read from a socket, but an application should check for remaining data upon receipt of FD_CLOSE to avoid any possibility of losing data.", Some("Windows posts FD_CLOSE as soon as the FIN arrives, even with data unread.")),
+    /// FD_CLOSE in a simultaneous close: the peer's FIN arrives while this side's own FIN is
+    /// unacknowledged (FIN_WAIT_1 to CLOSING), the "close indication" before TIME_WAIT.
+    ///
+    /// FD_CLOSE.3 ("remote system has responded with \"End of Data\"") assumes the local
+    /// side closed first; here both did. The model posts at the close indication, not at
+    /// TIME_WAIT (see [`crate::Ambiguity::SimultaneousClose`]).
+    CloseIndication = ("FD_CLOSE.indication", "The FD_CLOSE message is posted when a close indication is received for the virtual circuit corresponding to the socket.", None),
     /// A new WSAAsyncSelect (or WSAEventSelect) replaces the previous one.
     SelectReplaces = ("SELECT.replace", "Issuing a WSAAsyncSelect for a socket cancels any previous WSAAsyncSelect or WSAEventSelect for the same socket.", Some("Windows, WSAEventSelect: a new WSAEventSelect, even one of no events, keeps the record and latches of the one before, so selecting again records nothing already recorded; only an event new to the mask, such as FD_CONNECT on a connected socket, is recorded (Wine test_connect_events, test_accept_events, test_write_events, test_read_events).")),
+    /// WSAAsyncSelect (or WSAEventSelect) refused with WSAEINVAL: a window that does not
+    /// exist (with a nonzero lEvent), an event object that does not exist, or an lEvent bit
+    /// that names no event (see [`crate::Ambiguity::UnknownEventBit`]).
+    SelectInvalid = ("SELECT.invalid", "One of the specified parameters was invalid, such as the window handle not referring to an existing window, or the specified socket is in an invalid state.", None),
     /// lEvent = 0 cancels notification; queued messages stay queued.
     SelectCancel = ("SELECT.cancel", "Although WSAAsyncSelect immediately disables event message posting for the socket in this instance, it is possible that messages could be waiting in the application message queue.", None),
     /// WSAAsyncSelect makes the socket nonblocking.

@@ -767,6 +767,16 @@ impl Encoder {
                 self.u8(11);
                 self.note(n);
             }
+            Change::Refused {
+                socket,
+                error,
+                rule,
+            } => {
+                self.u8(12);
+                self.socket(*socket);
+                self.error(*error);
+                self.rule(*rule);
+            }
             _ => self.unknown_variant(),
         }
     }

@@ -538,6 +538,7 @@ fn touched(c: &Change) -> Option<SocketHandle> {
         | Change::Suppressed { socket, .. }
         | Change::Latch { socket, .. }
         | Change::Selection { socket, .. }
+        | Change::Refused { socket, .. }
         | Change::State { socket, .. } => Some(*socket),
         Change::Created(s) | Change::Freed(s) => Some(*s),
         _ => None,
@@ -1067,6 +1068,8 @@ pub enum ChangeKind {
     Freed,
     /// A note for people.
     Note,
+    /// A call was refused for a reason the page gives.
+    Refused,
     /// A kind of change this version of the playground does not know.
     Other,
 }
@@ -1086,6 +1089,7 @@ impl ChangeKind {
             Change::Created(_) => ChangeKind::Created,
             Change::Freed(_) => ChangeKind::Freed,
             Change::Note(_) => ChangeKind::Note,
+            Change::Refused { .. } => ChangeKind::Refused,
             _ => ChangeKind::Other,
         }
     }

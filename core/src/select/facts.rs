@@ -37,6 +37,9 @@ pub(crate) enum Fact {
     FinArrived {
         /// True if the local side had already sent its FIN.
         after_shutdown: bool,
+        /// True if ours was not acknowledged yet (a simultaneous close: FIN_WAIT_1 to
+        /// CLOSING).
+        simultaneous: bool,
     },
     /// A recv took the last received byte (a graceful FD_CLOSE may have waited for it).
     Drained,
@@ -105,14 +108,18 @@ pub(super) fn rule_for(
         // succeed."
         Fact::SendSpace => (E::FD_WRITE, None, Rule::WriteAfterWouldBlock),
         // "After remote system initiated graceful close …" / "After local system initiates
-        // graceful close with shutdown and remote system has responded …"
-        Fact::FinArrived { after_shutdown } => (
+        // graceful close with shutdown and remote system has responded …" / both at once:
+        // "The FD_CLOSE message is posted when a close indication is received".
+        Fact::FinArrived {
+            after_shutdown,
+            simultaneous,
+        } => (
             E::FD_CLOSE,
             None,
-            if after_shutdown {
-                Rule::CloseAfterShutdown
-            } else {
-                Rule::CloseGraceful
+            match (after_shutdown, simultaneous) {
+                (true, true) => Rule::CloseIndication,
+                (true, false) => Rule::CloseAfterShutdown,
+                (false, _) => Rule::CloseGraceful,
             },
         ),
         Fact::Drained => return None,
@@ -205,7 +212,13 @@ impl Sim {
             Fact::FinArrived { .. } => self.graceful_close(s, fact),
             Fact::Drained => {
                 if let Some(after_shutdown) = self.deferred_close(s) {
-                    self.post_fact(s, Fact::FinArrived { after_shutdown });
+                    self.post_fact(
+                        s,
+                        Fact::FinArrived {
+                            after_shutdown,
+                            simultaneous: false,
+                        },
+                    );
                 }
             }
             _ => self.post_fact(s, fact),

@@ -786,6 +786,16 @@ impl Writer<'_> {
                 self.byte(10);
                 self.note(n);
             }
+            Change::Refused {
+                socket,
+                error,
+                rule,
+            } => {
+                self.byte(11);
+                self.socket(*socket);
+                self.error(*error);
+                self.rule(*rule);
+            }
         }
     }
 
@@ -1396,6 +1406,11 @@ impl Reader<'_> {
             8 => Change::Created(self.socket()),
             9 => Change::Freed(self.socket()),
             10 => Change::Note(self.note()),
+            11 => Change::Refused {
+                socket: self.socket(),
+                error: self.error(),
+                rule: self.rule(),
+            },
             _ => panic!("{OWN}"),
         }
     }

@@ -260,6 +260,16 @@ pub enum Change {
         /// The rule that recorded it.
         rule: Rule,
     },
+    /// A call was refused for a reason the page gives (a selection with an invalid
+    /// parameter: `SELECT.invalid`).
+    Refused {
+        /// The socket.
+        socket: SocketHandle,
+        /// The error the call failed with.
+        error: WsaError,
+        /// The rule that refused it.
+        rule: Rule,
+    },
     /// An event's condition arose but nothing was posted.
     Suppressed {
         /// The socket.
@@ -328,6 +338,7 @@ impl Change {
             Change::Posted(m) => Some(m.rule),
             Change::Recorded { rule, .. }
             | Change::Suppressed { rule, .. }
+            | Change::Refused { rule, .. }
             | Change::Latch { rule, .. }
             | Change::Selection { rule, .. } => Some(*rule),
             _ => None,
@@ -383,6 +394,14 @@ impl fmt::Display for Change {
             Change::Dropped { segment, why } => write!(f, "drop {segment}: {why}"),
             Change::Created(s) => write!(f, "create socket {s}"),
             Change::Freed(s) => write!(f, "free socket {s}"),
+            Change::Refused {
+                socket,
+                error,
+                rule,
+            } => write!(
+                f,
+                "refuse the selection of socket {socket}: {error} [{rule}]"
+            ),
             Change::Note(n) => write!(f, "{n}"),
         }
     }

@@ -484,6 +484,63 @@ fn fd_close_windows_posts_at_fin_with_an_urgent_byte_unread() {
 }
 
 #[test]
+fn fd_close_indication_in_a_simultaneous_close() {
+    // Both sides shut down at once: each FIN arrives in FIN_WAIT_1 (CLOSING), and FD_CLOSE
+    // is posted at that close indication, before TIME_WAIT.
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(CLOSE, CLOSE);
+    fx.cli().shutdown(c, Shutdown::Send).unwrap();
+    fx.srv().shutdown(a, Shutdown::Send).unwrap();
+    fx.run_ms(2);
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CLOSE, None)]);
+    assert_eq!(
+        fx.rules(),
+        vec![Rule::CloseIndication, Rule::CloseIndication]
+    );
+    fx.run_ms(50);
+    assert_eq!(fx.sim.socket_info(c).unwrap().state(), TcpState::TimeWait);
+}
+
+#[test]
+fn select_invalid_for_an_unknown_event_bit_or_a_destroyed_window() {
+    let mut fx = Fx::new();
+    let u = fx.srv().socket(SocketType::Stream).unwrap();
+    let main = fx.main;
+    assert_eq!(
+        fx.srv()
+            .wsa_async_select(u, main, WM, NetworkEvent::from_bits(0x8000)),
+        Err(WsaError::WSAEINVAL)
+    );
+    let refused = |fx: &Fx| {
+        fx.sim
+            .trace()
+            .iter()
+            .flat_map(|e| e.changes)
+            .filter(|c| {
+                matches!(
+                    c,
+                    Change::Refused {
+                        rule: Rule::SelectInvalid,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    assert_eq!(refused(&fx), 1);
+    fx.sim.destroy_window(main);
+    assert_eq!(
+        fx.srv().wsa_async_select(u, main, WM, READ),
+        Err(WsaError::WSAEINVAL)
+    );
+    assert_eq!(refused(&fx), 2);
+    // Cancelling does not use the window: it succeeds.
+    assert_eq!(fx.srv().wsa_async_select(u, main, WM, NONE), Ok(()));
+    assert_eq!(refused(&fx), 2);
+}
+
+#[test]
 fn fd_close_3_after_local_shutdown_and_peer_fin() {
     let mut fx = Fx::new();
     let (_l, c, a) = fx.established(CLOSE, CLOSE);

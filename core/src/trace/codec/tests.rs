@@ -398,6 +398,11 @@ fn changes() -> Vec<Change> {
             dst: s,
             kind: SegmentKind::Udp { len: 0 },
         }),
+        Change::Refused {
+            socket: S,
+            error: WsaError::WSAEINVAL,
+            rule: Rule::SelectInvalid,
+        },
         Change::Created(S),
         Change::Freed(SocketHandle(u32::MAX)),
     ];
@@ -575,6 +580,7 @@ fn k_change(c: &Change) -> usize {
         Change::Created(_) => 8,
         Change::Freed(_) => 9,
         Change::Note(_) => 10,
+        Change::Refused { .. } => 11,
     }
 }
 
@@ -693,7 +699,7 @@ fn every_variant_round_trips() {
         ("call", 23),
         ("outcome", 4),
         ("return", 11),
-        ("change", 11),
+        ("change", 12),
         ("note", 23),
     ] {
         let got = seen.iter().filter(|(w, _)| *w == what).count();
