@@ -88,6 +88,17 @@ rules! {
     ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT; WSAEventSelect records FD_CONNECT and FD_WRITE (Wine test_connect_events).")),
     /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
     ///
+    /// The outcome's error is one a network operation that "went ahead" can meet:
+    /// WSAECONNREFUSED, WSAENETUNREACH, WSAETIMEDOUT (and WSAENETDOWN, rule `ERR.netdown`).
+    /// The table's other FD_CONNECT errors cannot reach lParam here: WSAEFAULT (the name
+    /// length), WSAEINVAL (a listening socket), WSAEISCONN (a connected one) and WSAENOBUFS
+    /// (no free port) are checks of the call's arguments or of the socket's state, which
+    /// connect makes before the SYN leaves, and returns at once; WSAEAFNOSUPPORT and
+    /// WSAEMFILE come earlier still, from `socket`; WSAENOTCONN describes no connect. A real
+    /// stack could meet WSAENOBUFS later (memory exhausted during the handshake), but the
+    /// model has no fault that exhausts buffers. See `docs/ambiguities.md`,
+    /// "FD_CONNECT errors that connect returns at once".
+    ///
     /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     ConnectOutcome = ("FD_CONNECT.4", "Whether the operation eventually succeeds or not, when the outcome has been determined, FD_CONNECT happens. The client should check the error code to determine whether the outcome was successful or failed.", None),
     /// FD_CLOSE when WSAAsyncSelect is called on a closed connection.

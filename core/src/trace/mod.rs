@@ -19,6 +19,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::ambiguity::Ambiguity;
 use crate::call::{TracedCall, TracedReturn};
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
@@ -331,8 +332,23 @@ pub enum Change {
 }
 
 impl Change {
+    /// The page's ambiguities at which this change made the model's choice: its rule
+    /// applied to its event (see [`Ambiguity::at`]).
+    pub fn ambiguities(&self) -> Vec<Ambiguity> {
+        let Some(rule) = self.rule() else {
+            return Vec::new();
+        };
+        let event = match self {
+            Change::Posted(m) => m.lparam.event(),
+            Change::Recorded { event, .. } | Change::Suppressed { event, .. } => *event,
+            Change::Latch { events, .. } | Change::Selection { events, .. } => *events,
+            _ => NetworkEvent::NONE,
+        };
+        Ambiguity::at(rule, event)
+    }
+
     /// The rule of the specification behind this change, if it has one (posts, records,
-    /// suppressions, latches and selections do).
+    /// suppressions, refusals, latches and selections do).
     pub fn rule(&self) -> Option<Rule> {
         match self {
             Change::Posted(m) => Some(m.rule),
