@@ -147,7 +147,7 @@ ambiguities! {
         title: "FD_CLOSE deferred past CLOSE_WAIT",
         choice: "With data unread, FD_CLOSE waits until it is read, though the connection entered CLOSE_WAIT when the FIN arrived: FD_CLOSE.2 and \"FD_CLOSE should only be posted after all data is read\" say so twice, and are about this very case.",
         other: "FD_CLOSE is posted when the connection goes into CLOSE_WAIT, with data still unread; Windows does (Wine test_close_events).",
-        at: [(CloseWaitsForData, CLOSE), (CloseGraceful, CLOSE)],
+        at: [(CloseWaitsForData, CLOSE)],
     }
     /// FD_CLOSE while an urgent byte is unread.
     CloseWithUrgentByteUnread {
