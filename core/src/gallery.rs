@@ -9,8 +9,8 @@
 //!
 //! The list is in teaching order and grouped in [`sections`]: the specification's
 //! numbered sequences first, then accepting, closing, data, connecting, the host's
-//! network, other sockets, and where Windows differs from the page (one scenario per
-//! point of divergence). Ids are the file names without `.wsa`, in kebab case, and never
+//! network, other sockets, where the page itself reads two ways (`docs/ambiguities.md`),
+//! and where Windows differs from the page (one scenario per point of divergence). Ids are the file names without `.wsa`, in kebab case, and never
 //! change once published (links use them); section names may change.
 
 /// A scenario of the gallery.
@@ -107,6 +107,15 @@ gallery! {
         "event-select-cancels-async-select",
         "blocking-recv",
         "wsa-functions",
+    ]
+    // Where the page reads two ways: the model's reading, one scenario per theme of
+    // docs/ambiguities.md (each entry names its scenario).
+    "Where the page is ambiguous": [
+        "ambiguous-datagram-write",
+        "ambiguous-qos",
+        "ambiguous-connect",
+        "ambiguous-close",
+        "ambiguous-selection",
     ]
     // Where Windows departs from the page: an overview, then one scenario per point of
     // issue 6, in its order. Each runs the same calls under both profiles.

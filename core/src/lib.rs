@@ -30,6 +30,7 @@
 //! - [`names`]: the names of hosts and windows a trace prints.
 //! - [`trace`]: the record of every step ([`TraceEntry`]) and what it changed.
 //! - [`spec`]: the specification's rules ([`Rule`]), each with its verbatim sentence.
+//! - [`ambiguity`]: where the page reads two ways, the model's reading ([`Ambiguity`]).
 //! - [`profile`]: where Windows departs from the page, a [`Profile`] chooses.
 //! - [`sim`]: the world ([`Sim`]): set-up, faults, driving and getters.
 //! - [`winsock`]: the Winsock calls of one host's application ([`Winsock`]).
@@ -113,6 +114,7 @@
 
 extern crate alloc;
 
+pub mod ambiguity;
 pub mod call;
 pub mod error;
 pub mod event;
@@ -136,6 +138,7 @@ pub mod trace;
 pub mod winsock;
 mod wire;
 
+pub use ambiguity::Ambiguity;
 pub use error::WsaError;
 pub use event::{LParam, NetworkEvent};
 pub use net::{HostId, Ipv4, SockAddr};

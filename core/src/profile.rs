@@ -81,8 +81,12 @@ impl Profile {
         }
     }
 
-    /// Whether connect() on a datagram socket posts FD_CONNECT (Documented, FD_CONNECT.2)
-    /// or FD_WRITE (Windows).
+    /// Whether connect() on a datagram socket posts FD_CONNECT then FD_WRITE (Documented:
+    /// FD_CONNECT.2 "even when connect succeeds immediately, as is typical with a datagram
+    /// socket", and "An FD_WRITE message is posted when a socket is first connected with
+    /// connect … (after FD_CONNECT, if also registered)"), or a fresh FD_WRITE alone
+    /// (Windows, Wine's test_connect_events, UDP part: `check_events(ctx, FD_WRITE, 0, 200)`
+    /// in message mode).
     pub const fn dgram_connect_posts_connect(self) -> bool {
         matches!(self, Profile::Documented)
     }
@@ -111,13 +115,18 @@ impl Profile {
     /// Whether an unbound datagram socket counts as writable when selected for FD_WRITE;
     /// `event_select` tells WSAEventSelect from WSAAsyncSelect.
     ///
-    /// Documented (FD_WRITE.4): "a connectionless socket is always writable immediately
-    /// after a bind operation", so FD_WRITE comes with bind. Windows (Wine's
+    /// Documented (FD_WRITE.1): "When WSAAsyncSelect called, if a send or sendto is
+    /// possible", and sendto on an unbound datagram socket is possible: it binds the socket
+    /// implicitly. FD_WRITE.4 ("a connectionless socket is always writable immediately after
+    /// a bind operation") makes bind sufficient, not necessary. Windows (Wine's
     /// test_connect_events, UDP part): selecting an unbound UDP socket posts FD_WRITE at
     /// once with WSAAsyncSelect, but WSAEventSelect records nothing
     /// (`check_events_todo_event(ctx, 0, 0, 0)`).
     pub const fn dgram_writable_unbound(self, event_select: bool) -> bool {
-        matches!(self, Profile::Windows) && !event_select
+        match self {
+            Profile::Documented => true,
+            Profile::Windows => !event_select,
+        }
     }
 
     /// WSAEventSelect mode: whether a re-enabling call that fails still re-enables.

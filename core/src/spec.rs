@@ -53,13 +53,19 @@ rules! {
     /// FD_READ re-posted after a recv while data remains (level-triggered).
     ReadAfterRecv = ("FD_READ.3", "After recv or recvfrom is called, with or without MSG_PEEK), if data is still available to receive.", None),
     /// FD_WRITE when WSAAsyncSelect is called on a socket that can send.
-    WriteOnSelect = ("FD_WRITE.1", "When WSAAsyncSelect called, if a send or sendto is possible.", None),
+    ///
+    /// A datagram socket can send before it is bound: sendto binds it implicitly, so an
+    /// unbound UDP socket is writable when selected (bind is sufficient, FD_WRITE.4, not
+    /// necessary).
+    WriteOnSelect = ("FD_WRITE.1", "When WSAAsyncSelect called, if a send or sendto is possible.", Some("Windows, WSAEventSelect: selecting an unbound UDP socket records nothing until connect; WSAAsyncSelect posts FD_WRITE at once, as the page says (Wine test_connect_events).")),
     /// FD_WRITE once a connection made by connect or accept is established.
-    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", Some("Windows also posts FD_WRITE when connect() is called on a UDP socket, where the page posts FD_CONNECT (WSAEventSelect records both), and accepts a UDP connect to port 0 (Wine test_connect_events).")),
+    WriteOnConnect = ("FD_WRITE.2", "After connect or accept called, when connection established.", Some("Windows posts a fresh FD_WRITE when connect() is called on a UDP socket, even after one was posted and no send re-enabled it, and no FD_CONNECT (WSAEventSelect records both); it accepts a UDP connect to port 0 (Wine test_connect_events).")),
     /// FD_WRITE when buffer space frees after a send failed with WSAEWOULDBLOCK.
     WriteAfterWouldBlock = ("FD_WRITE.3", "After send or sendto fail with WSAEWOULDBLOCK, when send or sendto are likely to succeed.", None),
-    /// FD_WRITE after bind on a connectionless socket (implementation-dependent; wsasim posts it).
-    WriteAfterBind = ("FD_WRITE.4", "After bind on a connectionless socket. FD_WRITE may or may not occur at this time (implementation-dependent). In any case, a connectionless socket is always writable immediately after a bind operation.", Some("Windows: selecting an unbound UDP socket with WSAAsyncSelect already posts FD_WRITE; WSAEventSelect records nothing until connect (Wine test_connect_events).")),
+    /// FD_WRITE after bind on a connectionless socket (implementation-dependent; wsasim
+    /// posts it when the FD_WRITE latch is armed). Selecting an unbound socket already posts
+    /// FD_WRITE (FD_WRITE.1), so bind's FD_WRITE shows only after a send re-enabled it.
+    WriteAfterBind = ("FD_WRITE.4", "After bind on a connectionless socket. FD_WRITE may or may not occur at this time (implementation-dependent). In any case, a connectionless socket is always writable immediately after a bind operation.", None),
     /// FD_OOB when WSAAsyncSelect is called and OOB data is waiting.
     OobOnSelect = ("FD_OOB.1", "When WSAAsyncSelect called, if there is OOB data currently available to receive with the MSG_OOB flag.", None),
     /// FD_OOB when OOB data arrives and no FD_OOB is outstanding.
@@ -81,6 +87,17 @@ rules! {
     /// FD_CONNECT when the connection is established (also at once on a datagram socket).
     ConnectEstablished = ("FD_CONNECT.2", "After connect called, when connection is established, even when connect succeeds immediately, as is typical with a datagram socket.", Some("Windows: connect() on a UDP socket posts FD_WRITE (FD_WRITE.2), not FD_CONNECT; WSAEventSelect records FD_CONNECT and FD_WRITE (Wine test_connect_events).")),
     /// FD_CONNECT with the outcome of a nonblocking connect, success or failure.
+    ///
+    /// The outcome's error is one a network operation that "went ahead" can meet:
+    /// WSAECONNREFUSED, WSAENETUNREACH, WSAETIMEDOUT (and WSAENETDOWN, rule `ERR.netdown`).
+    /// The table's other FD_CONNECT errors cannot reach lParam here: WSAEFAULT (the name
+    /// length), WSAEINVAL (a listening socket), WSAEISCONN (a connected one) and WSAENOBUFS
+    /// (no free port) are checks of the call's arguments or of the socket's state, which
+    /// connect makes before the SYN leaves, and returns at once; WSAEAFNOSUPPORT and
+    /// WSAEMFILE come earlier still, from `socket`; WSAENOTCONN describes no connect. A real
+    /// stack could meet WSAENOBUFS later (memory exhausted during the handshake), but the
+    /// model has no fault that exhausts buffers. See `docs/ambiguities.md`,
+    /// "FD_CONNECT errors that connect returns at once".
     ///
     /// Windows: the conformance tests are silent here; the Windows profile keeps this rule.
     ConnectOutcome = ("FD_CONNECT.4", "Whether the operation eventually succeeds or not, when the outcome has been determined, FD_CONNECT happens. The client should check the error code to determine whether the outcome was successful or failed.", None),
@@ -117,9 +134,33 @@ rules! {
     /// No second message for an event until its re-enabling call.
     NoFlood = ("NOFLOOD", "Having successfully posted notification of a particular event to an application window, no further message(s) for that network event will be posted to the application window until the application makes the function call that implicitly reenables notification of that network event.", Some("Windows, WSAEventSelect: every arrival of data, of an urgent byte or of a connection records FD_READ, FD_OOB or FD_ACCEPT again before the re-enabling call (Wine test_read_events, test_oob_events, test_accept_events).")),
     /// A graceful FD_CLOSE waits while received data is unread.
+    ///
+    /// An urgent byte kept apart for recv(MSG_OOB) (SO_OOBINLINE off) is unread data too,
+    /// so FD_CLOSE waits for it as well. The page reads both ways: the note under FD_READ
+    /// ("When setsockopt SO_OOBINLINE is enabled, data includes both normal data and OOB
+    /// data") implies that without SO_OOBINLINE FD_READ's "data" is normal data only. But
+    /// that note speaks of FD_READ's instances ("in the instances noted above"); FD_CLOSE's
+    /// own words are unqualified — "when no data currently available to receive" (FD_CLOSE.2),
+    /// "after all data is read", "only when all the received data has been read" — and the
+    /// urgent byte is, in FD_OOB.1's words, "OOB data currently available to receive with
+    /// the MSG_OOB flag". The purpose the page gives ("to avoid any possibility of losing
+    /// data") holds for that byte too. Windows posts FD_CLOSE at the FIN whatever is unread
+    /// (the Windows profile, [`crate::Profile::close_waits_for_unread_data`]). See
+    /// `docs/ambiguities.md`, "FD_CLOSE while an urgent byte is unread".
     CloseWaitsForData = ("FD_CLOSE.data", "FD_CLOSE should only be posted after all data is read from a socket, but an application should check for remaining data upon receipt of FD_CLOSE to avoid any possibility of losing data.", Some("Windows posts FD_CLOSE as soon as the FIN arrives, even with data unread.")),
+    /// FD_CLOSE in a simultaneous close: the peer's FIN arrives while this side's own FIN is
+    /// unacknowledged (FIN_WAIT_1 to CLOSING), the "close indication" before TIME_WAIT.
+    ///
+    /// FD_CLOSE.3 ("remote system has responded with \"End of Data\"") assumes the local
+    /// side closed first; here both did. The model posts at the close indication, not at
+    /// TIME_WAIT (see [`crate::Ambiguity::SimultaneousClose`]).
+    CloseIndication = ("FD_CLOSE.indication", "The FD_CLOSE message is posted when a close indication is received for the virtual circuit corresponding to the socket.", None),
     /// A new WSAAsyncSelect (or WSAEventSelect) replaces the previous one.
     SelectReplaces = ("SELECT.replace", "Issuing a WSAAsyncSelect for a socket cancels any previous WSAAsyncSelect or WSAEventSelect for the same socket.", Some("Windows, WSAEventSelect: a new WSAEventSelect, even one of no events, keeps the record and latches of the one before, so selecting again records nothing already recorded; only an event new to the mask, such as FD_CONNECT on a connected socket, is recorded (Wine test_connect_events, test_accept_events, test_write_events, test_read_events).")),
+    /// WSAAsyncSelect (or WSAEventSelect) refused with WSAEINVAL: a window that does not
+    /// exist (with a nonzero lEvent), an event object that does not exist, or an lEvent bit
+    /// that names no event (see [`crate::Ambiguity::UnknownEventBit`]).
+    SelectInvalid = ("SELECT.invalid", "One of the specified parameters was invalid, such as the window handle not referring to an existing window, or the specified socket is in an invalid state.", None),
     /// lEvent = 0 cancels notification; queued messages stay queued.
     SelectCancel = ("SELECT.cancel", "Although WSAAsyncSelect immediately disables event message posting for the socket in this instance, it is possible that messages could be waiting in the application message queue.", None),
     /// WSAAsyncSelect makes the socket nonblocking.

@@ -397,3 +397,40 @@ fn the_documents_two_profile_example_passes_under_both() {
         assert!(!profile_lines(block).is_empty());
     }
 }
+
+const AMBIGUOUS_SECTION: &str = "Where the page is ambiguous";
+
+#[test]
+fn the_ambiguous_section_shows_every_ambiguity_and_the_doc_names_its_scenario() {
+    let doc = include_str!("../../docs/ambiguities.md");
+    let mut shown: Vec<(wsasim::Ambiguity, &str)> = Vec::new();
+    for s in wsasim::gallery::in_section(AMBIGUOUS_SECTION) {
+        let mut runner = wsasim::script::Runner::new(s.source).expect("parses");
+        runner.run_to_end();
+        assert_eq!(runner.failure(), None, "{}", s.id);
+        for e in runner.sim().trace().iter() {
+            for c in &e.changes {
+                shown.extend(c.ambiguities().into_iter().map(|a| (a, s.id)));
+            }
+        }
+    }
+    for a in wsasim::Ambiguity::ALL {
+        let ids: Vec<&str> = shown
+            .iter()
+            .filter(|(b, _)| b == a)
+            .map(|(_, id)| *id)
+            .collect();
+        assert!(
+            !ids.is_empty(),
+            "no scenario of {AMBIGUOUS_SECTION:?} shows {a}"
+        );
+        let row = doc
+            .lines()
+            .find(|l| l.contains(&format!("(#{})", a.id())))
+            .unwrap_or_else(|| panic!("docs/ambiguities.md's table has no row for {a}"));
+        assert!(
+            ids.iter().any(|id| row.contains(&format!("`{id}`"))),
+            "docs/ambiguities.md names the wrong scenario for {a}: {row} (shown by {ids:?})"
+        );
+    }
+}

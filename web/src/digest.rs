@@ -633,6 +633,7 @@ impl Encoder {
             Suppression::DataUnread => 3,
             Suppression::WindowDestroyed => 4,
             Suppression::SocketClosed => 5,
+            Suppression::OncePerSelection => 6,
         });
     }
 
@@ -821,6 +822,16 @@ impl Encoder {
             Change::Note(n) => {
                 self.u8(11);
                 self.note(n);
+            }
+            Change::Refused {
+                socket,
+                error,
+                rule,
+            } => {
+                self.u8(12);
+                self.socket(*socket);
+                self.error(*error);
+                self.rule(*rule);
             }
             _ => self.unknown_variant(),
         }

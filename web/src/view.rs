@@ -17,7 +17,7 @@ use wsasim::select::{is_level_triggered, reenabling_call, reenabling_calls, Reen
 use wsasim::socket::{Notify, Socket, SocketType};
 use wsasim::spec::SPECIFICATION;
 use wsasim::trace::{Cause, Change, Outcome, TraceEntry};
-use wsasim::{HostId, Ipv4, Message, NetworkEvent, Profile, Rule, SocketHandle};
+use wsasim::{Ambiguity, HostId, Ipv4, Message, NetworkEvent, Profile, Rule, SocketHandle};
 
 use crate::contrast::{Contrast, OtherNote};
 use crate::state::Selection;
@@ -538,6 +538,7 @@ fn touched(c: &Change) -> Option<SocketHandle> {
         | Change::Suppressed { socket, .. }
         | Change::Latch { socket, .. }
         | Change::Selection { socket, .. }
+        | Change::Refused { socket, .. }
         | Change::State { socket, .. } => Some(*socket),
         Change::Created(s) | Change::Freed(s) => Some(*s),
         _ => None,
@@ -862,6 +863,36 @@ pub struct SpecContext {
     pub after: String,
 }
 
+/// A place where the page reads two ways, at the rule the Why panel explains.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmbiguityNote {
+    /// Its id, the anchor of its entry: `connect-outcome-after-refused`.
+    pub id: &'static str,
+    /// What is ambiguous.
+    pub title: &'static str,
+    /// The reading the model takes, and why.
+    pub choice: &'static str,
+    /// The reading it does not take.
+    pub other: &'static str,
+    /// Its entry in the documentation: `docs/ambiguities.md#…`.
+    pub doc: String,
+    /// The same entry on the site (`ambiguities.md`, copied there by Trunk).
+    pub href: String,
+}
+
+impl AmbiguityNote {
+    fn new(a: Ambiguity) -> AmbiguityNote {
+        AmbiguityNote {
+            id: a.id(),
+            title: a.title(),
+            choice: a.choice(),
+            other: a.other_reading(),
+            doc: a.doc_path(),
+            href: format!("./ambiguities.md#{}", a.id()),
+        }
+    }
+}
+
 /// The "why" panel: which rule, its sentence, and where the page says it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WhyView {
@@ -881,6 +912,9 @@ pub struct WhyView {
     pub context: Option<SpecContext>,
     /// The other rules the same step applied (id and change text).
     pub also: Vec<(String, String)>,
+    /// Where the page reads two ways at this rule (and event): the model's choice and the
+    /// other reading (see [`Ambiguity`]).
+    pub ambiguities: Vec<AmbiguityNote>,
 }
 
 fn words(s: &str) -> String {
@@ -956,10 +990,12 @@ fn trim_after(text: &str) -> String {
 fn explain(
     subject: String,
     rule: Rule,
+    ambiguities: Vec<Ambiguity>,
     also: Vec<(String, String)>,
     other: Option<OtherNote>,
 ) -> WhyView {
     WhyView {
+        ambiguities: ambiguities.into_iter().map(AmbiguityNote::new).collect(),
         subject,
         rule: rule.id(),
         sentence: rule.sentence(),
@@ -985,7 +1021,14 @@ fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<W
         .collect();
     let subject = format!("step #{} {}: {}", e.index, e.at, e.cause.display(names));
     let other = c.and_then(|c| c.for_entry(t, e.index));
-    Some(explain(subject, first.1, also, other))
+    // The ambiguities of the rule explained first, then those of the step's other changes.
+    let mut ambiguities = first.0.ambiguities();
+    for a in e.changes.iter().flat_map(Change::ambiguities) {
+        if !ambiguities.contains(&a) {
+            ambiguities.push(a);
+        }
+    }
+    Some(explain(subject, first.1, ambiguities, also, other))
 }
 
 /// What the Why panel explains: the selected message, else the selected entry, else the
@@ -1005,7 +1048,8 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
                 m.hwnd
             );
             let other = c.and_then(|c| c.for_message(id));
-            Some(explain(subject, m.rule, Vec::new(), other))
+            let ambiguities = Ambiguity::at(m.rule, m.lparam.event());
+            Some(explain(subject, m.rule, ambiguities, Vec::new(), other))
         }
         Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(t, e, c)),
         Selection::None => t
@@ -1067,6 +1111,8 @@ pub enum ChangeKind {
     Freed,
     /// A note for people.
     Note,
+    /// A call was refused for a reason the page gives.
+    Refused,
     /// A kind of change this version of the playground does not know.
     Other,
 }
@@ -1086,6 +1132,7 @@ impl ChangeKind {
             Change::Created(_) => ChangeKind::Created,
             Change::Freed(_) => ChangeKind::Freed,
             Change::Note(_) => ChangeKind::Note,
+            Change::Refused { .. } => ChangeKind::Refused,
             _ => ChangeKind::Other,
         }
     }

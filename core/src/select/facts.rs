@@ -39,6 +39,9 @@ pub(crate) enum Fact {
     FinArrived {
         /// True if the local side had already sent its FIN.
         after_shutdown: bool,
+        /// True if ours was not acknowledged yet (a simultaneous close: FIN_WAIT_1 to
+        /// CLOSING).
+        simultaneous: bool,
     },
     /// A recv took the last received byte (a graceful FD_CLOSE may have waited for it).
     Drained,
@@ -110,14 +113,18 @@ pub(super) fn rule_for(
         // succeed."
         Fact::SendSpace => (E::FD_WRITE, None, Rule::WriteAfterWouldBlock),
         // "After remote system initiated graceful close …" / "After local system initiates
-        // graceful close with shutdown and remote system has responded …"
-        Fact::FinArrived { after_shutdown } => (
+        // graceful close with shutdown and remote system has responded …" / both at once:
+        // "The FD_CLOSE message is posted when a close indication is received".
+        Fact::FinArrived {
+            after_shutdown,
+            simultaneous,
+        } => (
             E::FD_CLOSE,
             None,
-            if after_shutdown {
-                Rule::CloseAfterShutdown
-            } else {
-                Rule::CloseGraceful
+            match (after_shutdown, simultaneous) {
+                (true, true) => Rule::CloseIndication,
+                (true, false) => Rule::CloseAfterShutdown,
+                (false, _) => Rule::CloseGraceful,
             },
         ),
         Fact::Drained => return None,
@@ -186,25 +193,37 @@ impl Sim {
                     self.post_fact(s, fact);
                 }
             }
+            Fact::DatagramConnected if self.profile.dgram_connect_posts_connect() => {
+                // FD_CONNECT, then FD_WRITE: "An FD_WRITE message is posted when a socket
+                // is first connected with connect … (after FD_CONNECT, if also
+                // registered)". The FD_WRITE latch is kept: one already posted (the socket
+                // was writable when selected) waits for send or sendto (NOFLOOD).
+                self.post_fact(s, fact);
+                self.post(s, NetworkEvent::FD_WRITE, None, Rule::WriteOnConnect);
+            }
             Fact::DatagramConnected => {
                 // Windows treats connect() on a datagram socket as a fresh FD_WRITE, and
                 // WSAEventSelect records FD_CONNECT before it.
-                if !self.profile.dgram_connect_posts_connect() {
-                    let event_select = self
-                        .sockets
-                        .get(s)
-                        .is_some_and(|k| matches!(k.notify, Notify::Event { .. }));
-                    if event_select && self.profile.event_select_dgram_connect_records_connect() {
-                        self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
-                    }
-                    self.reenable(s, NetworkEvent::FD_WRITE);
+                let event_select = self
+                    .sockets
+                    .get(s)
+                    .is_some_and(|k| matches!(k.notify, Notify::Event { .. }));
+                if event_select && self.profile.event_select_dgram_connect_records_connect() {
+                    self.post(s, NetworkEvent::FD_CONNECT, None, Rule::ConnectEstablished);
                 }
+                self.reenable(s, NetworkEvent::FD_WRITE);
                 self.post_fact(s, fact);
             }
             Fact::FinArrived { .. } => self.graceful_close(s, fact),
             Fact::Drained => {
                 if let Some(after_shutdown) = self.deferred_close(s) {
-                    self.post_fact(s, Fact::FinArrived { after_shutdown });
+                    self.post_fact(
+                        s,
+                        Fact::FinArrived {
+                            after_shutdown,
+                            simultaneous: false,
+                        },
+                    );
                 }
             }
             _ => self.post_fact(s, fact),
@@ -227,7 +246,7 @@ impl Sim {
             return; // not accepted yet: accept() reports it
         }
         let selected = sock.notify.events().contains(NetworkEvent::FD_CLOSE);
-        if selected && !sock.rx.is_empty() && self.profile.close_waits_for_unread_data() {
+        if selected && !sock.nothing_to_receive() && self.profile.close_waits_for_unread_data() {
             self.change(Change::Suppressed {
                 socket: s,
                 event: NetworkEvent::FD_CLOSE,
@@ -244,7 +263,7 @@ impl Sim {
     fn deferred_close(&self, s: SocketHandle) -> Option<bool> {
         let sock = self.sockets.get(s)?;
         if sock.close_kind() != Some(CloseKind::Graceful)
-            || !sock.rx.is_empty()
+            || !sock.nothing_to_receive()
             || !self.profile.close_waits_for_unread_data()
         {
             return None;

@@ -101,10 +101,15 @@ impl Sim {
                 Rule::ReadOnArrival | Rule::OobOnArrival | Rule::AcceptOnArrival
             );
         if !sock.armed.contains(event) && !records_anyway {
+            let reason = if reenabling_calls(event).is_empty() {
+                Suppression::OncePerSelection
+            } else {
+                Suppression::AwaitingReenable
+            };
             self.change(Change::Suppressed {
                 socket: s,
                 event,
-                reason: Suppression::AwaitingReenable,
+                reason,
                 rule: Rule::NoFlood,
             });
             return false;
@@ -262,7 +267,7 @@ impl Sim {
             }
             NetworkEvent::FD_CLOSE => {
                 return match sock.close_kind() {
-                    Some(CloseKind::Graceful) => (sock.rx.is_empty()
+                    Some(CloseKind::Graceful) => (sock.nothing_to_receive()
                         || !self.profile.close_waits_for_unread_data())
                     .then_some(None),
                     Some(CloseKind::Reset) => Some(Some(self.profile.reset_close_error())),

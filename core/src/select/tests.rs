@@ -74,6 +74,7 @@ fn every_fact_follows_the_page_and_the_windows_profile_where_it_differs() {
         (
             Fact::FinArrived {
                 after_shutdown: false,
+                simultaneous: false,
             },
             D,
             E::FD_CLOSE,
@@ -83,11 +84,22 @@ fn every_fact_follows_the_page_and_the_windows_profile_where_it_differs() {
         (
             Fact::FinArrived {
                 after_shutdown: true,
+                simultaneous: false,
             },
             D,
             E::FD_CLOSE,
             None,
             Rule::CloseAfterShutdown,
+        ),
+        (
+            Fact::FinArrived {
+                after_shutdown: true,
+                simultaneous: true,
+            },
+            D,
+            E::FD_CLOSE,
+            None,
+            Rule::CloseIndication,
         ),
         (Fact::Reset, D, E::FD_CLOSE, Some(reset), Rule::CloseReset),
         (

@@ -566,6 +566,15 @@ impl Socket {
         self.rx.len()
     }
 
+    /// True when nothing received waits to be read: no stream bytes and no urgent byte.
+    ///
+    /// A graceful FD_CLOSE waits for this (FD_CLOSE.2 "when no data currently available to
+    /// receive"): an urgent byte kept for recv(MSG_OOB) is "OOB data currently available to
+    /// receive" (FD_OOB.1), so it counts (see [`crate::Rule::CloseWaitsForData`]).
+    pub(crate) fn nothing_to_receive(&self) -> bool {
+        self.rx.is_empty() && self.oob.is_empty()
+    }
+
     /// Received urgent bytes waiting for recv(MSG_OOB) (SO_OOBINLINE off).
     pub fn urgent_unread(&self) -> usize {
         self.oob.len()

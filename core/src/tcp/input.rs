@@ -325,24 +325,30 @@ impl Sim {
 
     /// The peer's FIN, in order: CLOSE_WAIT, CLOSING or TIME_WAIT, and a graceful close.
     fn input_fin(&mut self, s: SocketHandle) {
-        let after_shutdown = match self.sockets[&s].state() {
+        let (after_shutdown, simultaneous) = match self.sockets[&s].state() {
             TcpState::Established | TcpState::SynRcvd => {
                 self.set_state(s, TcpState::CloseWait);
-                false
+                (false, false)
             }
             TcpState::FinWait1 => {
                 self.set_state(s, TcpState::Closing);
-                true
+                (true, true)
             }
             TcpState::FinWait2 => {
                 self.set_state(s, TcpState::TimeWait);
                 self.arm_timer(s, TimerKind::TimeWait, TIME_WAIT);
-                true
+                (true, false)
             }
-            _ => false,
+            _ => (false, false),
         };
         self.sock_mut(s).fin_arrived();
-        self.notice(s, Fact::FinArrived { after_shutdown });
+        self.notice(
+            s,
+            Fact::FinArrived {
+                after_shutdown,
+                simultaneous,
+            },
+        );
     }
 
     /// A passive open: a SYN reached a listening socket.

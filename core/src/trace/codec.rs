@@ -777,6 +777,7 @@ impl Writer<'_> {
                     Suppression::DataUnread => 2,
                     Suppression::WindowDestroyed => 3,
                     Suppression::SocketClosed => 4,
+                    Suppression::OncePerSelection => 5,
                 };
                 self.byte(2 | reason << 4);
                 self.socket(*socket);
@@ -841,6 +842,16 @@ impl Writer<'_> {
             Change::Note(n) => {
                 self.byte(10);
                 self.note(n);
+            }
+            Change::Refused {
+                socket,
+                error,
+                rule,
+            } => {
+                self.byte(11);
+                self.socket(*socket);
+                self.error(*error);
+                self.rule(*rule);
             }
         }
     }
@@ -1454,6 +1465,7 @@ impl Reader<'_> {
                     2 => Suppression::DataUnread,
                     3 => Suppression::WindowDestroyed,
                     4 => Suppression::SocketClosed,
+                    5 => Suppression::OncePerSelection,
                     _ => panic!("{OWN}"),
                 },
                 rule: self.rule(),
@@ -1500,6 +1512,11 @@ impl Reader<'_> {
             8 => Change::Created(self.socket()),
             9 => Change::Freed(self.socket()),
             10 => Change::Note(self.note()),
+            11 => Change::Refused {
+                socket: self.socket(),
+                error: self.error(),
+                rule: self.rule(),
+            },
             _ => panic!("{OWN}"),
         }
     }

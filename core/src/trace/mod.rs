@@ -19,6 +19,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::ambiguity::Ambiguity;
 use crate::call::{TracedCall, TracedReturn};
 use crate::error::WsaError;
 use crate::event::NetworkEvent;
@@ -218,6 +219,10 @@ pub enum Suppression {
     NotSelected,
     /// A message for the event was posted and its re-enabling call has not been made.
     AwaitingReenable,
+    /// A message for the event was posted and no call re-enables it (FD_CONNECT, FD_CLOSE:
+    /// the page's table of re-enabling functions has no row for them), so it is posted
+    /// once per selection.
+    OncePerSelection,
     /// The graceful close waits until the received data has been read.
     DataUnread,
     /// The window was destroyed, so the post failed.
@@ -231,6 +236,7 @@ impl fmt::Display for Suppression {
         f.write_str(match self {
             Suppression::NotSelected => "not selected",
             Suppression::AwaitingReenable => "awaiting its re-enabling call",
+            Suppression::OncePerSelection => "posted once per selection: no call re-enables it",
             Suppression::DataUnread => "received data still unread",
             Suppression::WindowDestroyed => "window destroyed",
             Suppression::SocketClosed => "socket closed",
@@ -256,6 +262,16 @@ pub enum Change {
         /// Its error, if any.
         error: Option<WsaError>,
         /// The rule that recorded it.
+        rule: Rule,
+    },
+    /// A call was refused for a reason the page gives (a selection with an invalid
+    /// parameter: `SELECT.invalid`).
+    Refused {
+        /// The socket.
+        socket: SocketHandle,
+        /// The error the call failed with.
+        error: WsaError,
+        /// The rule that refused it.
         rule: Rule,
     },
     /// An event's condition arose but nothing was posted.
@@ -319,13 +335,29 @@ pub enum Change {
 }
 
 impl Change {
+    /// The page's ambiguities at which this change made the model's choice: its rule
+    /// applied to its event (see [`Ambiguity::at`]).
+    pub fn ambiguities(&self) -> Vec<Ambiguity> {
+        let Some(rule) = self.rule() else {
+            return Vec::new();
+        };
+        let event = match self {
+            Change::Posted(m) => m.lparam.event(),
+            Change::Recorded { event, .. } | Change::Suppressed { event, .. } => *event,
+            Change::Latch { events, .. } | Change::Selection { events, .. } => *events,
+            _ => NetworkEvent::NONE,
+        };
+        Ambiguity::at(rule, event)
+    }
+
     /// The rule of the specification behind this change, if it has one (posts, records,
-    /// suppressions, latches and selections do).
+    /// suppressions, refusals, latches and selections do).
     pub fn rule(&self) -> Option<Rule> {
         match self {
             Change::Posted(m) => Some(m.rule),
             Change::Recorded { rule, .. }
             | Change::Suppressed { rule, .. }
+            | Change::Refused { rule, .. }
             | Change::Latch { rule, .. }
             | Change::Selection { rule, .. } => Some(*rule),
             _ => None,
@@ -381,6 +413,14 @@ impl fmt::Display for Change {
             Change::Dropped { segment, why } => write!(f, "drop {segment}: {why}"),
             Change::Created(s) => write!(f, "create socket {s}"),
             Change::Freed(s) => write!(f, "free socket {s}"),
+            Change::Refused {
+                socket,
+                error,
+                rule,
+            } => write!(
+                f,
+                "refuse the selection of socket {socket}: {error} [{rule}]"
+            ),
             Change::Note(n) => write!(f, "{n}"),
         }
     }

@@ -15,6 +15,7 @@ use crate::socket::{
     AddressFamily, Ioctl, Notify, Qos, SockOpt, SockOptName, SocketHandle, SocketType, WsaEvent,
     WsaIoctl, MAX_BUFFER,
 };
+use crate::spec::Rule;
 use crate::tcb::TcpState;
 use crate::trace::{Change, Note};
 
@@ -269,15 +270,14 @@ impl Sim {
         events: NetworkEvent,
     ) -> Result<Returned, WsaError> {
         self.check_socket(h, s)?;
-        if events.has_unknown_bits() {
-            return Err(WsaError::WSAEINVAL);
-        }
+        // "One of the specified parameters was invalid": an lEvent bit that names no event,
+        // or a window that does not exist. Cancelling (lEvent = 0) does not use the window.
         let window_ok = self
             .windows
             .iter()
             .any(|w| w.hwnd == hwnd && w.alive && w.host == h);
-        if !events.is_empty() && !window_ok {
-            return Err(WsaError::WSAEINVAL);
+        if events.has_unknown_bits() || (!events.is_empty() && !window_ok) {
+            return Err(self.refuse_selection(s));
         }
         let notify = if events.is_empty() {
             Notify::None
@@ -286,6 +286,17 @@ impl Sim {
         };
         self.select(s, notify);
         Ok(Returned::Zero)
+    }
+
+    /// A selection of `s` with an invalid parameter: `WSAEINVAL`, recorded with its rule.
+    fn refuse_selection(&mut self, s: SocketHandle) -> WsaError {
+        let error = WsaError::WSAEINVAL;
+        self.change(Change::Refused {
+            socket: s,
+            error,
+            rule: Rule::SelectInvalid,
+        });
+        error
     }
 
     pub(super) fn do_create_event(&mut self, h: HostId) -> Result<Returned, WsaError> {
@@ -311,15 +322,13 @@ impl Sim {
         events: NetworkEvent,
     ) -> Result<Returned, WsaError> {
         self.check_socket(h, s)?;
-        if events.has_unknown_bits() {
-            return Err(WsaError::WSAEINVAL);
-        }
-        if !self
-            .event_objects
-            .iter()
-            .any(|o| o.handle == event && o.host == h)
+        if events.has_unknown_bits()
+            || !self
+                .event_objects
+                .iter()
+                .any(|o| o.handle == event && o.host == h)
         {
-            return Err(WsaError::WSAEINVAL);
+            return Err(self.refuse_selection(s));
         }
         let notify = if events.is_empty() {
             Notify::None

@@ -377,14 +377,14 @@ impl Sim {
         flags: MsgFlags,
     ) -> Result<(Vec<u8>, SockAddr), WsaError> {
         self.check_socket(h, s)?;
-        let had_data = !self.sockets[&s].rx.is_empty();
+        let had_data = !self.sockets[&s].nothing_to_receive();
         // A negative length is a buffer Winsock cannot write: WSAEFAULT, a failed call
         // like any other (it still re-enables, as the profile says).
         let r = match usize::try_from(len) {
             Ok(len) => self.recv_inner(s, len, flags),
             Err(_) => Err(WsaError::WSAEFAULT),
         };
-        let drained = had_data && self.sockets[&s].rx.is_empty();
+        let drained = had_data && self.sockets[&s].nothing_to_receive();
         self.reenable_after(s, NetworkEvent::FD_READ | NetworkEvent::FD_OOB, r.is_err());
         if drained {
             self.notice(s, Fact::Drained);

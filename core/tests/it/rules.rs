@@ -138,15 +138,82 @@ fn fd_write_3_after_wouldblock_when_space_frees() {
 }
 
 #[test]
+fn fd_write_1_on_select_of_an_unbound_datagram_socket() {
+    // "if a send or sendto is possible": sendto on an unbound socket binds it implicitly.
+    let mut fx = Fx::new();
+    let u = fx.srv().socket(SocketType::Dgram).unwrap();
+    let main = fx.main;
+    fx.srv().wsa_async_select(u, main, WM, WRITE).unwrap();
+    assert_eq!(fx.take(main), Some((u, WRITE, None)));
+    assert_eq!(last_rule(&fx), Rule::WriteOnSelect);
+    assert_eq!(
+        fx.srv()
+            .sendto(u, b"x", addr("10.0.0.1:53"), MsgFlags::NONE),
+        Ok(1)
+    );
+}
+
+#[test]
 fn fd_write_4_after_bind_on_a_datagram_socket() {
     let mut fx = Fx::new();
     let u = fx.srv().socket(SocketType::Dgram).unwrap();
     let main = fx.main;
     fx.srv().wsa_async_select(u, main, WM, WRITE).unwrap();
-    assert_eq!(fx.take(main), None, "documented: unbound, so not yet");
+    assert_eq!(fx.take(main), Some((u, WRITE, None)), "FD_WRITE.1");
+    // A send that fails still re-enables FD_WRITE; bind then posts it.
+    assert_eq!(
+        fx.srv().send(u, b"x", MsgFlags::NONE),
+        Err(WsaError::WSAENOTCONN)
+    );
     fx.srv().bind(u, addr("10.0.0.2:53")).unwrap();
     assert_eq!(fx.take(main), Some((u, WRITE, None)));
     assert_eq!(last_rule(&fx), Rule::WriteAfterBind);
+}
+
+#[test]
+fn fd_write_2_after_fd_connect_on_a_datagram_socket() {
+    // "An FD_WRITE message is posted when a socket is first connected with connect …
+    // (after FD_CONNECT, if also registered)": unbound and bound, FD_WRITE armed.
+    for bound in [false, true] {
+        let mut fx = Fx::new();
+        let u = fx.cli().socket(SocketType::Dgram).unwrap();
+        if bound {
+            fx.cli().bind(u, addr("10.0.0.1:5000")).unwrap();
+        }
+        let cwin = fx.cwin;
+        fx.cli()
+            .wsa_async_select(u, cwin, WM, CONNECT | WRITE)
+            .unwrap();
+        assert_eq!(fx.drain(cwin), vec![(u, WRITE, None)], "FD_WRITE.1");
+        // sendto re-enables FD_WRITE.
+        assert_eq!(
+            fx.cli()
+                .sendto(u, b"x", addr("10.0.0.2:53"), MsgFlags::NONE),
+            Ok(1)
+        );
+        assert_eq!(fx.cli().connect(u, addr("10.0.0.2:53")), Ok(()));
+        assert_eq!(
+            fx.drain(cwin),
+            vec![(u, CONNECT, None), (u, WRITE, None)],
+            "bound: {bound}"
+        );
+        assert_eq!(last_rule(&fx), Rule::WriteOnConnect);
+    }
+}
+
+#[test]
+fn fd_write_2_on_a_datagram_connect_waits_for_send_once_posted() {
+    // NOFLOOD: the FD_WRITE of the selection was not re-enabled by a send.
+    let mut fx = Fx::new();
+    let u = fx.cli().socket(SocketType::Dgram).unwrap();
+    let cwin = fx.cwin;
+    fx.cli()
+        .wsa_async_select(u, cwin, WM, CONNECT | WRITE)
+        .unwrap();
+    assert_eq!(fx.drain(cwin), vec![(u, WRITE, None)]);
+    assert_eq!(fx.cli().connect(u, addr("10.0.0.2:53")), Ok(()));
+    assert_eq!(fx.drain(cwin), vec![(u, CONNECT, None)]);
+    assert!(suppressed_citing(&fx, Rule::NoFlood));
 }
 
 #[test]
@@ -285,6 +352,32 @@ fn fd_connect_4_refused() {
 }
 
 #[test]
+fn fd_connect_4_a_second_outcome_is_not_posted_and_no_call_re_enables_it() {
+    // FD_CONNECT has no re-enabling call: after the refused connect, a second connect's
+    // outcome is not posted (NOFLOOD), and the trace says why in the page's terms.
+    let mut fx = Fx::new();
+    let c = fx.connecting(CONNECT); // nobody listens on port 80 yet
+    fx.settle();
+    assert_eq!(
+        fx.drain(fx.cwin),
+        vec![(c, CONNECT, Some(WsaError::WSAECONNREFUSED))]
+    );
+    fx.listener(NONE);
+    assert_eq!(
+        fx.cli().connect(c, addr(PORT_ADDR)),
+        Err(WsaError::WSAEWOULDBLOCK)
+    );
+    fx.settle();
+    assert_eq!(fx.drain(fx.cwin), vec![]);
+    assert!(suppressed(&fx, Suppression::OncePerSelection));
+    assert!(!suppressed(&fx, Suppression::AwaitingReenable));
+    assert_eq!(
+        fx.sim.socket_info(c).unwrap().state(),
+        TcpState::Established
+    );
+}
+
+#[test]
 fn fd_connect_4_timed_out_after_21_seconds() {
     let mut fx = Fx::new();
     fx.listener(NONE);
@@ -363,6 +456,89 @@ fn fd_close_2_graceful_waits_for_unread_data() {
         "recv returns 0 at the end"
     );
     assert_eq!(fx.sim.socket_info(a).unwrap().state(), TcpState::CloseWait);
+}
+
+#[test]
+fn fd_close_2_graceful_waits_for_an_unread_urgent_byte() {
+    // "when no data currently available to receive", and an urgent byte is "OOB data
+    // currently available to receive" (FD_OOB.1).
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(OOB | CLOSE, NONE);
+    fx.cli().send(c, b"!", MsgFlags::OOB).unwrap();
+    fx.cli().closesocket(c).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.main), vec![(a, OOB, None)], "no FD_CLOSE yet");
+    assert!(suppressed(&fx, Suppression::DataUnread));
+    assert_eq!(fx.srv().recv(a, 1, MsgFlags::OOB).unwrap(), b"!");
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
+    assert_eq!(last_rule(&fx), Rule::CloseGraceful);
+}
+
+#[test]
+fn fd_close_windows_posts_at_fin_with_an_urgent_byte_unread() {
+    let mut fx = Fx::with_profile(Profile::Windows);
+    let (_l, c, a) = fx.established(OOB | CLOSE, NONE);
+    fx.cli().send(c, b"!", MsgFlags::OOB).unwrap();
+    fx.cli().closesocket(c).unwrap();
+    fx.run_ms(50);
+    assert_eq!(fx.drain(fx.main), vec![(a, OOB, None), (a, CLOSE, None)]);
+}
+
+#[test]
+fn fd_close_indication_in_a_simultaneous_close() {
+    // Both sides shut down at once: each FIN arrives in FIN_WAIT_1 (CLOSING), and FD_CLOSE
+    // is posted at that close indication, before TIME_WAIT.
+    let mut fx = Fx::new();
+    let (_l, c, a) = fx.established(CLOSE, CLOSE);
+    fx.cli().shutdown(c, Shutdown::Send).unwrap();
+    fx.srv().shutdown(a, Shutdown::Send).unwrap();
+    fx.run_ms(2);
+    assert_eq!(fx.drain(fx.main), vec![(a, CLOSE, None)]);
+    assert_eq!(fx.drain(fx.cwin), vec![(c, CLOSE, None)]);
+    assert_eq!(
+        fx.rules(),
+        vec![Rule::CloseIndication, Rule::CloseIndication]
+    );
+    fx.run_ms(50);
+    assert_eq!(fx.sim.socket_info(c).unwrap().state(), TcpState::TimeWait);
+}
+
+#[test]
+fn select_invalid_for_an_unknown_event_bit_or_a_destroyed_window() {
+    let mut fx = Fx::new();
+    let u = fx.srv().socket(SocketType::Stream).unwrap();
+    let main = fx.main;
+    assert_eq!(
+        fx.srv()
+            .wsa_async_select(u, main, WM, NetworkEvent::from_bits(0x8000)),
+        Err(WsaError::WSAEINVAL)
+    );
+    let refused = |fx: &Fx| {
+        fx.sim
+            .trace()
+            .iter()
+            .flat_map(|e| e.changes)
+            .filter(|c| {
+                matches!(
+                    c,
+                    Change::Refused {
+                        rule: Rule::SelectInvalid,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    assert_eq!(refused(&fx), 1);
+    fx.sim.destroy_window(main);
+    assert_eq!(
+        fx.srv().wsa_async_select(u, main, WM, READ),
+        Err(WsaError::WSAEINVAL)
+    );
+    assert_eq!(refused(&fx), 2);
+    // Cancelling does not use the window: it succeeds.
+    assert_eq!(fx.srv().wsa_async_select(u, main, WM, NONE), Ok(()));
+    assert_eq!(refused(&fx), 2);
 }
 
 #[test]

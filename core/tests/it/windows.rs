@@ -102,8 +102,8 @@ fn udp_fd_write_on_select_and_on_connect_on_windows() {
     let u = doc[0].0;
     assert_eq!(
         doc,
-        vec![(u, CONNECT, None)],
-        "documented: nothing until bound, then FD_CONNECT"
+        vec![(u, WRITE, None), (u, CONNECT, None)],
+        "documented: FD_WRITE.1 (sendto is possible), then FD_CONNECT; its FD_WRITE waits for a send"
     );
     assert_eq!(
         win,

@@ -1,6 +1,8 @@
-//! Why: the rule behind the selected message or step, its sentence, what the other
-//! profile does instead where it does something else (`crate::contrast`), and
-//! the sentence in its paragraph of the shipped specification.
+//! Why: the rule behind the selected message or step, its sentence, where the page reads
+//! two ways at that rule (the model's reading, the other one, and its entry in
+//! `docs/ambiguities.md`), what the other profile does instead where it does something
+//! else (`crate::contrast`), and the sentence in its paragraph of the shipped
+//! specification.
 //!
 //! The explanation comes from [`view::why`]; this module only renders it.
 
@@ -79,6 +81,30 @@ fn WhyBody(
             </div>
         }
     });
+    let ambiguous = (!w.ambiguities.is_empty()).then(|| {
+        let items = w
+            .ambiguities
+            .iter()
+            .map(|a| {
+                view! {
+                    <li data-ambiguity=a.id>
+                        <p><strong>{a.title}</strong></p>
+                        <p><span class="field-label">"The model: "</span>{a.choice}</p>
+                        <p><span class="field-label">"The other reading: "</span>{a.other}</p>
+                        <p>
+                            <a href=a.href.clone() target="_blank" rel="noopener">{a.doc.clone()}</a>
+                        </p>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="why-ambiguous" role="note" data-testid="why-ambiguous">
+                <p><strong>"The page is ambiguous here."</strong></p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
     let context = w.context.clone().map(|c| {
         view! {
             <details class="why-context" open>
@@ -107,6 +133,7 @@ fn WhyBody(
             <code class="rule" data-testid="why-rule">{w.rule}</code>
         </p>
         <blockquote class="why-sentence">{w.sentence}</blockquote>
+        {ambiguous}
         {note}
         {context}
         {also}

@@ -450,3 +450,68 @@ fn queued_before_a_cancel_survives_a_new_selection_and_a_long_gap() {
         );
     }
 }
+
+#[test]
+fn why_says_where_the_page_is_ambiguous() {
+    // A refused connect's FD_CONNECT: FD_CONNECT.4, where the page reads two ways.
+    let id = "ambiguous-connect";
+    let mut t = timeline(id);
+    seek_after(
+        &mut t,
+        id,
+        "expect main: WM_USER+1(C, FD_CONNECT, WSAECONNREFUSED)",
+    );
+    let m = t
+        .trace()
+        .iter()
+        .flat_map(|e| e.posted().cloned().collect::<Vec<_>>())
+        .find(|m| m.rule == Rule::ConnectOutcome)
+        .expect("FD_CONNECT was posted");
+    let w = why(&t, Selection::Message(m.id), None).unwrap();
+    let ids: Vec<&str> = w.ambiguities.iter().map(|a| a.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "connect-outcome-after-refused",
+            "connect-errors-only-at-once"
+        ]
+    );
+    let a = &w.ambiguities[0];
+    assert!(a
+        .other
+        .contains("Whether the operation eventually succeeds"));
+    assert_eq!(a.doc, "docs/ambiguities.md#connect-outcome-after-refused");
+    assert_eq!(a.href, "./ambiguities.md#connect-outcome-after-refused");
+
+    // The second connect's step posts FD_WRITE; its suppressed FD_CONNECT is the ambiguity.
+    seek_after(&mut t, id, "expect C state ESTABLISHED");
+    let step = t
+        .trace()
+        .iter()
+        .position(|e| {
+            e.changes.iter().any(|c| {
+                matches!(
+                    c,
+                    Change::Suppressed {
+                        reason: wsasim::trace::Suppression::OncePerSelection,
+                        ..
+                    }
+                )
+            })
+        })
+        .expect("a suppressed FD_CONNECT");
+    let w = why(&t, Selection::Entry(step), None).unwrap();
+    assert!(w
+        .ambiguities
+        .iter()
+        .any(|a| a.id == "connect-outcome-after-refused"));
+
+    // A rule where the page is clear shows none.
+    let id = "fd-read-level-triggered";
+    let mut t = timeline(id);
+    seek_after(&mut t, id, "server: recv(A, 50)");
+    assert!(why(&t, Selection::None, None)
+        .unwrap()
+        .ambiguities
+        .is_empty());
+}

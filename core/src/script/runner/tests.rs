@@ -6,12 +6,10 @@ const BASE: &str = "host a 10.0.0.1\nwindow a w\na: WSAStartup()\na: S = socket(
 
 #[test]
 fn if_runs_only_under_its_profile() {
-    let src = alloc::format!(
-        "{BASE}if windows: expect w: WM_USER+1(S, FD_WRITE, 0)\nif documented: expect w: empty\n"
-    );
+    let src = "host a 10.0.0.1\nwindow a w\na: WSAStartup()\na: S = socket(AF_INET, SOCK_DGRAM)\na: WSAAsyncSelect(S, w, WM_USER+1, FD_CONNECT)\na: connect(S, 10.0.0.1:53)\nif documented: expect w: WM_USER+1(S, FD_CONNECT, 0)\nif windows: expect w: empty\n";
     for p in [Profile::Documented, Profile::Windows] {
         let mut r = Runner::with_options(
-            &src,
+            src,
             RunOptions {
                 profile: Some(p),
                 ..RunOptions::default()

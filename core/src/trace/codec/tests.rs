@@ -465,6 +465,11 @@ fn changes() -> Vec<Change> {
             dst: s,
             kind: SegmentKind::Udp { len: 0 },
         }),
+        Change::Refused {
+            socket: S,
+            error: WsaError::WSAEINVAL,
+            rule: Rule::SelectInvalid,
+        },
         Change::Created(S),
         Change::Freed(SocketHandle(u32::MAX)),
     ];
@@ -474,6 +479,7 @@ fn changes() -> Vec<Change> {
         Suppression::DataUnread,
         Suppression::WindowDestroyed,
         Suppression::SocketClosed,
+        Suppression::OncePerSelection,
     ]
     .into_iter()
     .enumerate()
@@ -650,6 +656,7 @@ fn k_change(c: &Change) -> usize {
         Change::Created(_) => 8,
         Change::Freed(_) => 9,
         Change::Note(_) => 10,
+        Change::Refused { .. } => 11,
     }
 }
 
@@ -771,7 +778,7 @@ fn every_variant_round_trips() {
         ("call", 31),
         ("outcome", 4),
         ("return", 11),
-        ("change", 11),
+        ("change", 12),
         ("note", 26),
     ] {
         let got = seen.iter().filter(|(w, _)| *w == what).count();
