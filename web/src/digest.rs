@@ -678,6 +678,7 @@ impl Encoder {
                 self.u8(23);
                 self.socket(*s);
             }
+            Note::StepLimit => self.u8(24),
             _ => self.unknown_variant(),
         }
     }

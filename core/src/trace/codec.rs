@@ -868,6 +868,7 @@ impl Writer<'_> {
                 self.byte(22);
                 self.socket(*s);
             }
+            Note::StepLimit => self.byte(23),
         }
     }
 }
@@ -1442,6 +1443,7 @@ impl Reader<'_> {
             20 => Note::ZeroWindowProbe,
             21 => Note::HandshakeTimedOut(self.socket()),
             22 => Note::RetransmissionsExhausted(self.socket()),
+            23 => Note::StepLimit,
             _ => panic!("{OWN}"),
         }
     }

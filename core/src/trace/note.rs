@@ -84,6 +84,8 @@ pub enum Note {
     HandshakeTimedOut(SocketHandle),
     /// Data retransmissions ran out: the connection is aborted.
     RetransmissionsExhausted(SocketHandle),
+    /// The step limit stopped the world while this call blocked: it is cancelled.
+    StepLimit,
 }
 
 impl fmt::Display for Note {
@@ -157,6 +159,9 @@ impl fmt::Display for Note {
             Note::RetransmissionsExhausted(s) => {
                 write!(f, "retransmissions on {s} exhausted: connection aborted")
             }
+            Note::StepLimit => f.write_str(
+                "the step limit was reached while this call blocked: it is cancelled as by WSACancelBlockingCall, and the run stops here",
+            ),
         }
     }
 }

@@ -1,13 +1,16 @@
 //! A host's call as the runner makes it: its variables resolved to the handles bound so
 //! far, `GetMessage`'s wait, the binding of `VAR =` and the check of `=> RESULT`.
 
+use alloc::borrow::Cow;
+use alloc::sync::Arc;
 use core::convert::Infallible;
 
 use super::Runner;
 use crate::queue::Hwnd;
 use crate::script::ast::Span;
 use crate::script::expect::{Actual, Check, Shape};
-use crate::script::program::{HostStep, Op, Payload, ScriptCall, Var};
+use crate::script::program::{pattern_bytes, HostStep, Op, Payload, ScriptCall, Var};
+use crate::socket::{SocketHandle, WsaEvent};
 use crate::winsock::{Call, Returned};
 
 /// The most calls one `repeat` statement makes before the scenario fails.
@@ -50,6 +53,9 @@ impl Runner {
             if until.expected.matches(&actual, &self.vars) {
                 break;
             }
+            if self.sim.limit_reached() || self.sim.steps() >= self.step_limit() {
+                return self.limit_failure(span, "'repeat'");
+            }
             count += 1;
             if count >= MAX_REPEAT {
                 let shown = actual.show(|s| self.socket_name(s));
@@ -68,8 +74,25 @@ impl Runner {
         let host = self.hosts[step.host];
         Some(match &step.op {
             Op::Winsock(call) => {
-                let call = self.resolve(call);
-                let r = self.sim.on(host).call(call);
+                let mut need = 0;
+                let call = self.resolve(call).try_map::<_, _, _, Infallible>(Ok, Ok, |p| {
+                    if let Payload::Pattern(n) = p {
+                        need = n;
+                    }
+                    p
+                });
+                let call = call.unwrap_or_else(|never| match never {});
+                if self.pattern.len() < need {
+                    self.pattern = Arc::new(pattern_bytes(need));
+                }
+                let pattern = &self.pattern;
+                let call = call
+                    .try_map::<_, _, _, Infallible>(Ok, Ok, |p| match p {
+                        Payload::Bytes(b) => Cow::Owned(b),
+                        Payload::Pattern(n) => Cow::Borrowed(&pattern[..n]),
+                    })
+                    .unwrap_or_else(|never| match never {});
+                let r = self.sim.on(host).run(call);
                 let bound = match &r {
                     Ok(Returned::Socket(s) | Returned::Accepted(s, _)) => Some(Var::Socket(*s)),
                     Ok(Returned::Event(e)) => Some(Var::Event(*e)),
@@ -113,14 +136,14 @@ impl Runner {
         })
     }
 
-    /// The call with its variables resolved to the handles they hold now, and its
-    /// `N bytes` made.
-    fn resolve(&self, call: &ScriptCall) -> Call {
+    /// The call with its variables resolved to the handles they hold now (its bytes
+    /// still as the script gives them).
+    fn resolve(&self, call: &ScriptCall) -> Call<SocketHandle, WsaEvent, Payload> {
         call.clone()
             .try_map::<_, _, _, Infallible>(
                 |s| Ok(self.vars.socket(s)),
                 |e| Ok(self.vars.event(e)),
-                Payload::into_bytes,
+                |d| d,
             )
             .unwrap_or_else(|never| match never {})
     }
@@ -128,17 +151,15 @@ impl Runner {
     /// `GetMessage` waits: runs the world until the window has a message. False (and a
     /// failure) if a limit is reached or nothing could ever post one.
     fn wait_for_message(&mut self, span: Span, hwnd: Hwnd) -> bool {
-        let mut taken = 0;
         while self
             .sim
             .window(hwnd)
             .is_some_and(|w| w.queue.is_empty() && w.alive)
             && self.sim.next_event_at().is_some()
         {
-            if !self.sim_step(span, taken, "GetMessage's wait") {
+            if !self.sim_step(span, "GetMessage's wait") {
                 return false;
             }
-            taken += 1;
         }
         if self.sim.window(hwnd).is_some_and(|w| w.queue.is_empty()) {
             self.fail(span, "a message for GetMessage to return", "an empty queue with nothing scheduled that could post one: GetMessage would wait forever");

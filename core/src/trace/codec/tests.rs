@@ -322,6 +322,7 @@ fn notes() -> Vec<Note> {
         Note::ZeroWindowProbe,
         Note::HandshakeTimedOut(S),
         Note::RetransmissionsExhausted(S),
+        Note::StepLimit,
     ]
 }
 
@@ -602,6 +603,7 @@ fn k_note(n: &Note) -> usize {
         Note::ZeroWindowProbe => 20,
         Note::HandshakeTimedOut(_) => 21,
         Note::RetransmissionsExhausted(_) => 22,
+        Note::StepLimit => 23,
     }
 }
 
@@ -693,7 +695,7 @@ fn every_variant_round_trips() {
         ("outcome", 4),
         ("return", 11),
         ("change", 11),
-        ("note", 23),
+        ("note", 24),
     ] {
         let got = seen.iter().filter(|(w, _)| *w == what).count();
         assert_eq!(got, n, "every {what} variant is in the test");
