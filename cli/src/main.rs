@@ -247,14 +247,14 @@ fn display_name(path: &str) -> &str {
 }
 
 fn read(path: &str) -> Result<String, String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     let r = if path == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::read_to_string(path).map(|t| text = t)
+        std::fs::read(path).map(|b| bytes = b)
     };
-    r.map(|_| text)
-        .map_err(|e| format!("{}: cannot read: {e}", display_name(path)))
+    r.map_err(|e| format!("{}: cannot read: {e}", display_name(path)))?;
+    wsasim::script::decode(&bytes).map_err(|e| format!("{}:{e}", display_name(path)))
 }
 
 fn print_errors(path: &str, errors: &[ScriptError]) {

@@ -62,7 +62,6 @@ pub(super) enum Payload {
     Pattern(usize),
 }
 
-
 /// The deterministic content of `N bytes`: `abc…xyzabc…`, so traces are reproducible.
 pub fn pattern_bytes(n: usize) -> Vec<u8> {
     (0..n).map(|i| b'a' + (i % 26) as u8).collect()

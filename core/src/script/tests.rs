@@ -1462,10 +1462,7 @@ fn name_errors_cut_long_source_text() {
     );
     let errors = crate::script::Runner::new(&src).unwrap_err();
     assert_eq!(errors.len(), 2);
-    assert_eq!(
-        errors[0].found,
-        format!("\"{}…\"", "0|".repeat(20))
-    );
+    assert_eq!(errors[0].found, format!("\"{}…\"", "0|".repeat(20)));
     assert_eq!(errors[1].found, format!("\"{}…\"", "x".repeat(40)));
     assert!(errors.iter().all(|e| e.to_string().len() < 500));
 }

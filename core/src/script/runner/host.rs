@@ -75,12 +75,14 @@ impl Runner {
         Some(match &step.op {
             Op::Winsock(call) => {
                 let mut need = 0;
-                let call = self.resolve(call).try_map::<_, _, _, Infallible>(Ok, Ok, |p| {
-                    if let Payload::Pattern(n) = p {
-                        need = n;
-                    }
-                    p
-                });
+                let call = self
+                    .resolve(call)
+                    .try_map::<_, _, _, Infallible>(Ok, Ok, |p| {
+                        if let Payload::Pattern(n) = p {
+                            need = n;
+                        }
+                        p
+                    });
                 let call = call.unwrap_or_else(|never| match never {});
                 if self.pattern.len() < need {
                     self.pattern = Arc::new(pattern_bytes(need));

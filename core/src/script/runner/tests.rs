@@ -119,7 +119,12 @@ fn steps_taken_while_a_call_blocks_count_against_the_scenario() {
     let r = run_with(&src, 1_000_000, 500);
     let f = r.failure().expect("the scenario limit stops the run");
     assert_eq!(f.line, 13);
-    assert!(f.expected.ends_with("500 steps (the limit of the scenario)"), "{}", f.expected);
+    assert!(
+        f.expected
+            .ends_with("500 steps (the limit of the scenario)"),
+        "{}",
+        f.expected
+    );
     // Past the limit only the call's last attempt and its cancellation are recorded.
     assert!(r.sim().steps() <= 502, "{}", r.sim().steps());
 }
