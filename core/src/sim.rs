@@ -587,6 +587,9 @@ impl Sim {
 
     /// A free ephemeral port (49152-65535), or `None` when all are taken.
     pub(crate) fn alloc_port(&mut self, host: HostId, ty: SocketType) -> Option<u16> {
+        if self.sockets.ephemeral_exhausted(host, ty) {
+            return None;
+        }
         for _ in 0..=(u16::MAX - 49152) {
             let h = &mut self.hosts[host.0 as usize];
             let p = h.next_port;
