@@ -95,6 +95,12 @@ impl Winsock<'_> {
         ok
     }
 
+    /// The call gives up with `WSAEINTR`, as if `WSACancelBlockingCall` had been called.
+    /// A blocking `send` that had queued part of its data when it gave up still fails,
+    /// and the queued bytes still go out: Winsock's page on `WSACancelBlockingCall` says
+    /// that cancelling any call other than `accept` and `select` leaves the socket in an
+    /// indeterminate state, in which only `closesocket` can be relied on. So the peer
+    /// may receive bytes that no successful `send` reported (a prefix of this call's).
     fn cancelled(&mut self, traced: TracedCall) -> Result<Returned, WsaError> {
         let host = self.host;
         self.sim.begin(Cause::Completion { host, call: traced });
