@@ -332,6 +332,17 @@ impl Runner {
         let from = self.sim.trace().len();
         if self.driving.is_none() {
             self.stmt_start = self.sim.steps();
+            if self.stmt_start >= self.options.max_total_steps as u64 {
+                // Calls take steps too: none begins once the scenario's budget is spent.
+                self.limit_failure(*span, "the scenario");
+                let report = StepReport {
+                    stmt,
+                    line: span.line,
+                    entries: from..from,
+                    finished_statement: true,
+                };
+                return Some(report);
+            }
         }
         self.sim.set_step_limit(Some(self.step_limit()));
         let mut finished = self.exec(*span, action);

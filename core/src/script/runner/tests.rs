@@ -152,3 +152,16 @@ fn pattern_payloads_are_prefixes_of_one_buffer() {
     assert_eq!(r.failure(), None);
     assert_eq!(r.pattern.len(), 30);
 }
+
+#[test]
+fn calls_count_against_the_scenario_limit() {
+    let calls = "a: S = socket(AF_INET, SOCK_DGRAM)\n".repeat(100);
+    let src = alloc::format!("host a 10.0.0.1\na: WSAStartup()\n{calls}");
+    let r = run_with(&src, 1_000, 50);
+    let f = r.failure().expect("the scenario limit stops the calls");
+    assert_eq!(
+        f.expected,
+        "the scenario to finish within 50 steps (the limit of the scenario)"
+    );
+    assert_eq!(r.sim().steps(), 50);
+}
