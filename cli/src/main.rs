@@ -247,14 +247,14 @@ fn display_name(path: &str) -> &str {
 }
 
 fn read(path: &str) -> Result<String, String> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     let r = if path == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::read_to_string(path).map(|t| text = t)
+        std::fs::read(path).map(|b| bytes = b)
     };
-    r.map(|_| text)
-        .map_err(|e| format!("{}: cannot read: {e}", display_name(path)))
+    r.map_err(|e| format!("{}: cannot read: {e}", display_name(path)))?;
+    wsasim::script::decode(&bytes).map_err(|e| format!("{}:{e}", display_name(path)))
 }
 
 fn print_errors(path: &str, errors: &[ScriptError]) {
@@ -317,33 +317,57 @@ fn check(path: &str) -> Status {
     }
 }
 
+/// Trace entries held before they are written out and dropped: output streams, so a
+/// run of millions of steps needs no more memory than a short one.
+const CHUNK: usize = 4096;
+
 fn run(path: &str, json: bool, profile: Option<Profile>) -> Status {
     let mut runner = match load(path, profile) {
         Ok(r) => r,
         Err(s) => return s,
     };
-    runner.run_to_end();
     let name = display_name(path);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let table = table::Table::new(&runner);
+    let mut text = String::new();
+    if !json {
+        // Standard output carries exactly the trace's JSON lines; the verdict goes to stderr.
+        let _ = match runner.script().title() {
+            Some(t) => writeln!(out, "== {name}: {t}"),
+            None => writeln!(out, "== {name}"),
+        };
+        table.header(&mut text);
+    }
+    loop {
+        let more = runner.step().is_some();
+        if !more || runner.sim().trace().len() >= CHUNK {
+            for (e, line) in runner.drain_trace() {
+                if json {
+                    text.push_str(&runner.sim().trace().json(&e, line));
+                    text.push('\n');
+                } else {
+                    table.rows(&runner, &e, &mut text);
+                }
+            }
+            if out.write_all(text.as_bytes()).is_err() {
+                return Status::Failed;
+            }
+            text.clear();
+        }
+        if !more {
+            break;
+        }
+    }
     let verdict = match runner.failure() {
         Some(f) => format!("{name}:{f}"),
         None => "ok".to_string(),
     };
-    let mut out = std::io::stdout().lock();
-    if json {
-        // Standard output carries exactly the trace's JSON lines; the verdict goes to stderr.
-        let _ = out.write_all(runner.trace_json().as_bytes());
-        if runner.failure().is_some() {
-            eprintln!("{verdict}");
-        }
-    } else {
-        let title = runner.script().title().map(str::to_string);
-        let _ = match title {
-            Some(t) => writeln!(out, "== {name}: {t}"),
-            None => writeln!(out, "== {name}"),
-        };
-        let _ = out.write_all(table::render(&runner).as_bytes());
+    if !json {
         let _ = writeln!(out, "{verdict}");
+    } else if runner.failure().is_some() {
+        eprintln!("{verdict}");
     }
+    let _ = out.flush();
     if runner.failure().is_some() {
         Status::Failed
     } else {

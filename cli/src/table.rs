@@ -4,40 +4,50 @@
 
 use std::fmt::Write;
 
-use wsasim::script::Runner;
+use wsasim::script::{Runner, StmtKind};
 use wsasim::trace::Outcome;
-use wsasim::Message;
+use wsasim::{Message, TraceEntry};
 
-/// Renders the trace of `runner`'s world as a table, using the script's names.
-pub fn render(runner: &Runner) -> String {
-    let sim = runner.sim();
-    let entries: Vec<wsasim::TraceEntry> = sim.trace().iter().collect();
-    let host_of = |e: &wsasim::TraceEntry| {
-        e.host()
-            .and_then(|h| runner.host_name(h))
-            .unwrap_or("-")
-            .to_string()
-    };
-    let host_w = entries
-        .iter()
-        .map(|e| host_of(e).chars().count())
-        .chain([4])
-        .max()
-        .unwrap_or(4);
-    let time_w = entries
-        .iter()
-        .map(|e| e.at.to_string().len())
-        .chain([4])
-        .max()
-        .unwrap_or(4);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:>5}  {:>time_w$}  {:<host_w$}  action → result",
-        "step", "time", "host"
-    );
-    for e in &entries {
-        let mut action = e.cause.display(sim.trace().names()).to_string();
+/// The table's columns: the host column fits the script's longest host name, the time
+/// column fits times up to 9999.999s (longer ones push the row), so rows can be
+/// written as the run goes, never holding the whole trace.
+pub struct Table {
+    host_w: usize,
+    time_w: usize,
+}
+
+impl Table {
+    /// Columns for the hosts `runner`'s script declares.
+    pub fn new(runner: &Runner) -> Table {
+        let host_w = runner
+            .script()
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Host { name, .. } => Some(name.name.chars().count()),
+                _ => None,
+            })
+            .chain([4])
+            .max()
+            .unwrap_or(4);
+        Table { host_w, time_w: 9 }
+    }
+
+    /// The header row.
+    pub fn header(&self, out: &mut String) {
+        let (time_w, host_w) = (self.time_w, self.host_w);
+        let _ = writeln!(
+            out,
+            "{:>5}  {:>time_w$}  {:<host_w$}  action → result",
+            "step", "time", "host"
+        );
+    }
+
+    /// The rows of one trace entry: the step, then one row per message it posted.
+    pub fn rows(&self, runner: &Runner, e: &TraceEntry, out: &mut String) {
+        let (time_w, host_w) = (self.time_w, self.host_w);
+        let host = e.host().and_then(|h| runner.host_name(h)).unwrap_or("-");
+        let mut action = e.cause.display(runner.sim().trace().names()).to_string();
         if e.outcome != Outcome::None {
             let _ = write!(action, " → {}", e.outcome);
         }
@@ -46,7 +56,7 @@ pub fn render(runner: &Runner) -> String {
             "{:>5}  {:>time_w$}  {:<host_w$}  {action}",
             e.index,
             e.at.to_string(),
-            host_of(e)
+            host
         );
         for m in e.posted() {
             let _ = writeln!(
@@ -59,7 +69,6 @@ pub fn render(runner: &Runner) -> String {
             );
         }
     }
-    out
 }
 
 /// `post main WM_USER+1 wParam=A lParam=0x00000001 FD_READ 0 [FD_READ.2]`.

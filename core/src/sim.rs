@@ -158,6 +158,12 @@ pub struct Sim {
     pub(crate) schedule: Schedule,
     next_message: u64,
     rec: Recorder,
+    /// Steps begun since the world was made: one per trace entry, of every kind.
+    steps: u64,
+    /// No step begins past this one (see [`Sim::set_step_limit`]).
+    step_limit: u64,
+    /// True once the limit stopped a step.
+    limit_reached: bool,
 }
 
 impl Default for Sim {
@@ -189,7 +195,59 @@ impl Sim {
             schedule: Schedule::default(),
             next_message: 1,
             rec: Recorder::default(),
+            steps: 0,
+            step_limit: u64::MAX,
+            limit_reached: false,
         }
+    }
+
+    // ----- the step budget -----
+
+    /// Steps taken since the world was made: one per trace entry (a call, a completion,
+    /// a segment delivered, a timer, a fault), drained entries included.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Lets the network run only until [`Sim::steps`] reaches `limit` (`None`: no limit),
+    /// and forgets that an earlier limit was reached. Past it [`Sim::step`] does nothing
+    /// and returns `None`, and a blocking call that is waiting gives up as it does when
+    /// nothing could complete it (`WSAEINTR`), so every step — including those taken
+    /// inside a blocking call — counts against one budget. [`Sim::limit_reached`] then
+    /// tells the caller why the world stopped.
+    ///
+    /// ```
+    /// use wsasim::{Sim, SocketType};
+    ///
+    /// let mut sim = Sim::new();
+    /// let a = sim.add_host("a", "10.0.0.1".parse().unwrap()).unwrap();
+    /// sim.add_host("b", "10.0.0.2".parse().unwrap()).unwrap();
+    /// sim.on(a).wsa_startup().unwrap();
+    /// let s = sim.on(a).socket(SocketType::Stream).unwrap();
+    /// sim.on(a).ioctl_fionbio(s, true).unwrap();
+    /// let _ = sim.on(a).connect(s, "10.0.0.2:80".parse().unwrap()); // a SYN is on its way
+    /// sim.set_step_limit(Some(sim.steps()));
+    /// assert!(sim.step().is_none());
+    /// assert!(sim.limit_reached());
+    /// sim.set_step_limit(None);
+    /// assert!(sim.step().is_some());
+    /// ```
+    pub fn set_step_limit(&mut self, limit: Option<u64>) {
+        self.step_limit = limit.unwrap_or(u64::MAX);
+        self.limit_reached = false;
+    }
+
+    /// True if the step limit stopped a step since it was last set.
+    pub fn limit_reached(&self) -> bool {
+        self.limit_reached
+    }
+
+    /// True (and remembered) when no more network steps may begin.
+    pub(crate) fn out_of_steps(&mut self) -> bool {
+        if self.steps >= self.step_limit {
+            self.limit_reached = true;
+        }
+        self.limit_reached
     }
 
     // ----- getters -----
@@ -381,6 +439,9 @@ impl Sim {
     /// Runs the next scheduled event (one segment delivery or one timer), moving the clock
     /// to it. Returns its trace entry, or `None` if nothing is scheduled.
     pub fn step(&mut self) -> Option<&TraceEntry> {
+        if self.out_of_steps() {
+            return None;
+        }
         let (key, p) = self.schedule.pop()?;
         self.now = self.now.max(key.0);
         match p {
@@ -484,6 +545,7 @@ impl Sim {
     }
 
     pub(crate) fn begin(&mut self, cause: Cause) {
+        self.steps += 1;
         self.rec.begin(self.now, cause);
     }
 
@@ -525,6 +587,9 @@ impl Sim {
 
     /// A free ephemeral port (49152-65535), or `None` when all are taken.
     pub(crate) fn alloc_port(&mut self, host: HostId, ty: SocketType) -> Option<u16> {
+        if self.sockets.ephemeral_exhausted(host, ty) {
+            return None;
+        }
         for _ in 0..=(u16::MAX - 49152) {
             let h = &mut self.hosts[host.0 as usize];
             let p = h.next_port;

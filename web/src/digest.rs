@@ -735,6 +735,7 @@ impl Encoder {
                 self.socket(*s);
             }
             Note::QosRenegotiated => self.u8(26),
+            Note::StepLimit => self.u8(27),
             _ => self.unknown_variant(),
         }
     }

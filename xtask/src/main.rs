@@ -4,6 +4,7 @@
 //! Every command first runs [`setup`], which installs what is missing and skips what is
 //! present at the right version, so a newcomer needs nothing but rustup and Node.js.
 
+mod fuzz;
 mod setup;
 mod stages;
 #[cfg(test)]
@@ -34,9 +35,13 @@ Commands:
            (extra args go to trunk, e.g. `cargo xtask serve --port 9000`)
   dist     setup, then build the static site into dist/ (release, relative URLs)
   test     setup, then fmt, clippy, cargo test, the wasm builds, the site, the
-           gallery exported to C and run under Wine, and the browser tests; stops at
-           the first failing stage
+           gallery exported to C and run under Wine, the browser tests, and 30 s of
+           each fuzz target; stops at the first failing stage
   wine     only the Wine stage of `test` (needs `setup` first)
+  fuzz     [TARGET…] [--seconds N]: setup, then the fuzz targets of fuzz/ (cargo-fuzz,
+           nightly): each target's regressions, then N seconds of fuzzing (default 60)
+           of each (default: all of parse, run, scenario, share, lparam, compare,
+           export_c)
 ";
 
 fn main() -> ExitCode {
@@ -55,6 +60,11 @@ fn main() -> ExitCode {
             let r = wine::run(&sh);
             println!("wine stage: {:.1}s", start.elapsed().as_secs_f64());
             r
+        }),
+        "fuzz" => fuzz::args(rest).and_then(|(targets, seconds)| {
+            let sh = shell()?;
+            setup::run(&sh, setup::Needs::All)?;
+            fuzz::run(&sh, &targets, seconds)
         }),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -206,6 +216,10 @@ fn test() -> ExitCode {
             Ok(cmd!(sh, "node --test tests/e2e/")
                 .env("WSASIM_SITE_DIR", &site)
                 .run()?)
+        })?;
+        stages.run("fuzz (30 s per target)", || {
+            let all: Vec<String> = fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
+            fuzz::run(&sh, &all, fuzz::TEST_SECONDS)
         })?;
         Ok(())
     })();

@@ -50,10 +50,50 @@ pub fn run(sh: &Shell, needs: Needs) -> Result<()> {
     if needs == Needs::All {
         chromium(sh)?;
         wine(sh)?;
+        nightly(sh)?;
+        cargo_fuzz(sh)?;
     }
     npm(sh)?;
     step("crates", "cargo fetch --locked");
     cmd!(sh, "cargo fetch --locked").run()?;
+    Ok(())
+}
+
+/// The nightly toolchain cargo-fuzz builds with (`-Zsanitizer`).
+fn nightly(sh: &Shell) -> Result<()> {
+    let installed = cmd!(sh, "rustup toolchain list").quiet().read()?;
+    if installed.lines().any(|l| l.starts_with("nightly")) {
+        step("nightly", "present");
+    } else {
+        step("nightly", "installing (rustup, minimal profile)");
+        cmd!(sh, "rustup toolchain install nightly --profile minimal").run()?;
+    }
+    Ok(())
+}
+
+/// The cargo-fuzz version the fuzz stage is run with.
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+fn cargo_fuzz(sh: &Shell) -> Result<()> {
+    let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    let found = cmd!(sh, "cargo fuzz --version")
+        .quiet()
+        .ignore_stderr()
+        .read()
+        .ok();
+    if found.as_deref().map(str::trim) == Some(want.as_str()) {
+        step("cargo-fuzz", &format!("{CARGO_FUZZ_VERSION} present"));
+    } else {
+        step(
+            "cargo-fuzz",
+            &format!("installing {CARGO_FUZZ_VERSION} from crates.io"),
+        );
+        cmd!(
+            sh,
+            "cargo install cargo-fuzz --version {CARGO_FUZZ_VERSION} --locked"
+        )
+        .run()?;
+    }
     Ok(())
 }
 

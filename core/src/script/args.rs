@@ -45,7 +45,7 @@ pub(super) struct Names {
     slots: Vec<String>,
 }
 
-/// A script error at `span`.
+/// A script error at `span`; what was found is cut to a readable length.
 pub(super) fn err(
     span: Span,
     expected: impl Into<String>,
@@ -55,7 +55,29 @@ pub(super) fn err(
         line: span.line,
         col: span.col,
         expected: expected.into(),
-        found: found.into(),
+        found: cut(found.into()),
+    }
+}
+
+/// The most characters of source text a name error shows (as the lexer's errors do).
+const MAX_FOUND: usize = 40;
+
+/// `found` with its text cut to [`MAX_FOUND`] characters and `…`, inside its quotes.
+fn cut(found: String) -> String {
+    let quoted = found.len() >= 2 && found.starts_with('"') && found.ends_with('"');
+    let inner = if quoted {
+        &found[1..found.len() - 1]
+    } else {
+        &found[..]
+    };
+    if inner.chars().nth(MAX_FOUND).is_none() {
+        return found;
+    }
+    let short: String = inner.chars().take(MAX_FOUND).collect();
+    if quoted {
+        format!("\"{short}…\"")
+    } else {
+        format!("{short}…")
     }
 }
 

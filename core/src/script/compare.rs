@@ -37,7 +37,8 @@ mod tests;
 /// input), and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompareError {
-    /// The line of the real output, from 1; 0 when the scenario itself is at fault.
+    /// The line of the real output, from 1; 0 when no one line is at fault (the scenario
+    /// is refused, or the real output ends before the scenario does).
     pub line: u32,
     /// What is wrong.
     pub message: String,

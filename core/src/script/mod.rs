@@ -45,6 +45,7 @@ mod lower;
 mod parser;
 mod program;
 pub mod runner;
+mod source;
 
 #[cfg(test)]
 mod tests;
@@ -60,6 +61,7 @@ pub use ast::{
 pub use runner::{
     pattern_bytes, run, Failure, LineMap, Report, RunOptions, Runner, StepReport, MAX_PAYLOAD,
 };
+pub use source::decode;
 
 /// The largest script accepted, in bytes (1 MiB).
 pub const MAX_SOURCE_BYTES: usize = 1 << 20;

@@ -62,16 +62,6 @@ pub(super) enum Payload {
     Pattern(usize),
 }
 
-impl Payload {
-    /// The bytes to send.
-    pub fn into_bytes(self) -> Vec<u8> {
-        match self {
-            Payload::Bytes(b) => b,
-            Payload::Pattern(n) => pattern_bytes(n),
-        }
-    }
-}
-
 /// The deterministic content of `N bytes`: `abc…xyzabc…`, so traces are reproducible.
 pub fn pattern_bytes(n: usize) -> Vec<u8> {
     (0..n).map(|i| b'a' + (i % 26) as u8).collect()

@@ -16,9 +16,10 @@
 //!   [`Runner::step`], so a user interface can show each segment and timer.
 //! - `GetMessage` on an empty queue runs the simulation until a message arrives; if
 //!   nothing could ever post one, the scenario fails instead of hanging.
-//! - Limits: at most [`RunOptions::max_steps_per_statement`] simulation steps per
-//!   statement and [`RunOptions::max_total_steps`] in all; exceeding one fails the
-//!   scenario at that line with a clear message.
+//! - Limits: at most [`RunOptions::max_steps_per_statement`] steps (trace entries) per
+//!   statement and [`RunOptions::max_total_steps`] in all, counted by the world itself
+//!   ([`Sim::set_step_limit`]), so the steps a blocking call lets the network take count
+//!   too; exceeding one fails the scenario at that line with a clear message.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -47,9 +48,11 @@ pub use super::program::pattern_bytes;
 /// Limits that keep a scenario from running forever.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunOptions {
-    /// Simulation steps one statement (`run until idle`, a blocking `GetMessage`) may take.
+    /// Steps one statement may take: `run until idle`, `run for`, `step N`, a
+    /// `GetMessage` that waits, a blocking call and everything that runs while it
+    /// blocks, a `repeat`. A step is one trace entry (see [`Sim::steps`]).
     pub max_steps_per_statement: usize,
-    /// Simulation steps the whole scenario may take.
+    /// Steps the whole scenario may take, every statement's steps included.
     pub max_total_steps: usize,
     /// Runs under this profile instead of the script's `profile` line.
     pub profile: Option<Profile>,
@@ -91,16 +94,9 @@ impl fmt::Display for Failure {
 /// A step in progress: a statement that takes several simulation steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Driving {
-    UntilIdle {
-        taken: usize,
-    },
-    Until {
-        end: crate::time::Instant,
-        taken: usize,
-    },
-    Steps {
-        left: u64,
-    },
+    UntilIdle,
+    Until { end: crate::time::Instant },
+    Steps { left: u64 },
 }
 
 /// What one [`Runner::step`] did.
@@ -141,10 +137,14 @@ pub struct Runner {
     windows: Vec<Hwnd>,
     failure: Option<Failure>,
     options: RunOptions,
-    total_steps: usize,
+    /// [`Sim::steps`] when the statement being run began.
+    stmt_start: u64,
     lines: LineMap,
     /// `HOST: hook CALL` statements waiting for their host's next blocking call.
     hooks: Vec<(Span, HostStep)>,
+    /// `N bytes` for the largest N sent so far: every pattern payload is a prefix of
+    /// it, so a send borrows its bytes instead of building them (shared by clones).
+    pattern: Arc<Vec<u8>>,
 }
 
 /// Which script line caused which trace entries: the runner's own record, kept beside the
@@ -239,7 +239,8 @@ impl Runner {
             windows: Vec::new(),
             failure: None,
             options,
-            total_steps: 0,
+            stmt_start: 0,
+            pattern: Arc::new(Vec::new()),
             lines: LineMap::default(),
             hooks: Vec::new(),
         })
@@ -332,7 +333,26 @@ impl Runner {
         let program = Arc::clone(&self.program);
         let Step { span, action } = &program.steps[stmt];
         let from = self.sim.trace().len();
-        let finished = self.exec(*span, action);
+        if self.driving.is_none() {
+            self.stmt_start = self.sim.steps();
+            if self.stmt_start >= self.options.max_total_steps as u64 {
+                // Calls take steps too: none begins once the scenario's budget is spent.
+                self.limit_failure(*span, "the scenario");
+                let report = StepReport {
+                    stmt,
+                    line: span.line,
+                    entries: from..from,
+                    finished_statement: true,
+                };
+                return Some(report);
+            }
+        }
+        self.sim.set_step_limit(Some(self.step_limit()));
+        let mut finished = self.exec(*span, action);
+        if self.failure.is_none() && self.sim.limit_reached() {
+            self.limit_failure(*span, "the statement");
+            finished = true;
+        }
         if finished {
             self.pc += 1;
         }
@@ -346,25 +366,37 @@ impl Runner {
         Some(report)
     }
 
-    /// One simulation step, counted against the limits. False (and a failure) past a limit.
-    fn sim_step(&mut self, span: Span, taken: usize, what: &str) -> bool {
-        if taken >= self.options.max_steps_per_statement
-            || self.total_steps >= self.options.max_total_steps
-        {
-            let limit = if taken >= self.options.max_steps_per_statement {
-                self.options.max_steps_per_statement
+    /// The step (of [`Sim::steps`]) the statement being run may not go past: its own
+    /// limit or the scenario's, whichever comes first.
+    fn step_limit(&self) -> u64 {
+        let per = self.options.max_steps_per_statement as u64;
+        let total = self.options.max_total_steps as u64;
+        self.stmt_start.saturating_add(per).min(total)
+    }
+
+    /// Fails the scenario at `span`: `what` did not finish within the limit.
+    fn limit_failure(&mut self, span: Span, what: &str) {
+        let per = self.options.max_steps_per_statement as u64;
+        let (limit, whose) =
+            if self.stmt_start.saturating_add(per) <= self.options.max_total_steps as u64 {
+                (per, "of one statement")
             } else {
-                self.options.max_total_steps
+                (self.options.max_total_steps as u64, "of the scenario")
             };
-            self.fail(
-                span,
-                format!("{what} to finish within {limit} simulation steps"),
-                "the network still busy (a timer or a retransmission keeps it going)",
-            );
+        self.fail(
+            span,
+            format!("{what} to finish within {limit} steps (the limit {whose})"),
+            "more steps: the network was still busy (a timer, a retransmission or a long transfer keeps it going)",
+        );
+    }
+
+    /// One simulation step, counted against the limits (the caller has checked that
+    /// one is scheduled). False (and a failure) past a limit.
+    fn sim_step(&mut self, span: Span, what: &str) -> bool {
+        if self.sim.step().is_none() && self.sim.limit_reached() {
+            self.limit_failure(span, what);
             return false;
         }
-        self.total_steps += 1;
-        self.sim.step();
         true
     }
 
@@ -456,33 +488,28 @@ impl Runner {
                 true
             }
             Action::RunUntilIdle => {
-                let taken = match self.driving {
-                    Some(Driving::UntilIdle { taken }) => taken,
-                    _ => 0,
-                };
                 if self.sim.next_event_at().is_none() {
                     self.driving = None;
                     return true;
                 }
-                if !self.sim_step(span, taken, "'run until idle'") {
+                if !self.sim_step(span, "'run until idle'") {
+                    self.driving = None;
                     return true;
                 }
-                self.driving = Some(Driving::UntilIdle { taken: taken + 1 });
+                self.driving = Some(Driving::UntilIdle);
                 false
             }
             Action::RunFor(d) => {
-                let (end, taken) = match self.driving {
-                    Some(Driving::Until { end, taken }) => (end, taken),
-                    _ => (self.sim.now() + *d, 0),
+                let end = match self.driving {
+                    Some(Driving::Until { end }) => end,
+                    _ => self.sim.now() + *d,
                 };
                 if self.sim.next_event_at().is_some_and(|t| t <= end) {
-                    if !self.sim_step(span, taken, "'run for'") {
+                    if !self.sim_step(span, "'run for'") {
+                        self.driving = None;
                         return true;
                     }
-                    self.driving = Some(Driving::Until {
-                        end,
-                        taken: taken + 1,
-                    });
+                    self.driving = Some(Driving::Until { end });
                     return false;
                 }
                 let _ = self.sim.run_for(end - self.sim.now(), 0);
@@ -503,7 +530,8 @@ impl Runner {
                     );
                     return true;
                 }
-                if !self.sim_step(span, 0, "'step'") {
+                if !self.sim_step(span, "'step'") {
+                    self.driving = None;
                     return true;
                 }
                 if left <= 1 {

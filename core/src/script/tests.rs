@@ -1462,3 +1462,18 @@ fn the_documents_tables_parse() {
     }
     assert!(checked >= 60, "only {checked} examples checked");
 }
+
+#[test]
+fn name_errors_cut_long_source_text() {
+    // Found by fuzzing: a 10 KB expression used to be echoed whole.
+    let payload = ["0"; 5000].join("|");
+    let call = "x".repeat(5000);
+    let src = format!(
+        "host a 10.0.0.1\na: S = socket(AF_INET, SOCK_STREAM)\na: send(S, {payload})\na: {call}(S)\n"
+    );
+    let errors = crate::script::Runner::new(&src).unwrap_err();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0].found, format!("\"{}…\"", "0|".repeat(20)));
+    assert_eq!(errors[1].found, format!("\"{}…\"", "x".repeat(40)));
+    assert!(errors.iter().all(|e| e.to_string().len() < 500));
+}

@@ -27,7 +27,13 @@ pub struct SocketTable {
     /// older one with the same pair (a connection in TIME_WAIT whose port a new socket
     /// reused) is no longer found: segments for that pair go to the new connection.
     conns: BTreeMap<(SockAddr, SockAddr), SocketHandle>,
+    /// How many ports of the ephemeral range are in use, by (host, type): when all
+    /// are, a search for a free one can stop at once.
+    ephemeral: BTreeMap<(HostId, SocketType), usize>,
 }
+
+/// The ephemeral port range Windows uses: 49152-65535.
+pub const EPHEMERAL: core::ops::RangeInclusive<u16> = 49152..=u16::MAX;
 
 fn slot(s: SocketHandle) -> Option<usize> {
     let off = s.0.checked_sub(FIRST)?;
@@ -109,6 +115,11 @@ impl SocketTable {
         self.ports.contains_key(&(host, ty, port))
     }
 
+    /// True if every port of the [`EPHEMERAL`] range of `host` and type `ty` is in use.
+    pub fn ephemeral_exhausted(&self, host: HostId, ty: SocketType) -> bool {
+        self.ephemeral.get(&(host, ty)).copied().unwrap_or(0) == EPHEMERAL.len()
+    }
+
     /// The newest stream socket given this pair of addresses, if any.
     pub fn connection(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {
         self.conns.get(&(local, remote)).and_then(|s| self.get(*s))
@@ -125,7 +136,11 @@ impl SocketTable {
                 self.drop_conn(old, r, s);
             }
         }
-        self.ports.entry((host, ty, addr.port)).or_default().push(s);
+        let users = self.ports.entry((host, ty, addr.port)).or_default();
+        users.push(s);
+        if users.len() == 1 && EPHEMERAL.contains(&addr.port) {
+            *self.ephemeral.entry((host, ty)).or_default() += 1;
+        }
         if let (Some(r), SocketType::Stream) = (remote, ty) {
             self.conns.insert((addr, r), s);
         }
@@ -175,6 +190,11 @@ impl SocketTable {
             v.retain(|x| *x != s);
             if v.is_empty() {
                 self.ports.remove(&key);
+                if EPHEMERAL.contains(&port) {
+                    if let Some(n) = self.ephemeral.get_mut(&(host, ty)) {
+                        *n -= 1;
+                    }
+                }
             }
         }
     }
@@ -263,5 +283,29 @@ mod tests {
         t.remove(b);
         assert!(!t.port_in_use(HostId(0), SocketType::Stream, 6000));
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn the_ephemeral_range_is_counted() {
+        let n = EPHEMERAL.len();
+        let mut t = table_with(n + 1, SocketType::Dgram);
+        let h = |i: usize| SocketHandle(FIRST + STEP * i as u32);
+        for (i, port) in EPHEMERAL.enumerate() {
+            assert!(!t.ephemeral_exhausted(HostId(0), SocketType::Dgram));
+            t.set_local(h(i), addr(&format!("10.0.0.1:{}", port)));
+        }
+        assert!(t.ephemeral_exhausted(HostId(0), SocketType::Dgram));
+        assert!(!t.ephemeral_exhausted(HostId(0), SocketType::Stream));
+        // Rebinding out of the range frees a port of it, and back in takes it again.
+        t.set_local(h(1), addr("10.0.0.1:80"));
+        assert!(!t.ephemeral_exhausted(HostId(0), SocketType::Dgram));
+        t.set_local(h(1), addr("10.0.0.1:49153"));
+        assert!(t.ephemeral_exhausted(HostId(0), SocketType::Dgram));
+        // A second socket on a port in use (SO_REUSEADDR) is not a second port.
+        t.set_local(h(n), addr("10.0.0.1:49152"));
+        t.remove(h(0));
+        assert!(t.ephemeral_exhausted(HostId(0), SocketType::Dgram));
+        t.remove(h(n));
+        assert!(!t.ephemeral_exhausted(HostId(0), SocketType::Dgram));
     }
 }

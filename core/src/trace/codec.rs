@@ -942,6 +942,7 @@ impl Writer<'_> {
                 self.socket(*s);
             }
             Note::QosRenegotiated => self.byte(25),
+            Note::StepLimit => self.byte(26),
         }
     }
 }
@@ -1568,6 +1569,7 @@ impl Reader<'_> {
             23 => Note::AcceptDeferred,
             24 => Note::AcceptRejected(self.socket()),
             25 => Note::QosRenegotiated,
+            26 => Note::StepLimit,
             _ => panic!("{OWN}"),
         }
     }

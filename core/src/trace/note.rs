@@ -90,6 +90,8 @@ pub enum Note {
     AcceptRejected(SocketHandle),
     /// The application renegotiated its quality of service: FD_QOS is re-enabled.
     QosRenegotiated,
+    /// The step limit stopped the world while this call blocked: it is cancelled.
+    StepLimit,
 }
 
 impl fmt::Display for Note {
@@ -176,6 +178,9 @@ impl fmt::Display for Note {
                 f,
                 "the application renegotiates its quality of service: FD_QOS is re-enabled [{}]",
                 Rule::QosRenegotiated
+            ),
+            Note::StepLimit => f.write_str(
+                "the step limit was reached while this call blocked: it is cancelled as by WSACancelBlockingCall, and the run stops here",
             ),
         }
     }

@@ -73,7 +73,8 @@ impl Winsock<'_> {
         r
     }
 
-    /// Lets the world run while this host is blocked. False if it went idle first.
+    /// Lets the world run while this host is blocked. False if it went idle first, or
+    /// the step limit ([`Sim::set_step_limit`]) stopped it.
     fn wait<D>(&mut self, call: &Call<SocketHandle, WsaEvent, D>) -> bool {
         self.sim.hosts[self.host.0 as usize].in_blocking_call = true;
         let mut ok = false;
@@ -94,10 +95,21 @@ impl Winsock<'_> {
         ok
     }
 
+    /// The call gives up with `WSAEINTR`, as if `WSACancelBlockingCall` had been called.
+    /// A blocking `send` that had queued part of its data when it gave up still fails,
+    /// and the queued bytes still go out: Winsock's page on `WSACancelBlockingCall` says
+    /// that cancelling any call other than `accept` and `select` leaves the socket in an
+    /// indeterminate state, in which only `closesocket` can be relied on. So the peer
+    /// may receive bytes that no successful `send` reported (a prefix of this call's).
     fn cancelled(&mut self, traced: TracedCall) -> Result<Returned, WsaError> {
         let host = self.host;
         self.sim.begin(Cause::Completion { host, call: traced });
-        self.sim.change(Change::Note(Note::BlockingCancelled));
+        let note = if self.sim.limit_reached() {
+            Note::StepLimit
+        } else {
+            Note::BlockingCancelled
+        };
+        self.sim.change(Change::Note(note));
         self.finish(Err(WsaError::WSAEINTR))
     }
 }

@@ -99,7 +99,7 @@ impl<'a> Winsock<'a> {
     }
 
     /// [`Winsock::call`] with the bytes to send owned or borrowed.
-    fn run<D: AsRef<[u8]>>(
+    pub(crate) fn run<D: AsRef<[u8]>>(
         &mut self,
         call: Call<SocketHandle, WsaEvent, D>,
     ) -> Result<Returned, WsaError> {

@@ -1,13 +1,16 @@
 //! A host's call as the runner makes it: its variables resolved to the handles bound so
 //! far, `GetMessage`'s wait, the binding of `VAR =` and the check of `=> RESULT`.
 
+use alloc::borrow::Cow;
+use alloc::sync::Arc;
 use core::convert::Infallible;
 
 use super::Runner;
 use crate::queue::Hwnd;
 use crate::script::ast::Span;
 use crate::script::expect::{Actual, Check, Shape};
-use crate::script::program::{HostStep, Op, Payload, ScriptCall, Var};
+use crate::script::program::{pattern_bytes, HostStep, Op, Payload, ScriptCall, Var};
+use crate::socket::{SocketHandle, WsaEvent};
 use alloc::vec::Vec;
 
 use crate::error::WsaError;
@@ -59,6 +62,9 @@ impl Runner {
             if until.expected.matches(&actual, &self.vars) {
                 break;
             }
+            if self.sim.limit_reached() || self.sim.steps() >= self.step_limit() {
+                return self.limit_failure(span, "'repeat'");
+            }
             count += 1;
             if count >= MAX_REPEAT {
                 let shown = actual.show(|s| self.socket_name(s));
@@ -77,7 +83,26 @@ impl Runner {
         let host = self.hosts[step.host];
         Some(match &step.op {
             Op::Winsock(call) => {
-                let call = self.resolve(call);
+                let mut need = 0;
+                let call = self
+                    .resolve(call)
+                    .try_map::<_, _, _, Infallible>(Ok, Ok, |p| {
+                        if let Payload::Pattern(n) = p {
+                            need = n;
+                        }
+                        p
+                    });
+                let call = call.unwrap_or_else(|never| match never {});
+                if self.pattern.len() < need {
+                    self.pattern = Arc::new(pattern_bytes(need));
+                }
+                let pattern = Arc::clone(&self.pattern);
+                let call = call
+                    .try_map::<_, _, _, Infallible>(Ok, Ok, |p| match p {
+                        Payload::Bytes(b) => Cow::Owned(b),
+                        Payload::Pattern(n) => Cow::Borrowed(&pattern[..n]),
+                    })
+                    .unwrap_or_else(|never| match never {});
                 let r = self.winsock(step.host, call);
                 let bound = match &r {
                     Ok(Returned::Socket(s) | Returned::Accepted(s, _)) => Some(Var::Socket(*s)),
@@ -92,7 +117,7 @@ impl Runner {
                 msg,
                 events,
             } => {
-                let call = Call::WsaAsyncSelect {
+                let call: Call = Call::WsaAsyncSelect {
                     s: self.vars.socket(*s),
                     hwnd: self.windows[*window],
                     msg: *msg,
@@ -133,14 +158,18 @@ impl Runner {
     /// hook dispatches the window's messages while a blocking call waits, and a Winsock
     /// call made then fails with `WSAEINPROGRESS`. Their results are checked after the
     /// blocking call returns; a hook left unrun fails the scenario at its own line.
-    fn winsock(&mut self, h: usize, call: Call) -> Result<Returned, WsaError> {
+    fn winsock<D: AsRef<[u8]>>(
+        &mut self,
+        h: usize,
+        call: Call<SocketHandle, WsaEvent, D>,
+    ) -> Result<Returned, WsaError> {
         let host = self.hosts[h];
         let (mine, others): (Vec<_>, Vec<_>) = core::mem::take(&mut self.hooks)
             .into_iter()
             .partition(|(_, s)| s.host == h);
         self.hooks = others;
         if mine.is_empty() {
-            return self.sim.on(host).call(call);
+            return self.sim.on(host).run(call);
         }
         let calls: Vec<Call> = mine.iter().map(|(_, s)| self.hook_call(s)).collect();
         let mut ran: Vec<Result<Returned, WsaError>> = Vec::new();
@@ -149,7 +178,7 @@ impl Runner {
                 ran.extend(calls.iter().map(|c| sim.on(at).call(c.clone())));
             }
         };
-        let r = self.sim.on(host).with_blocking_hook(&mut hook).call(call);
+        let r = self.sim.on(host).with_blocking_hook(&mut hook).run(call);
         let mut ran = ran.into_iter();
         for (span, step) in &mine {
             match ran.next() {
@@ -171,7 +200,13 @@ impl Runner {
     /// A `hook` statement's call, its variables resolved now.
     fn hook_call(&self, step: &HostStep) -> Call {
         match &step.op {
-            Op::Winsock(call) => self.resolve(call),
+            Op::Winsock(call) => self
+                .resolve(call)
+                .try_map::<_, _, _, Infallible>(Ok, Ok, |p| match p {
+                    Payload::Bytes(b) => b,
+                    Payload::Pattern(n) => pattern_bytes(n),
+                })
+                .unwrap_or_else(|never| match never {}),
             Op::AsyncSelect {
                 s,
                 window,
@@ -187,14 +222,14 @@ impl Runner {
         }
     }
 
-    /// The call with its variables resolved to the handles they hold now, and its
-    /// `N bytes` made.
-    fn resolve(&self, call: &ScriptCall) -> Call {
+    /// The call with its variables resolved to the handles they hold now (its bytes
+    /// still as the script gives them).
+    fn resolve(&self, call: &ScriptCall) -> Call<SocketHandle, WsaEvent, Payload> {
         call.clone()
             .try_map::<_, _, _, Infallible>(
                 |s| Ok(self.vars.socket(s)),
                 |e| Ok(self.vars.event(e)),
-                Payload::into_bytes,
+                |d| d,
             )
             .unwrap_or_else(|never| match never {})
     }
@@ -202,17 +237,15 @@ impl Runner {
     /// `GetMessage` waits: runs the world until the window has a message. False (and a
     /// failure) if a limit is reached or nothing could ever post one.
     fn wait_for_message(&mut self, span: Span, hwnd: Hwnd) -> bool {
-        let mut taken = 0;
         while self
             .sim
             .window(hwnd)
             .is_some_and(|w| w.queue.is_empty() && w.alive)
             && self.sim.next_event_at().is_some()
         {
-            if !self.sim_step(span, taken, "GetMessage's wait") {
+            if !self.sim_step(span, "GetMessage's wait") {
                 return false;
             }
-            taken += 1;
         }
         if self.sim.window(hwnd).is_some_and(|w| w.queue.is_empty()) {
             self.fail(span, "a message for GetMessage to return", "an empty queue with nothing scheduled that could post one: GetMessage would wait forever");

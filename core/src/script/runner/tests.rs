@@ -168,6 +168,80 @@ fn a_call_from_the_blocking_hook_fails_with_wsaeinprogress() {
     );
 }
 
+/// Two hosts, a connection, and `s: A = accept(L)` (the client's socket is `C`).
+const CONNECTED: &str = "host c 10.0.0.1\nhost s 10.0.0.2\ns: WSAStartup()\ns: L = socket(AF_INET, SOCK_STREAM)\ns: bind(L, 10.0.0.2:80)\ns: listen(L, 5)\nc: WSAStartup()\nc: C = socket(AF_INET, SOCK_STREAM)\nc: connect(C, 10.0.0.2:80)\ns: A = accept(L)\n";
+
+fn run_with(src: &str, per: usize, total: usize) -> Runner {
+    let mut r = Runner::with_options(
+        src,
+        RunOptions {
+            max_steps_per_statement: per,
+            max_total_steps: total,
+            profile: None,
+        },
+    )
+    .unwrap();
+    r.run_to_end();
+    r
+}
+
+#[test]
+fn a_blocking_call_is_held_to_the_statement_limit() {
+    // Found by fuzzing: a one-byte send buffer and a 16 MiB urgent send used to run
+    // ~17 million steps inside the call and exhaust memory.
+    let src = alloc::format!(
+        "{CONNECTED}s: setsockopt(A, SOL_SOCKET, SO_SNDBUF, 1)\ns: send(A, 16777216 bytes, MSG_OOB)\n"
+    );
+    let r = run_with(&src, 1_000, 1_000_000);
+    let f = r.failure().expect("the limit stops the run");
+    assert_eq!(f.line, 12);
+    assert_eq!(
+        f.expected,
+        "the statement to finish within 1000 steps (the limit of one statement)"
+    );
+    let start = r.stmt_start;
+    assert!(r.sim().steps() <= start + 1_000 + 2, "{}", r.sim().steps());
+    let last = r.sim().trace().iter().last().unwrap();
+    assert!(last
+        .changes
+        .iter()
+        .any(|c| matches!(c, crate::trace::Change::Note(crate::trace::Note::StepLimit))));
+}
+
+#[test]
+fn steps_taken_while_a_call_blocks_count_against_the_scenario() {
+    // A blocking send that waits while 1 MiB drains through a 1 KiB send buffer: every
+    // segment and acknowledgement it waits for counts against the scenario's limit.
+    let src = alloc::format!(
+        "{CONNECTED}s: setsockopt(A, SOL_SOCKET, SO_RCVBUF, 1048576)\nc: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 1024)\nc: send(C, 1048576 bytes)\n"
+    );
+    let r = run_with(&src, 1_000_000, 500);
+    let f = r.failure().expect("the scenario limit stops the run");
+    assert_eq!(f.line, 13);
+    assert!(
+        f.expected
+            .ends_with("500 steps (the limit of the scenario)"),
+        "{}",
+        f.expected
+    );
+    // Past the limit only the call's last attempt and its cancellation are recorded.
+    assert!(r.sim().steps() <= 502, "{}", r.sim().steps());
+}
+
+#[test]
+fn step_n_is_held_to_the_statement_limit() {
+    let src = alloc::format!(
+        "{CONNECTED}c: ioctlsocket(C, FIONBIO, 1)\nc: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 1048576)\nc: send(C, 1048576 bytes)\nstep 100000\n"
+    );
+    let r = run_with(&src, 10, 1_000_000);
+    let f = r.failure().expect("the limit stops 'step'");
+    assert_eq!(f.line, 14);
+    assert_eq!(
+        f.expected,
+        "'step' to finish within 10 steps (the limit of one statement)"
+    );
+}
+
 #[test]
 fn route_change_naming_a_destination() {
     let src = "host a 10.0.0.1\nhost b 10.0.0.2\nwindow a w\na: WSAStartup()\n\
@@ -183,4 +257,27 @@ fn route_change_naming_a_destination() {
                expect w: WM_USER+1(T, FD_ROUTING_INTERFACE_CHANGE, 0)\n";
     let t = trace_of(src);
     assert!(t.contains("route change a 10.0.0.2"), "{t}");
+}
+
+#[test]
+fn pattern_payloads_are_prefixes_of_one_buffer() {
+    let src = alloc::format!(
+        "{CONNECTED}c: send(C, 30 bytes) => 30\nc: send(C, 5 bytes) => 5\nrun until idle\ns: recv(A, 35) => \"abcdefghijklmnopqrstuvwxyzabcdabcde\"\n"
+    );
+    let r = run_with(&src, 100_000, 1_000_000);
+    assert_eq!(r.failure(), None);
+    assert_eq!(r.pattern.len(), 30);
+}
+
+#[test]
+fn calls_count_against_the_scenario_limit() {
+    let calls = "a: S = socket(AF_INET, SOCK_DGRAM)\n".repeat(100);
+    let src = alloc::format!("host a 10.0.0.1\na: WSAStartup()\n{calls}");
+    let r = run_with(&src, 1_000, 50);
+    let f = r.failure().expect("the scenario limit stops the calls");
+    assert_eq!(
+        f.expected,
+        "the scenario to finish within 50 steps (the limit of the scenario)"
+    );
+    assert_eq!(r.sim().steps(), 50);
 }

@@ -389,6 +389,7 @@ fn notes() -> Vec<Note> {
         Note::AcceptDeferred,
         Note::AcceptRejected(S),
         Note::QosRenegotiated,
+        Note::StepLimit,
     ]
 }
 
@@ -688,6 +689,7 @@ fn k_note(n: &Note) -> usize {
         Note::AcceptDeferred => 23,
         Note::AcceptRejected(_) => 24,
         Note::QosRenegotiated => 25,
+        Note::StepLimit => 26,
     }
 }
 
@@ -779,7 +781,7 @@ fn every_variant_round_trips() {
         ("outcome", 4),
         ("return", 11),
         ("change", 12),
-        ("note", 26),
+        ("note", 27),
     ] {
         let got = seen.iter().filter(|(w, _)| *w == what).count();
         assert_eq!(got, n, "every {what} variant is in the test");
