@@ -251,9 +251,18 @@ static void r_wsasend(SOCKET s, const char *d, int len, int flags, const struct 
     if (!R.failed) R.val = n, sprintf(R.text, "%lu", (unsigned long)n);
 }
 /* WSAAccept's condition functions: the scenario chooses the answer. */
-static int CALLBACK cf_accept(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_ACCEPT; }
-static int CALLBACK cf_reject(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_REJECT; }
-static int CALLBACK cf_defer(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_DEFER; }
+static int CALLBACK cf_accept(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) {
+    (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)x;
+    return CF_ACCEPT;
+}
+static int CALLBACK cf_reject(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) {
+    (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)x;
+    return CF_REJECT;
+}
+static int CALLBACK cf_defer(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) {
+    (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)x;
+    return CF_DEFER;
+}
 static void r_getmsg(int w, int remove, int wait) {
     R.set = 1;
     if (queued(w) < 0) {
