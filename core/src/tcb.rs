@@ -159,6 +159,8 @@ pub struct Tcb {
     pub(crate) retries: u32,
     /// Zero-window probes sent.
     pub(crate) probes: u32,
+    /// Zero-window probes sent since the peer last acknowledged anything.
+    pub(crate) unanswered: u32,
     /// The running timer and its deadline.
     pub(crate) timer: Option<(Instant, TimerKind)>,
     /// The running timer's place in the world's schedule, to unschedule it.
@@ -215,6 +217,7 @@ impl Tcb {
             rto: INITIAL_RTO,
             retries: 0,
             probes: 0,
+            unanswered: 0,
             timer: None,
             timer_key: None,
         }

@@ -9,7 +9,7 @@ use crate::net::{HostId, Payload, Segment, SockAddr, TcpFlags};
 use crate::select::Fact;
 use crate::sim::Sim;
 use crate::socket::{Holder, SocketHandle, SocketType};
-use crate::tcb::{Tcb, TcpState, TimerKind, INITIAL_RTO, TIME_WAIT};
+use crate::tcb::{Tcb, TcpState, TimerKind, INITIAL_RTO, PERSIST_PROBES, TIME_WAIT};
 use crate::trace::{Change, Note};
 
 /// The header fields of an arriving TCP segment.
@@ -266,11 +266,13 @@ impl Sim {
         }
         let tcb = self.tcb_mut(s);
         tcb.snd_wnd = h.wnd;
+        tcb.unanswered = 0;
+        let probing = tcb.timer.is_some_and(|t| t.1 == TimerKind::Persist);
         if h.wnd > 0 {
             tcb.probes = 0;
-            if tcb.timer.is_some_and(|t| t.1 == TimerKind::Persist) {
-                self.cancel_timer(s);
-            }
+        }
+        if probing && (h.wnd > 0 || tcb.probes >= PERSIST_PROBES) {
+            self.cancel_timer(s);
         }
         true
     }

@@ -7,8 +7,11 @@
 //! - Retransmission is go-back-N from `snd_una` with a doubling time-out starting at 3 s;
 //!   a SYN is retransmitted twice (connect fails with `WSAETIMEDOUT` after 21 s, as on
 //!   Windows), data five times (then FD_CLOSE with `WSAECONNABORTED`).
-//! - A zero window is probed with empty segments (at most eight), and the receiver sends a
-//!   window update when a recv opens a window it had closed.
+//! - A zero window is probed with empty segments: eight that the peer answers (its window
+//!   still closed) end the probing, and eight in a row that nothing answers abort the
+//!   connection (FD_CLOSE with `WSAECONNABORTED`). The receiver sends a window update
+//!   when a recv opens a window it had closed, or grows it by a segment since it was
+//!   last advertised (so a lost update is followed by another).
 //! - A listener whose backlog is full answers SYN with RST (Windows' behaviour), so the
 //!   client sees `WSAECONNREFUSED`.
 //! - Closing a socket with unread received data, or with SO_LINGER on and 0 s, sends RST.

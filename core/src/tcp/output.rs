@@ -176,7 +176,12 @@ impl Sim {
         }
     }
 
-    /// After a recv freed space: tell the peer if its window had closed.
+    /// After a recv freed space: tell the peer when a window it had (nearly) closed opens
+    /// to a segment or is emptied, or when the window has grown by a full segment (or
+    /// half the buffer, if smaller) since it was last advertised: RFC 1122's
+    /// receiver-side silly window avoidance (4.2.3.3). The second case means an update
+    /// lost on the way is followed by another when the reader reads on, which matters
+    /// once the sender has stopped probing.
     pub(crate) fn tcp_window_update(&mut self, s: SocketHandle) {
         let sock = &self.sockets[&s];
         let Some(tcb) = sock.tcb.as_ref() else { return };
@@ -184,10 +189,10 @@ impl Sim {
             return;
         }
         let space = sock.recv_space() as u32;
-        if (tcb.rcv_wnd_adv as usize) < MSS
-            && space > tcb.rcv_wnd_adv
-            && (space as usize >= MSS || sock.rx.is_empty())
-        {
+        let step = (MSS as u32).min(sock.rcvbuf / 2).max(1);
+        let adv = tcb.rcv_wnd_adv;
+        let reopened = (adv as usize) < MSS && (space as usize >= MSS || sock.rx.is_empty());
+        if space > adv && (reopened || space - adv >= step) {
             self.tcp_ack_now(s);
         }
     }

@@ -26,17 +26,26 @@ impl Sim {
                 }
             }
             TimerKind::Persist => {
+                // Probes go on while nothing answers them, and that many in a row abort
+                // the connection, as unanswered retransmissions do (RFC 1122 4.2.2.17
+                // allows it). Once PERSIST_PROBES have been sent, an answer with the
+                // window still closed stops them (input): the reader's window update
+                // restarts the sending.
+                if self.tcb(s).unanswered >= PERSIST_PROBES {
+                    let state = self.sockets[&s].state();
+                    self.tcp_timed_out(s, state);
+                    return;
+                }
                 let tcb = self.tcb_mut(s);
                 tcb.probes += 1;
+                tcb.unanswered += 1;
                 tcb.rto = Duration::from_micros(tcb.rto.total_micros().saturating_mul(2))
                     .min(Duration::from_secs(60));
                 let seq = tcb.snd_nxt.wrapping_sub(1);
                 self.change(Change::Note(Note::ZeroWindowProbe));
                 self.tcp_emit(s, TcpFlags::ACK, seq, Vec::new(), 0);
-                if self.tcb(s).probes < PERSIST_PROBES {
-                    let rto = self.tcb(s).rto;
-                    self.arm_timer(s, TimerKind::Persist, rto);
-                }
+                let rto = self.tcb(s).rto;
+                self.arm_timer(s, TimerKind::Persist, rto);
             }
             TimerKind::Retransmit => {
                 let state = self.sockets[&s].state();
