@@ -1,4 +1,6 @@
-//! The readable trace table: one row per step (step, time, host, action → result) and,
+//! The readable trace table: one row per trace entry (step, entry, time, host, action →
+//! result; a step is one runner step counted from 1 as the playground counts it, an entry
+//! the trace entry's index from 0, see `wsasim::script::LineMap`) and,
 //! under it, one row per message the step posted (window, wMsg, wParam, lParam, event,
 //! error, rule).
 
@@ -33,8 +35,8 @@ pub fn render(runner: &Runner) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>5}  {:>time_w$}  {:<host_w$}  action → result",
-        "step", "time", "host"
+        "{:>5}  {:>5}  {:>time_w$}  {:<host_w$}  action → result",
+        "step", "entry", "time", "host"
     );
     for e in &entries {
         let mut action = e.cause.display(sim.trace().names()).to_string();
@@ -43,7 +45,11 @@ pub fn render(runner: &Runner) -> String {
         }
         let _ = writeln!(
             out,
-            "{:>5}  {:>time_w$}  {:<host_w$}  {action}",
+            "{:>5}  {:>5}  {:>time_w$}  {:<host_w$}  {action}",
+            runner
+                .lines()
+                .step_of(e.index)
+                .map_or_else(|| "-".to_string(), |s| s.to_string()),
             e.index,
             e.at.to_string(),
             host_of(e)
@@ -51,7 +57,8 @@ pub fn render(runner: &Runner) -> String {
         for m in e.posted() {
             let _ = writeln!(
                 out,
-                "{:>5}  {:>time_w$}  {:<host_w$}    ↳ {}",
+                "{:>5}  {:>5}  {:>time_w$}  {:<host_w$}    ↳ {}",
+                "",
                 "",
                 "",
                 "",

@@ -31,11 +31,19 @@ fn location_parts() -> (String, String) {
     )
 }
 
+/// The focused element's tag, or `ROW` for a selectable row (`data-row`): Space and
+/// Enter select it, and must not also play (see `keys::action`).
 fn focused_tag() -> String {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.active_element())
-        .map(|e| e.tag_name())
+        .map(|e| {
+            if e.has_attribute("data-row") {
+                "ROW".to_string()
+            } else {
+                e.tag_name()
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -58,6 +66,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         stale: RwSignal::new(false),
         compare_on: RwSignal::new(false),
         divergence: RwSignal::new(None),
+        profiles: RwSignal::new(None),
         notice: RwSignal::new(None),
         playing: RwSignal::new(false),
         speed: RwSignal::new(4),
@@ -100,7 +109,8 @@ fn debounce_runs(pg: PlaygroundCtx) {
                 .source
                 .with_untracked(|s| pg.last_source.with_value(|l| l == s));
             if !unchanged {
-                pg.run_now(false);
+                // An edit keeps the step, where the new run still reaches it.
+                pg.run_now(true);
             }
         });
     });
@@ -256,7 +266,12 @@ pub fn App() -> impl IntoView {
     let pg = provide_state(embed);
     // A link in the URL wins over local storage; a bad one leaves the restored text.
     if !pg.open_fragment(&hash) {
+        // A reload comes back to the step it was at, where the run still reaches it.
+        let saved = (!embed).then(storage::load_step).flatten();
         pg.run_now(false);
+        if let Some(step) = saved {
+            pg.seek(step);
+        }
     }
     debounce_runs(pg);
     listen_to_keys(pg);

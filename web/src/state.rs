@@ -5,6 +5,7 @@
 //! components never compute Winsock facts, they render what the timeline's `Sim` reports.
 
 use leptos::prelude::*;
+use wsasim::script::compare::profiles::ProfileComparison;
 use wsasim::script::ScriptError;
 use wsasim::{Profile, Rule};
 
@@ -87,6 +88,9 @@ pub struct PlaygroundCtx {
     pub compare_on: RwSignal<bool>,
     /// Where the two profiles' traces first differ, when the compare view is on.
     pub divergence: RwSignal<Option<Divergence>>,
+    /// Both profiles' messages lined up (`wsasim::script::compare::profiles`), computed
+    /// while the compare view is on.
+    pub profiles: RwSignal<Option<ProfileComparison>>,
     /// A message about the link the page was opened with, if any.
     pub notice: RwSignal<Option<Notice>>,
     /// True while playing.
@@ -148,6 +152,8 @@ pub enum Notice {
 pub struct Divergence {
     /// The trace index where they first differ.
     pub index: usize,
+    /// The step of the current profile's run that shows that entry.
+    pub step: usize,
     /// One side per profile: documented first, then Windows.
     pub sides: [DivergenceSide; 2],
 }

@@ -345,3 +345,16 @@ pub fn save_profile(choice: Option<Profile>) {
         None => local.remove(PROFILE_KEY),
     }
 }
+
+/// Where the step the editor's scenario was at is kept, so a reload comes back to it.
+const STEP_KEY: &str = "wsasim.step";
+
+/// The step saved for the scenario in the editor, if any.
+pub fn load_step() -> Option<usize> {
+    browser::local().get(STEP_KEY)?.parse().ok()
+}
+
+/// Saves the step the scenario is at.
+pub fn save_step(step: usize) {
+    browser::local().set(STEP_KEY, &step.to_string());
+}

@@ -278,6 +278,15 @@ pub fn find_message(t: &Timeline, id: u64) -> Option<Message> {
         .cloned()
 }
 
+/// The index of the trace entry that posted message `id`, if posted by now.
+pub fn find_entry_of_message(t: &Timeline, id: u64) -> Option<usize> {
+    t.trace()
+        .iter()
+        .rev()
+        .find(|e| e.posted().any(|m| m.id == id))
+        .map(|e| e.index)
+}
+
 /// The selected message as a row, if a message is selected and posted by now.
 pub fn selected_message(t: &Timeline, sel: Selection) -> Option<MessageRow> {
     match sel {
@@ -983,7 +992,13 @@ fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<W
         .filter(|c| !std::ptr::eq(*c, first.0))
         .filter_map(|c| c.rule().map(|r| (r.id().to_string(), c.to_string())))
         .collect();
-    let subject = format!("step #{} {}: {}", e.index, e.at, e.cause.display(names));
+    let subject = format!(
+        "step {} · entry #{} at {}: {}",
+        t.step_of_entry(e.index),
+        e.index,
+        e.at,
+        e.cause.display(names)
+    );
     let other = c.and_then(|c| c.for_entry(t, e.index));
     Some(explain(subject, first.1, also, other))
 }
@@ -996,8 +1011,11 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
     match sel {
         Selection::Message(id) => {
             let m = find_message(t, id)?;
+            let place = find_entry_of_message(t, id)
+                .map(|i| format!(" (step {} · entry #{i})", t.step_of_entry(i)))
+                .unwrap_or_default();
             let subject = format!(
-                "message #{}: {}({}, {}) to {}",
+                "message #{}{place}: {}({}, {}) to {}",
                 m.id,
                 m.msg,
                 socket_label(t, m.wparam),
@@ -1024,6 +1042,8 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
 pub struct TraceRow {
     /// The entry's index: the row's key.
     pub index: usize,
+    /// The step that added it (from 1, as the step counter counts).
+    pub step: usize,
     /// Virtual time.
     pub at: String,
     /// The host involved, if any.
@@ -1131,6 +1151,7 @@ pub fn trace_log(t: &Timeline) -> TraceLogView {
         .iter()
         .map(|e| TraceRow {
             index: e.index,
+            step: t.step_of_entry(e.index),
             at: e.at.to_string(),
             host: e.host().map(|h| host_name(t, h)),
             action: e.cause.display(t.names()).to_string(),

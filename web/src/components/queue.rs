@@ -200,6 +200,7 @@ fn MessageRowView(
             data-state=state
             data-event=m.event.clone()
             tabindex="0"
+            data-row=""
             aria-label=label
             aria-selected=move || selected().to_string()
             on:click=move |_| select()

@@ -1,0 +1,235 @@
+//! Comparing the scenario's two runs, under [`Profile::Documented`] and
+//! [`Profile::Windows`]: every window message each run posts, lined up side by side.
+//!
+//! Decisions:
+//! - What is compared is what the application sees: the window, `wMsg`, `wParam` (the
+//!   socket, by its script name) and `lParam` (event and error). The rule that posted a
+//!   message is shown on each side but is not part of the comparison.
+//! - The two sequences are lined up by their longest common subsequence (as a real run is
+//!   lined up with the model in [`compare`](super::compare)), over all windows in posting
+//!   order: a row holds a message on both sides, or on one side only, and every
+//!   one-sided row is a difference.
+//! - Positions are runner steps, counted from 1 as the playground's step counter and
+//!   `&step=` count them (see [`StepReport`](super::StepReport)), beside the trace entry's
+//!   index; a row missing on one side gives that side's position as the step of its
+//!   previous message (0 before the first), so "go to step" lands where the message would
+//!   have been.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::super::runner::{RunOptions, Runner};
+use super::super::ScriptError;
+use crate::profile::Profile;
+use crate::spec::Rule;
+
+/// One message a run posted, as the application sees it, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideMessage {
+    /// The runner step that posted it, from 1 (the playground's step counter).
+    pub step: usize,
+    /// The index of the trace entry that posted it.
+    pub entry: usize,
+    /// The script line of that step.
+    pub line: u32,
+    /// The window's name.
+    pub window: String,
+    /// `WM_USER+1(S, FD_READ, 0)`: `wMsg(wParam, event, error)` with script names.
+    pub text: String,
+    /// The rule that posted it.
+    pub rule: Rule,
+}
+
+/// One row of the side-by-side view: a message on both sides, or on one side only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileRow {
+    /// The message under Documented, if that run posts it here.
+    pub documented: Option<SideMessage>,
+    /// The message under Windows, if that run posts it here.
+    pub windows: Option<SideMessage>,
+    /// Each side's step for this row (Documented, Windows): its message's step, or for a
+    /// missing message the step of that side's previous message (0 before the first).
+    pub at: [usize; 2],
+}
+
+impl ProfileRow {
+    /// True when only one side posts this message.
+    pub fn differs(&self) -> bool {
+        self.documented.is_none() || self.windows.is_none()
+    }
+
+    /// The side of `profile`.
+    pub fn side(&self, profile: Profile) -> Option<&SideMessage> {
+        match profile {
+            Profile::Documented => self.documented.as_ref(),
+            Profile::Windows => self.windows.as_ref(),
+        }
+    }
+
+    /// The step of `profile`'s run where this row sits (see [`ProfileRow::at`]).
+    pub fn step(&self, profile: Profile) -> usize {
+        match profile {
+            Profile::Documented => self.at[0],
+            Profile::Windows => self.at[1],
+        }
+    }
+}
+
+/// Both runs' messages, lined up.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileComparison {
+    /// Every message of both runs, in posting order, lined up.
+    pub rows: Vec<ProfileRow>,
+    /// The number of steps of each run (Documented, Windows).
+    pub steps: [usize; 2],
+}
+
+impl ProfileComparison {
+    /// The rows that differ.
+    pub fn differences(&self) -> impl Iterator<Item = &ProfileRow> {
+        self.rows.iter().filter(|r| r.differs())
+    }
+
+    /// True when both runs post the same messages in the same order.
+    pub fn same(&self) -> bool {
+        self.differences().next().is_none()
+    }
+}
+
+/// Every message `src` posts under `profile`, in posting order.
+fn messages(src: &str, profile: Profile) -> Result<(Vec<SideMessage>, usize), Vec<ScriptError>> {
+    let mut runner = Runner::with_options(
+        src,
+        RunOptions {
+            profile: Some(profile),
+            ..RunOptions::default()
+        },
+    )?;
+    let mut out = Vec::new();
+    let mut step = 0;
+    while let Some(report) = runner.step() {
+        step += 1;
+        for e in runner
+            .sim()
+            .trace()
+            .iter()
+            .skip(report.entries.start)
+            .take(report.entries.len())
+        {
+            for m in e.posted() {
+                let window = runner
+                    .sim()
+                    .window(m.hwnd)
+                    .map_or_else(|| m.hwnd.to_string(), |w| w.name.clone());
+                let sock = runner
+                    .socket_name(m.wparam)
+                    .map_or_else(|| format!("#{}", m.wparam.0), str::to_string);
+                let err = m.lparam.error().map_or_else(
+                    || m.lparam.error_code().to_string(),
+                    |e| e.name().to_string(),
+                );
+                out.push(SideMessage {
+                    step,
+                    entry: e.index,
+                    line: report.line,
+                    window,
+                    text: format!("{}({sock}, {}, {err})", m.msg, m.lparam.event()),
+                    rule: m.rule,
+                });
+            }
+        }
+    }
+    Ok((out, step))
+}
+
+/// Runs `src` under both profiles and lines up the messages each run posts.
+///
+/// ```
+/// use wsasim::script::compare::profiles::compare_profiles;
+/// let src = "host a 10.0.0.1\nwindow a w\na: WSAStartup()\na: S = socket(AF_INET, SOCK_DGRAM)\n\
+///            a: WSAAsyncSelect(S, w, WM_USER+1, FD_WRITE)\na: bind(S, 10.0.0.1:53)\n";
+/// let c = compare_profiles(src).unwrap();
+/// assert_eq!(c.rows.len(), 1);
+/// assert!(c.same());
+/// ```
+pub fn compare_profiles(src: &str) -> Result<ProfileComparison, Vec<ScriptError>> {
+    let (doc, doc_steps) = messages(src, Profile::Documented)?;
+    let (win, win_steps) = messages(src, Profile::Windows)?;
+    let same = |a: &SideMessage, b: &SideMessage| a.window == b.window && a.text == b.text;
+    let (n, m) = (doc.len(), win.len());
+    let mut lcs = alloc::vec![alloc::vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if same(&doc[i], &win[j]) {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut at = [0usize; 2];
+    let mut rows = Vec::new();
+    while i < n || j < m {
+        let (d, w) = if i < n && j < m && same(&doc[i], &win[j]) {
+            i += 1;
+            j += 1;
+            (Some(doc[i - 1].clone()), Some(win[j - 1].clone()))
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            i += 1;
+            (Some(doc[i - 1].clone()), None)
+        } else {
+            j += 1;
+            (None, Some(win[j - 1].clone()))
+        };
+        if let Some(d) = &d {
+            at[0] = d.step;
+        }
+        if let Some(w) = &w {
+            at[1] = w.step;
+        }
+        rows.push(ProfileRow {
+            documented: d,
+            windows: w,
+            at,
+        });
+    }
+    Ok(ProfileComparison {
+        rows,
+        steps: [doc_steps, win_steps],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selecting_again_differs_in_several_messages_each_marked() {
+        let src = crate::gallery::get("windows-reselect-reposts")
+            .expect("in the gallery")
+            .source;
+        let c = compare_profiles(src).unwrap();
+        let diffs: Vec<_> = c.differences().collect();
+        assert!(diffs.len() >= 2, "{c:#?}");
+        for r in &c.rows {
+            for p in [Profile::Documented, Profile::Windows] {
+                if let Some(s) = r.side(p) {
+                    assert_eq!(r.step(p), s.step);
+                    assert!(s.step >= 1 && s.step <= c.steps[p as usize]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scenario_where_the_profiles_agree_has_no_difference() {
+        let src = crate::gallery::get("fd-read-level-triggered")
+            .expect("in the gallery")
+            .source;
+        let c = compare_profiles(src).unwrap();
+        assert!(c.same());
+        assert!(!c.rows.is_empty());
+    }
+}
