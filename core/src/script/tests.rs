@@ -1451,3 +1451,22 @@ fn the_documents_tables_parse() {
     }
     assert!(checked >= 60, "only {checked} examples checked");
 }
+
+#[test]
+fn a_misspelled_call_gets_a_suggestion() {
+    let src = "host a 10.0.0.1\na: WSAStartup()\na: S = socket(AF_INET, SOCK_STREAM)\na: recieve(S, 10)\n";
+    let errors = super::runner::Runner::new(src).unwrap_err();
+    assert_eq!(
+        errors[0].to_string(),
+        "4:4: expected a Winsock call (did you mean 'recv'?) but found \"recieve\""
+    );
+    assert_eq!(
+        super::calls::suggest_call("closesoket"),
+        Some("closesocket")
+    );
+    assert_eq!(
+        super::calls::suggest_call("wsaasyncselect"),
+        Some("WSAAsyncSelect")
+    );
+    assert_eq!(super::calls::suggest_call("frobnicate"), None);
+}

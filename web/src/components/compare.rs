@@ -207,8 +207,12 @@ pub fn CompareView() -> impl IntoView {
     // open even when it is below the fold (a phone, a small window).
     Effect::new(move |_| {
         if let Some(el) = section.get() {
-            el.scroll_into_view();
-            let _ = el.focus();
+            let scroll = web_sys::ScrollIntoViewOptions::new();
+            scroll.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&scroll);
+            let focus = web_sys::FocusOptions::new();
+            focus.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&focus);
         }
     });
     move || {

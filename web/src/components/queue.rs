@@ -122,6 +122,7 @@ fn WindowQueueView(
                     }
                 }
             >
+                <div class="queue-scroll">
                 <table class="messages">
                     <thead>
                         <tr>
@@ -139,6 +140,7 @@ fn WindowQueueView(
                         </For>
                     </tbody>
                 </table>
+                </div>
             </Show>
         </div>
     }
@@ -211,7 +213,10 @@ fn MessageRowView(
                 }
             }
         >
-            <td class="num muted">{m.id}</td>
+            <td class="num muted">
+                {m.id}
+                {m.consumed.then(|| view! { <span class="taken-tag">"taken"</span> })}
+            </td>
             <td><code class="hwnd">{m.hwnd.clone()}</code></td>
             <td><code>{m.wmsg.clone()}</code></td>
             <td>
