@@ -860,15 +860,144 @@ pub fn diagram(t: &Timeline) -> Diagram {
 // Why
 // ---------------------------------------------------------------------------------------
 
-/// A rule's sentence in its place in the specification.
+/// A rule's sentence in its place in the specification: in its paragraph, or, for the
+/// page's summary of events and its error tables, under its heading as a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecContext {
-    /// The paragraph's text before the sentence.
+    /// The heading the sentence sits under (`• FD_ACCEPT:`, `Event: FD_ACCEPT`), if any.
+    pub heading: Option<String>,
+    /// True when that heading is one wsasim restored (marked `‡` in the shipped text).
+    pub restored: bool,
+    /// The paragraph's text before the sentence (empty in the list form).
     pub before: String,
     /// The sentence as the page writes it.
     pub sentence: String,
-    /// The paragraph's text after it.
+    /// The paragraph's text after it (empty in the list form).
     pub after: String,
+    /// The list under the heading, one entry per item, the sentence's item marked.
+    pub items: Vec<SpecItem>,
+    /// True when the items are numbered (`1.`, `2.`, …) in the page.
+    pub numbered: bool,
+    /// Why this message carries its error, where the core says (network down).
+    pub note: Option<&'static str>,
+}
+
+/// One item of a list of the specification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecItem {
+    /// The item's number in the page, for a numbered list.
+    pub number: Option<u32>,
+    /// The item's text before the sentence, or all of it when it is not the sentence's.
+    pub before: String,
+    /// The sentence, in the sentence's item only.
+    pub sentence: Option<String>,
+    /// The item's text after the sentence.
+    pub after: String,
+}
+
+/// The summary list item the sentence is in: the heading above it and every item under
+/// that heading (a note line joins the item before it).
+fn summary_list(needle: &str) -> Option<SpecContext> {
+    let lines: Vec<&str> = SPECIFICATION.lines().collect();
+    let is_heading = |l: &str| l.starts_with("  • ") && !l.starts_with("    ");
+    let is_item = |l: &str| l.starts_with("    ") && !l.starts_with("      ");
+    let hit = lines
+        .iter()
+        .position(|l| is_item(l) && words(l).contains(needle))?;
+    let start = (0..hit).rev().find(|&i| is_heading(lines[i]))?;
+    let heading = lines[start].trim().trim_end_matches('‡').trim_end();
+    let restored = lines[start].trim_end().ends_with('‡');
+    let mut items: Vec<(Option<u32>, String)> = Vec::new();
+    for l in lines.iter().skip(start + 1) {
+        if is_heading(l) || l.trim().is_empty() {
+            break;
+        }
+        if is_item(l) {
+            let t = l.trim().trim_start_matches("• ");
+            match t.split_once(". ") {
+                Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
+                    items.push((n.parse().ok(), words(rest)))
+                }
+                _ => items.push((None, words(t))),
+            }
+        } else if let Some(last) = items.last_mut() {
+            last.1 = format!("{} {}", last.1, words(l));
+        }
+    }
+    let numbered = items.iter().all(|(n, _)| n.is_some());
+    let items = items
+        .into_iter()
+        .map(|(number, text)| match text.find(needle) {
+            Some(at) => SpecItem {
+                number,
+                before: text[..at].to_string(),
+                sentence: Some(needle.to_string()),
+                after: text[at + needle.len()..].to_string(),
+            },
+            None => SpecItem {
+                number,
+                before: text,
+                sentence: None,
+                after: String::new(),
+            },
+        })
+        .collect();
+    Some(SpecContext {
+        heading: Some(heading.to_string()),
+        restored,
+        before: String::new(),
+        sentence: needle.to_string(),
+        after: String::new(),
+        items,
+        numbered,
+        note: None,
+    })
+}
+
+/// The error table of `event` (a network-down message): its `Event:` headings, its rows
+/// with the sentence's row marked, and the core's reason.
+fn error_table_context(needle: &str, event: NetworkEvent) -> Option<SpecContext> {
+    let table = wsasim::spec::error_table(event)?;
+    let mut headings = Vec::new();
+    let mut items = Vec::new();
+    for l in table.lines() {
+        let l = l.trim();
+        if let Some(h) = l.strip_prefix("Event: ") {
+            headings.push(h.trim_end_matches('‡').trim().to_string());
+        } else if l == "Error code Meaning" || l.is_empty() {
+        } else {
+            let marked = words(l) == needle;
+            items.push(SpecItem {
+                number: None,
+                before: if marked { String::new() } else { l.to_string() },
+                sentence: marked.then(|| l.to_string()),
+                after: String::new(),
+            });
+        }
+    }
+    Some(SpecContext {
+        heading: Some(format!("Error codes for {}", headings.join(", "))),
+        restored: table.contains('‡'),
+        before: String::new(),
+        sentence: needle.to_string(),
+        after: String::new(),
+        items,
+        numbered: false,
+        note: wsasim::spec::network_down_reason(event),
+    })
+}
+
+/// Where the page says `rule`'s sentence, for a message of `event` if there is one: the
+/// network-down rule under `event`'s error table, a summary item under its heading, else
+/// the sentence's paragraph.
+pub fn rule_context(rule: Rule, event: Option<NetworkEvent>) -> Option<SpecContext> {
+    let needle = words(rule.sentence());
+    if rule == Rule::NetworkDown {
+        if let Some(c) = event.and_then(|e| error_table_context(&needle, e)) {
+            return Some(c);
+        }
+    }
+    summary_list(&needle).or_else(|| spec_context(rule.sentence()))
 }
 
 /// The "why" panel: which rule, its sentence, and where the page says it.
@@ -912,9 +1041,14 @@ pub fn spec_context(sentence: &str) -> Option<SpecContext> {
                 }
             }
             return Some(SpecContext {
+                heading: None,
+                restored: false,
                 before: trim_before(&before),
                 sentence: flat[at..at + needle.len()].to_string(),
                 after: trim_after(&flat[at + needle.len()..]),
+                items: Vec::new(),
+                numbered: false,
+                note: None,
             });
         }
         if !flat.is_empty() {
@@ -965,6 +1099,7 @@ fn trim_after(text: &str) -> String {
 fn explain(
     subject: String,
     rule: Rule,
+    event: Option<NetworkEvent>,
     also: Vec<(String, String)>,
     other: Option<OtherNote>,
 ) -> WhyView {
@@ -974,7 +1109,7 @@ fn explain(
         sentence: rule.sentence(),
         rule_note: other.as_ref().and_then(|_| rule.windows_differs()),
         other,
-        context: spec_context(rule.sentence()),
+        context: rule_context(rule, event),
         also,
     }
 }
@@ -1000,7 +1135,11 @@ fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<W
         e.cause.display(names)
     );
     let other = c.and_then(|c| c.for_entry(t, e.index));
-    Some(explain(subject, first.1, also, other))
+    let event = match first.0 {
+        Change::Posted(m) => Some(m.lparam.event()),
+        _ => None,
+    };
+    Some(explain(subject, first.1, event, also, other))
 }
 
 /// What the Why panel explains: the selected message, else the selected entry, else the
@@ -1023,7 +1162,13 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
                 m.hwnd
             );
             let other = c.and_then(|c| c.for_message(id));
-            Some(explain(subject, m.rule, Vec::new(), other))
+            Some(explain(
+                subject,
+                m.rule,
+                Some(m.lparam.event()),
+                Vec::new(),
+                other,
+            ))
         }
         Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(t, e, c)),
         Selection::None => t

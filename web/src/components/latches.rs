@@ -194,6 +194,9 @@ mod tests {
     #[test]
     fn column_headings_are_short() {
         assert_eq!(short(NetworkEvent::FD_READ), "READ");
-        assert_eq!(short(NetworkEvent::FD_ADDRESS_LIST_CHANGE), "ADDR_LIST");
+        assert_eq!(short(NetworkEvent::FD_ADDRESS_LIST_CHANGE), "ADDR");
+        for e in NetworkEvent::ALL {
+            assert!(short(e).len() <= 5, "{}", short(e));
+        }
     }
 }
