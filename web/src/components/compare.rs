@@ -110,6 +110,9 @@ fn row_detail(row: &ProfileRow, mine: Profile) -> impl IntoView {
     }
 }
 
+/// The most rows the side-by-side view shows in full.
+const MAX_ROWS: usize = 400;
+
 /// Both profiles' messages side by side, every difference marked.
 fn profile_table(c: &ProfileComparison, mine: Profile) -> impl IntoView {
     let n = c.differences().count();
@@ -124,10 +127,26 @@ fn profile_table(c: &ProfileComparison, mine: Profile) -> impl IntoView {
             c.rows.len()
         )
     };
+    // A long run shows its differences with two rows around each, not every row.
+    let long = c.rows.len() > MAX_ROWS;
+    let near = |i: usize| {
+        let lo = i.saturating_sub(2);
+        let hi = (i + 3).min(c.rows.len());
+        c.rows[lo..hi].iter().any(ProfileRow::differs)
+    };
+    let hidden = if long {
+        c.rows.len() - (0..c.rows.len()).filter(|&i| near(i)).count()
+    } else {
+        0
+    };
+    let hidden_note = (hidden > 0).then(|| {
+        view! { <p class="muted">{format!("{hidden} rows both profiles post alike are not shown (the run is long); the rows around each difference are.")}</p> }
+    });
     let rows = c
         .rows
         .iter()
         .enumerate()
+        .filter(|(i, _)| !long || near(*i))
         .map(|(i, r)| {
             let differs = r.differs();
             let detail = differs.then(|| row_detail(r, mine));
@@ -146,6 +165,7 @@ fn profile_table(c: &ProfileComparison, mine: Profile) -> impl IntoView {
         .collect_view();
     view! {
         <p class="compare-summary" class:same=n == 0 data-testid="compare-summary">{summary}</p>
+        {hidden_note}
         <div class="scroll-x" tabindex="0" role="region" aria-label="Both profiles' messages">
             <table class="profile-rows" data-testid="profile-rows">
                 <thead>

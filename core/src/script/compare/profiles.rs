@@ -97,6 +97,10 @@ impl ProfileComparison {
     }
 }
 
+/// The largest table the alignment builds (4 bytes a cell): beyond it, the messages
+/// between the common head and tail are paired by position.
+const MAX_TABLE_CELLS: usize = 1 << 22;
+
 /// Every message `src` posts under `profile`, in posting order.
 fn messages(src: &str, profile: Profile) -> Result<(Vec<SideMessage>, usize), Vec<ScriptError>> {
     let mut runner = Runner::with_options(
@@ -157,32 +161,66 @@ pub fn compare_profiles(src: &str) -> Result<ProfileComparison, Vec<ScriptError>
     let (doc, doc_steps) = messages(src, Profile::Documented)?;
     let (win, win_steps) = messages(src, Profile::Windows)?;
     let same = |a: &SideMessage, b: &SideMessage| a.window == b.window && a.text == b.text;
-    let (n, m) = (doc.len(), win.len());
-    let mut lcs = alloc::vec![alloc::vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if same(&doc[i], &win[j]) {
-                lcs[i + 1][j + 1] + 1
+    // The common head and tail pair off directly; only the middle needs the table, and a
+    // middle too large for it (a long run whose paths part early) pairs by position.
+    let head = doc.iter().zip(&win).take_while(|(a, b)| same(a, b)).count();
+    let tail = doc[head..]
+        .iter()
+        .rev()
+        .zip(win[head..].iter().rev())
+        .take_while(|(a, b)| same(a, b))
+        .count();
+    let (d_mid, w_mid) = (&doc[head..doc.len() - tail], &win[head..win.len() - tail]);
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> =
+        (0..head).map(|i| (Some(i), Some(i))).collect();
+    let (n, m) = (d_mid.len(), w_mid.len());
+    if n.saturating_mul(m) <= MAX_TABLE_CELLS {
+        let mut lcs = alloc::vec![alloc::vec![0u32; m + 1]; n + 1];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i][j] = if same(&d_mid[i], &w_mid[j]) {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n || j < m {
+            if i < n && j < m && same(&d_mid[i], &w_mid[j]) {
+                pairs.push((Some(head + i), Some(head + j)));
+                i += 1;
+                j += 1;
+            } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+                pairs.push((Some(head + i), None));
+                i += 1;
             } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+                pairs.push((None, Some(head + j)));
+                j += 1;
+            }
+        }
+    } else {
+        for k in 0..n.max(m) {
+            let (a, b) = (d_mid.get(k), w_mid.get(k));
+            match (a, b) {
+                (Some(a), Some(b)) if same(a, b) => pairs.push((Some(head + k), Some(head + k))),
+                _ => {
+                    if a.is_some() {
+                        pairs.push((Some(head + k), None));
+                    }
+                    if b.is_some() {
+                        pairs.push((None, Some(head + k)));
+                    }
+                }
+            }
         }
     }
-    let (mut i, mut j) = (0, 0);
+    pairs.extend((0..tail).map(|k| (Some(doc.len() - tail + k), Some(win.len() - tail + k))));
     let mut at = [0usize; 2];
-    let mut rows = Vec::new();
-    while i < n || j < m {
-        let (d, w) = if i < n && j < m && same(&doc[i], &win[j]) {
-            i += 1;
-            j += 1;
-            (Some(doc[i - 1].clone()), Some(win[j - 1].clone()))
-        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            i += 1;
-            (Some(doc[i - 1].clone()), None)
-        } else {
-            j += 1;
-            (None, Some(win[j - 1].clone()))
-        };
+    let mut rows = Vec::with_capacity(pairs.len());
+    for (i, j) in pairs {
+        let d = i.map(|i| doc[i].clone());
+        let w = j.map(|j| win[j].clone());
         if let Some(d) = &d {
             at[0] = d.step;
         }
@@ -221,6 +259,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_long_run_is_lined_up_without_a_quadratic_table() {
+        let mut src = String::from("host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\nb: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n");
+        for _ in 0..1000 {
+            src.push_str("a: send(C, \"ping\")\nrun until idle\nb: recv(A, 10)\n");
+        }
+        let c = compare_profiles(&src).unwrap();
+        assert!(c.rows.len() >= 1000);
+        assert!(c.same());
     }
 
     #[test]
