@@ -50,6 +50,12 @@ test('Compare lines up every message of both profiles and marks each difference'
   // Both sides say which step posted each message.
   const first = rows.first();
   assert.match(await first.textContent(), /step \d+ · #\d+/);
+  // The queue's badges are the same diff: at the end, each Windows message of a differing
+  // row (this preset runs under Windows) carries Doc ≠, and no other.
+  await page.locator('button[data-action=end]').click();
+  const mineDiffering = await table.locator('tr.msg-row[data-differs=true] td.msg-side:nth-child(3):not(.none)').count();
+  assert.ok(mineDiffering >= 1);
+  assert.equal(await page.locator('.panel.queue tr.msg .win-badge').count(), mineDiffering, 'badges = Compare');
   // "Go to step N" moves the step counter to N.
   const jump = details.last().locator('button[data-action=jump-row]');
   const step = Number((await jump.textContent()).match(/\d+/)[0]);

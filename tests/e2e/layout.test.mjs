@@ -44,6 +44,11 @@ test('wide: resizable split, maximised panels, the whole latch grid, title and a
   await page.mouse.up();
   const narrower = (await editor.boundingBox()).width;
   assert.ok(narrower < wider - 150, `dragging narrowed the editor: ${wider} → ${narrower}`);
+  // The split is kept for the next visit.
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('.panel.queue').waitFor();
+  const kept = (await editor.boundingBox()).width;
+  assert.ok(Math.abs(kept - narrower) < 4, `the split survives a reload: ${narrower} → ${kept}`);
   // Every latch column is readable once the grid is maximised; headers have full names.
   await page.locator('button[data-action=end]').click();
   await page.locator('.cell-latches button[data-action=maximize]').click();

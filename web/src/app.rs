@@ -75,7 +75,11 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         speed: RwSignal::new(4),
         help_open: RwSignal::new(false),
         maximized: RwSignal::new(None),
-        editor_width: RwSignal::new(None),
+        editor_width: RwSignal::new(if embed {
+            None
+        } else {
+            storage::load_editor_width()
+        }),
         share_url: RwSignal::new(None),
         share_copied: RwSignal::new(None),
         embed,
@@ -364,7 +368,12 @@ fn Splitter(
                     .map_or(0.0, |el| f64::from(el.offset_left()));
                 pg.editor_width.set(Some(clamp(f64::from(ev.client_x()) - left)));
             }
-            on:pointerup=move |_| dragging.set_value(false)
+            on:pointerup=move |_| {
+                dragging.set_value(false);
+                if let Some(w) = pg.editor_width.get_untracked() {
+                    storage::save_editor_width(w);
+                }
+            }
             on:pointercancel=move |_| dragging.set_value(false)
             on:keydown=move |ev| {
                 let delta = match ev.key().as_str() {
@@ -373,7 +382,9 @@ fn Splitter(
                     _ => return,
                 };
                 ev.prevent_default();
-                pg.editor_width.set(Some(clamp(current() + delta)));
+                let w = clamp(current() + delta);
+                pg.editor_width.set(Some(w));
+                storage::save_editor_width(w);
             }
         ></div>
     }

@@ -358,3 +358,20 @@ pub fn load_step() -> Option<usize> {
 pub fn save_step(step: usize) {
     browser::local().set(STEP_KEY, &step.to_string());
 }
+
+/// Where the editor column's width (dragged by the user) is kept.
+const EDITOR_WIDTH_KEY: &str = "wsasim.editor-width";
+
+/// The editor column's width the user chose, in CSS pixels, if any.
+pub fn load_editor_width() -> Option<f64> {
+    browser::local()
+        .get(EDITOR_WIDTH_KEY)?
+        .parse()
+        .ok()
+        .filter(|w: &f64| w.is_finite() && *w > 0.0)
+}
+
+/// Keeps the editor column's width for the next visit.
+pub fn save_editor_width(width: f64) {
+    browser::local().set(EDITOR_WIDTH_KEY, &format!("{width:.0}"));
+}

@@ -64,7 +64,7 @@ fn row_side(m: Option<&SideMessage>, at: usize) -> impl IntoView {
     match m {
         Some(m) => view! {
             <td class="msg-side">
-                <span class="msg-step">{format!("step {} · #{}", m.step, m.entry)}</span>
+                <span class="msg-step">{format!("step {} · #{} · line {}", m.step, m.entry, m.line)}</span>
                 " "
                 <code>{format!("{} {}", m.window, m.text)}</code>
                 " "

@@ -27,6 +27,8 @@ use crate::spec::Rule;
 /// One message a run posted, as the application sees it, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SideMessage {
+    /// The message's id in its run (`Message::id`).
+    pub id: u64,
     /// The runner step that posted it, from 1 (the playground's step counter).
     pub step: usize,
     /// The index of the trace entry that posted it.
@@ -54,9 +56,16 @@ pub struct ProfileRow {
 }
 
 impl ProfileRow {
-    /// True when only one side posts this message.
+    /// True when only one side posts this message, or both do but at another script
+    /// line (see [`ProfileRow::moved`]).
     pub fn differs(&self) -> bool {
-        self.documented.is_none() || self.windows.is_none()
+        self.documented.is_none() || self.windows.is_none() || self.moved()
+    }
+
+    /// True when both sides post this message, each during another script line (Windows
+    /// posts FD_CLOSE when the FIN arrives, the page once the data is read).
+    pub fn moved(&self) -> bool {
+        matches!((&self.documented, &self.windows), (Some(d), Some(w)) if d.line != w.line)
     }
 
     /// The side of `profile`.
@@ -134,6 +143,7 @@ fn messages(src: &str, profile: Profile) -> Result<(Vec<SideMessage>, usize), Ve
                     |e| e.name().to_string(),
                 );
                 out.push(SideMessage {
+                    id: m.id,
                     step,
                     entry: e.index,
                     line: report.line,
@@ -160,10 +170,20 @@ fn messages(src: &str, profile: Profile) -> Result<(Vec<SideMessage>, usize), Ve
 pub fn compare_profiles(src: &str) -> Result<ProfileComparison, Vec<ScriptError>> {
     let (doc, doc_steps) = messages(src, Profile::Documented)?;
     let (win, win_steps) = messages(src, Profile::Windows)?;
+    Ok(ProfileComparison {
+        rows: line_up(&doc, &win),
+        steps: [doc_steps, win_steps],
+    })
+}
+
+/// Lines up the messages of the Documented run (`doc`) and of the Windows run (`win`),
+/// each in posting order, by their window and text: a longest common subsequence over
+/// what lies between their common head and tail.
+pub fn line_up(doc: &[SideMessage], win: &[SideMessage]) -> Vec<ProfileRow> {
     let same = |a: &SideMessage, b: &SideMessage| a.window == b.window && a.text == b.text;
     // The common head and tail pair off directly; only the middle needs the table, and a
     // middle too large for it (a long run whose paths part early) pairs by position.
-    let head = doc.iter().zip(&win).take_while(|(a, b)| same(a, b)).count();
+    let head = doc.iter().zip(win).take_while(|(a, b)| same(a, b)).count();
     let tail = doc[head..]
         .iter()
         .rev()
@@ -233,10 +253,7 @@ pub fn compare_profiles(src: &str) -> Result<ProfileComparison, Vec<ScriptError>
             at,
         });
     }
-    Ok(ProfileComparison {
-        rows,
-        steps: [doc_steps, win_steps],
-    })
+    rows
 }
 
 #[cfg(test)]
