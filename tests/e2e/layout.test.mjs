@@ -106,6 +106,8 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1024, height: 768 
     for (const sel of ['.latches .grid-scroll', '.sockets .grid-scroll', '.wire-scroll', '.queue-scroll']) {
       const bg = await page.locator(sel).first().evaluate((el) => getComputedStyle(el).backgroundImage);
       assert.match(bg, /gradient/, `${sel} has a scroll cue`);
+      const mask = await page.locator(sel).first().evaluate((el) => getComputedStyle(el).maskImage);
+      assert.match(mask, /gradient/, `${sel} fades on the side with more (over the rows' own backgrounds)`);
     }
     assert.deepEqual(problems, []);
     await page.close();
