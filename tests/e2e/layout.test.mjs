@@ -102,6 +102,7 @@ for (const viewport of [{ width: 390, height: 844 }, { width: 1024, height: 768 
     const cb = await compare.boundingBox();
     assert.ok(cb.y < viewport.height && cb.y + 40 > 0, `the compare view is on screen: y=${cb.y}`);
     await page.waitForFunction(() => document.activeElement?.closest('section.compare') != null);
+    await page.screenshot({ path: path.join(screenshots, `layout-compare-${viewport.width}.png`) });
     // Tables and the diagram that overflow carry a scroll cue.
     for (const sel of ['.latches .grid-scroll', '.sockets .grid-scroll', '.wire-scroll', '.queue-scroll']) {
       const bg = await page.locator(sel).first().evaluate((el) => getComputedStyle(el).backgroundImage);
