@@ -341,12 +341,12 @@ fn run(path: &str, json: bool, profile: Option<Profile>) -> Status {
     loop {
         let more = runner.step().is_some();
         if !more || runner.sim().trace().len() >= CHUNK {
-            for (e, line) in runner.drain_trace() {
+            for (e, line, step) in runner.drain_trace() {
                 if json {
-                    text.push_str(&runner.sim().trace().json(&e, line));
+                    text.push_str(&runner.sim().trace().json(&e, line, step));
                     text.push('\n');
                 } else {
-                    table.rows(&runner, &e, &mut text);
+                    table.rows(&runner, &e, step, &mut text);
                 }
             }
             if out.write_all(text.as_bytes()).is_err() {

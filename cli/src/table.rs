@@ -1,4 +1,6 @@
-//! The readable trace table: one row per step (step, time, host, action → result) and,
+//! The readable trace table: one row per trace entry (step, entry, time, host, action →
+//! result; a step is one runner step counted from 1 as the playground counts it, an entry
+//! the trace entry's index from 0, see `wsasim::script::LineMap`) and,
 //! under it, one row per message the step posted (window, wMsg, wParam, lParam, event,
 //! error, rule).
 
@@ -38,13 +40,14 @@ impl Table {
         let (time_w, host_w) = (self.time_w, self.host_w);
         let _ = writeln!(
             out,
-            "{:>5}  {:>time_w$}  {:<host_w$}  action → result",
-            "step", "time", "host"
+            "{:>5}  {:>5}  {:>time_w$}  {:<host_w$}  action → result",
+            "step", "entry", "time", "host"
         );
     }
 
-    /// The rows of one trace entry: the step, then one row per message it posted.
-    pub fn rows(&self, runner: &Runner, e: &TraceEntry, out: &mut String) {
+    /// The rows of one trace entry made by runner step `step`: the entry, then one row per
+    /// message it posted.
+    pub fn rows(&self, runner: &Runner, e: &TraceEntry, step: Option<usize>, out: &mut String) {
         let (time_w, host_w) = (self.time_w, self.host_w);
         let host = e.host().and_then(|h| runner.host_name(h)).unwrap_or("-");
         let mut action = e.cause.display(runner.sim().trace().names()).to_string();
@@ -53,7 +56,8 @@ impl Table {
         }
         let _ = writeln!(
             out,
-            "{:>5}  {:>time_w$}  {:<host_w$}  {action}",
+            "{:>5}  {:>5}  {:>time_w$}  {:<host_w$}  {action}",
+            step.map_or_else(|| "-".to_string(), |s| s.to_string()),
             e.index,
             e.at.to_string(),
             host
@@ -61,7 +65,8 @@ impl Table {
         for m in e.posted() {
             let _ = writeln!(
                 out,
-                "{:>5}  {:>time_w$}  {:<host_w$}    ↳ {}",
+                "{:>5}  {:>5}  {:>time_w$}  {:<host_w$}    ↳ {}",
+                "",
                 "",
                 "",
                 "",

@@ -134,12 +134,19 @@ fn json_lines_have_the_documented_keys() {
         let o = v.as_object().expect("each line is an object");
         let keys: Vec<_> = o.keys().map(String::as_str).collect();
         for k in [
-            "step", "time_us", "time", "line", "host", "kind", "action", "result", "error",
-            "messages", "changes",
+            "step", "entry", "time_us", "time", "line", "host", "kind", "action", "result",
+            "error", "messages", "changes",
         ] {
             assert!(keys.contains(&k), "line {i} has no {k}: {line}");
         }
-        assert_eq!(o["step"].as_u64(), Some(i as u64));
+        assert_eq!(o["entry"].as_u64(), Some(i as u64));
+        let step = o["step"]
+            .as_u64()
+            .expect("a scenario's entries have a step");
+        assert!(
+            step > i as u64,
+            "steps count from 1 and include statements with no entry"
+        );
         for m in o["messages"].as_array().expect("messages is an array") {
             messages += 1;
             for k in [

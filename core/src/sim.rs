@@ -619,12 +619,13 @@ const _: () = {
 
 impl Sim {
     /// The trace entries held as JSON lines (one object per step, see
-    /// [`TraceEntry::to_json`]), with host and window names filled in and no script lines.
+    /// [`TraceEntry::to_json`]), with host and window names filled in and no script lines
+    /// or steps (a scenario's runner numbers those).
     pub fn trace_json(&self) -> String {
         let trace = self.trace();
         let mut out = String::new();
         for e in trace.iter() {
-            out.push_str(&trace.json(&e, None));
+            out.push_str(&trace.json(&e, None, None));
             out.push('\n');
         }
         out

@@ -189,11 +189,68 @@ impl fmt::Display for Rule {
 }
 
 /// The text of the specification, shipped so a user interface can show a rule in context.
+///
+/// Its copy of the page had lost some headings; they are restored and marked `‡`, and a
+/// note at the top of the text says which (the `Event: FD_…` heading of each error table,
+/// and the `• FD_WRITE:`, `• FD_ACCEPT:`, `• FD_CONNECT:` … headings of the summary).
 pub const SPECIFICATION: &str = include_str!("../spec/WSAAsyncSelect.txt");
+
+/// The page's error table that lists the error codes a message of `event` may carry
+/// (from its restored `Event: …` heading to its last row), if the page has one.
+///
+/// ```
+/// use wsasim::{spec, NetworkEvent};
+/// let t = spec::error_table(NetworkEvent::FD_ACCEPT).unwrap();
+/// assert!(t.starts_with("Event: FD_ACCEPT ‡"));
+/// assert!(t.ends_with("WSAENETDOWN The network subsystem failed."));
+/// ```
+pub fn error_table(event: crate::event::NetworkEvent) -> Option<&'static str> {
+    let heading = alloc::format!("Event: {} ‡", event.name()?);
+    SPECIFICATION
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| p.contains("Error code Meaning") && p.lines().any(|l| l == heading))
+}
+
+/// Why the host's network failing is reported to a socket as `event` with WSAENETDOWN
+/// ([`Rule::NetworkDown`]): what the socket was doing, and where the page lists that
+/// error for that event.
+pub fn network_down_reason(event: crate::event::NetworkEvent) -> Option<&'static str> {
+    use crate::event::NetworkEvent as E;
+    Some(match event {
+        E::FD_ACCEPT => "The socket was listening. A listening socket selects FD_ACCEPT, and the page lists WSAENETDOWN as the one error an FD_ACCEPT message can carry (the table for FD_ACCEPT, FD_WRITE, FD_READ and FD_OOB): so the failure reaches it as FD_ACCEPT with WSAENETDOWN, and no connection request will come.",
+        E::FD_CLOSE => "The connection was open. It is lost, and a lost connection ends with FD_CLOSE; the page lists WSAENETDOWN first among the errors FD_CLOSE can carry, before WSAECONNRESET and WSAECONNABORTED.",
+        E::FD_CONNECT => "A nonblocking connect was under way. Its outcome, success or failure, is reported by FD_CONNECT (FD_CONNECT.4); here it failed because the network is down. The page's FD_CONNECT table does not name WSAENETDOWN; wsasim uses it as the outcome's error.",
+        E::FD_READ => "A bound datagram socket was waiting for data, which FD_READ would announce; the page lists WSAENETDOWN as the error an FD_READ message can carry.",
+        E::FD_WRITE => "A send had failed with WSAEWOULDBLOCK and the socket was waiting for FD_WRITE; the page lists WSAENETDOWN as the error an FD_WRITE message can carry.",
+        E::FD_ROUTING_INTERFACE_CHANGE => "A SIO_ROUTING_INTERFACE_CHANGE request was pending; the page lists WSAENETDOWN among the errors of FD_ROUTING_INTERFACE_CHANGE.",
+        E::FD_ADDRESS_LIST_CHANGE => "A SIO_ADDRESS_LIST_CHANGE request was pending, and is answered with the failure. The page gives no error table for FD_ADDRESS_LIST_CHANGE; wsasim uses WSAENETDOWN as for the routing-interface event.",
+        _ => return None,
+    })
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_tables_are_found_by_their_restored_headings() {
+        use crate::event::NetworkEvent as E;
+        for e in [E::FD_ACCEPT, E::FD_WRITE, E::FD_READ, E::FD_OOB] {
+            let t = error_table(e).expect("a table");
+            assert_eq!(t.matches("Error code Meaning").count(), 1, "one table: {t}");
+            assert!(t.contains("WSAENETDOWN"));
+            assert!(network_down_reason(e).is_some() || e == E::FD_OOB);
+        }
+        assert!(error_table(E::FD_CLOSE).unwrap().contains("WSAECONNRESET"));
+        assert!(error_table(E::FD_CONNECT)
+            .unwrap()
+            .contains("WSAECONNREFUSED"));
+        assert!(error_table(E::FD_QOS).is_none());
+        assert!(network_down_reason(E::FD_ACCEPT)
+            .unwrap()
+            .contains("listening"));
+    }
 
     #[test]
     fn every_sentence_is_verbatim_in_the_specification() {

@@ -273,7 +273,7 @@ test('the profile switch re-runs, and the compare view finds the first divergenc
   const compare = page.locator('section.compare');
   await compare.waitFor();
   const text = await compare.textContent();
-  assert.match(text, /The traces first differ at trace entry #\d+/);
+  assert.match(text, /The traces first differ at step \d+ \(trace entry #\d+\)/);
   assert.equal(await compare.locator('.side').count(), 2);
   assert.match(await compare.locator('.side[data-profile=documented]').textContent(), /WSAECONNRESET/);
   assert.match(await compare.locator('.side[data-profile=windows]').textContent(), /WSAECONNABORTED/);

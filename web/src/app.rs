@@ -31,11 +31,22 @@ fn location_parts() -> (String, String) {
     )
 }
 
+/// The focused element's tag, or `ROW` for a selectable row (`data-row`): Space and
+/// Enter select it, and must not also play (see `keys::action`).
 fn focused_tag() -> String {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.active_element())
-        .map(|e| e.tag_name())
+        .map(|e| {
+            if e.has_attribute("data-row") {
+                "ROW".to_string()
+            } else if e.has_attribute("data-own-keys") {
+                // The split's handle uses the arrow keys itself, as a text field would.
+                "INPUT".to_string()
+            } else {
+                e.tag_name()
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -58,10 +69,17 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         stale: RwSignal::new(false),
         compare_on: RwSignal::new(false),
         divergence: RwSignal::new(None),
+        profiles: RwSignal::new(None),
         notice: RwSignal::new(None),
         playing: RwSignal::new(false),
         speed: RwSignal::new(4),
         help_open: RwSignal::new(false),
+        maximized: RwSignal::new(None),
+        editor_width: RwSignal::new(if embed {
+            None
+        } else {
+            storage::load_editor_width()
+        }),
         share_url: RwSignal::new(None),
         share_copied: RwSignal::new(None),
         embed,
@@ -100,7 +118,8 @@ fn debounce_runs(pg: PlaygroundCtx) {
                 .source
                 .with_untracked(|s| pg.last_source.with_value(|l| l == s));
             if !unchanged {
-                pg.run_now(false);
+                // An edit keeps the step, where the new run still reaches it.
+                pg.run_now(true);
             }
         });
     });
@@ -136,6 +155,7 @@ fn perform(pg: PlaygroundCtx, action: Action) {
         Action::Close => {
             pg.help_open.set(false);
             pg.share_url.set(None);
+            pg.maximized.set(None);
             for menu in ["details.presets[open]", "details.library[open]"] {
                 if let Some(open) = web_sys::window()
                     .and_then(|w| w.document())
@@ -173,6 +193,28 @@ fn flush_when_hidden(pg: PlaygroundCtx) {
         let handle = window_event_listener_untyped(event, move |_| pg.flush());
         std::mem::forget(handle);
     }
+}
+
+/// A click outside an open menu (Presets, My scenarios) closes it.
+fn close_menus_on_outside_click() {
+    let handle = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        let target = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        for selector in ["details.presets[open]", "details.library[open]"] {
+            let Some(menu) = doc.query_selector(selector).ok().flatten() else {
+                continue;
+            };
+            let inside = target.as_ref().is_some_and(|t| menu.contains(Some(t)));
+            if !inside {
+                let _ = menu.remove_attribute("open");
+            }
+        }
+    });
+    std::mem::forget(handle);
 }
 
 fn listen_to_links(pg: PlaygroundCtx) {
@@ -248,6 +290,106 @@ fn UndoNotice() -> impl IntoView {
     }
 }
 
+/// One cell of the panel grid, with a button that shows its panel alone (maximised)
+/// and back.
+#[component]
+fn Cell(
+    /// The cell's name: its grid area and the `maximized` value.
+    name: &'static str,
+    /// The panel's name for the button's label.
+    label: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let pg = crate::state::use_playground();
+    let on = move || pg.maximized.get() == Some(name);
+    view! {
+        <div class=format!("cell cell-{name}") class:maximized=on data-cell=name>
+            <button
+                class="tool max-btn"
+                data-action="maximize"
+                aria-pressed=move || on().to_string()
+                aria-label=move || if on() { format!("Restore {label} to its place") } else { format!("Maximise {label}") }
+                title=move || if on() { "Restore (Esc)" } else { "Maximise" }
+                on:click=move |_| pg.maximized.set(if on() { None } else { Some(name) })
+            >
+                {move || if on() { "⤡" } else { "⤢" }}
+            </button>
+            {children()}
+        </div>
+    }
+}
+
+/// The handle between the editor and the panels: drag it, or focus it and use the arrow
+/// keys, to give the editor more or less room.
+#[component]
+fn Splitter(
+    /// The workspace, whose left edge the width is measured from.
+    workspace: NodeRef<leptos::html::Main>,
+) -> impl IntoView {
+    let pg = crate::state::use_playground();
+    let dragging = StoredValue::new(false);
+    let clamp = move |w: f64| {
+        let total = workspace
+            .get_untracked()
+            .map_or(1600.0, |el| f64::from(el.offset_width()));
+        w.clamp(240.0, (total - 360.0_f64).max(240.0))
+    };
+    let current = move || {
+        pg.editor_width.get_untracked().unwrap_or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(".workspace > .editor").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                .map_or(400.0, |e| f64::from(e.offset_width()))
+        })
+    };
+    view! {
+        <div
+            class="splitter"
+            role="separator"
+            aria-orientation="vertical"
+            aria-label="Resize the editor and the panels (arrow keys)"
+            aria-valuenow=move || pg.editor_width.get().map(|w| format!("{w:.0}"))
+            tabindex="0"
+            data-own-keys=""
+            on:pointerdown=move |ev| {
+                dragging.set_value(true);
+                if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    let _ = t.set_pointer_capture(ev.pointer_id());
+                }
+                ev.prevent_default();
+            }
+            on:pointermove=move |ev| {
+                if !dragging.get_value() {
+                    return;
+                }
+                let left = workspace
+                    .get_untracked()
+                    .map_or(0.0, |el| f64::from(el.offset_left()));
+                pg.editor_width.set(Some(clamp(f64::from(ev.client_x()) - left)));
+            }
+            on:pointerup=move |_| {
+                dragging.set_value(false);
+                if let Some(w) = pg.editor_width.get_untracked() {
+                    storage::save_editor_width(w);
+                }
+            }
+            on:pointercancel=move |_| dragging.set_value(false)
+            on:keydown=move |ev| {
+                let delta = match ev.key().as_str() {
+                    "ArrowLeft" => -32.0,
+                    "ArrowRight" => 32.0,
+                    _ => return,
+                };
+                ev.prevent_default();
+                let w = clamp(current() + delta);
+                pg.editor_width.set(Some(w));
+                storage::save_editor_width(w);
+            }
+        ></div>
+    }
+}
+
 /// The whole playground page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -256,11 +398,17 @@ pub fn App() -> impl IntoView {
     let pg = provide_state(embed);
     // A link in the URL wins over local storage; a bad one leaves the restored text.
     if !pg.open_fragment(&hash) {
+        // A reload comes back to the step it was at, where the run still reaches it.
+        let saved = (!embed).then(storage::load_step).flatten();
         pg.run_now(false);
+        if let Some(step) = saved {
+            pg.seek(step);
+        }
     }
     debounce_runs(pg);
     listen_to_keys(pg);
     listen_to_links(pg);
+    close_menus_on_outside_click();
     if !embed {
         flush_when_hidden(pg);
     }
@@ -294,25 +442,31 @@ pub fn App() -> impl IntoView {
         .into_any();
     }
 
+    let workspace = NodeRef::<leptos::html::Main>::new();
     view! {
         <div class="app">
             <Header />
             <LinkNotice />
             <UndoNotice />
             <ShareBox />
-            <main class="workspace">
+            <main
+                class="workspace"
+                node_ref=workspace
+                style=move || pg.editor_width.get().map(|w| format!("--editor-w:{w:.0}px"))
+            >
                 <Editor />
+                <Splitter workspace />
                 <div class="stage">
                     <Controls />
                     <CompareView />
-                    <div class="panels">
-                        <div class="cell cell-queue"><MessageQueue /></div>
-                        <div class="cell cell-lparam"><LParamDecoder /></div>
-                        <div class="cell cell-latches"><Latches /></div>
-                        <div class="cell cell-sockets"><Sockets /></div>
-                        <div class="cell cell-why"><Why /></div>
-                        <div class="cell cell-wire"><Wire /></div>
-                        <div class="cell cell-trace"><TraceLog /></div>
+                    <div class="panels" class:has-max=move || pg.maximized.get().is_some()>
+                        <Cell name="queue" label="the message queues"><MessageQueue /></Cell>
+                        <Cell name="lparam" label="the lParam decoder"><LParamDecoder /></Cell>
+                        <Cell name="latches" label="the latch grid"><Latches /></Cell>
+                        <Cell name="sockets" label="the sockets table"><Sockets /></Cell>
+                        <Cell name="why" label="Why?"><Why /></Cell>
+                        <Cell name="wire" label="the sequence diagram"><Wire /></Cell>
+                        <Cell name="trace" label="the trace"><TraceLog /></Cell>
                     </div>
                 </div>
             </main>

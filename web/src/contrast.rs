@@ -3,25 +3,29 @@
 //! profiles, never from the rule alone (a rule whose Windows behaviour differs in some
 //! case may well post the same message as Windows in this one).
 //!
-//! **Definition.** The two runs are compared entry by entry, at the same index of the
-//! trace (the per-entry comparison the compare view uses, [`same_step`]):
+//! **Definition.** Messages are compared as the compare view compares them: both runs'
+//! messages are lined up by the core's `wsasim::script::compare::profiles::line_up`
+//! (window, `wMsg`, `wParam`, `lParam`; a longest common subsequence), and
 //!
-//! - a message posted by entry `i` of this run is *marked* when the other run's entry `i`
-//!   posts no equal message — one to the same window with the same `wMsg`, `wParam` and
-//!   `lParam` (event and error) — or the other run has no entry `i`;
+//! - a message of this run is *marked* when its row differs: the other run posts no
+//!   such message there, or posts it during another script line;
+//! - its note says what the other run posts instead: the other side of the same block
+//!   of differing rows (or the same message, and where);
 //! - entry `i` *differs* when the other run's entry `i` is missing or is not the
 //!   [`same_step`]; the Why panel then says what the other profile does at that entry.
 //!
 //! The rule that posted a message is not part of the comparison: what the application
-//! sees is the window message. Once one run has taken a different path, later entries are
-//! still compared at the same index, so a mark says "at this point of the run the other
-//! profile did something else", which stays true after the paths part.
+//! sees is the window message. Sockets are keyed by handle here (the compare view prints
+//! script names): the same script opens the same sockets in the same order under both
+//! profiles.
 //!
-//! Cost: [`Contrast::new`] walks both traces once when the scenario (or the profile)
-//! changes; a step then costs a map look-up per message shown.
+//! Cost: [`Contrast::new`] walks both traces once and lines them up (the common head and
+//! tail without a table) when the scenario (or the profile) changes; a step then costs a
+//! map look-up per message shown.
 
 use std::collections::BTreeMap;
 
+use wsasim::script::compare::profiles::{line_up, ProfileRow, SideMessage};
 use wsasim::trace::TraceEntry;
 use wsasim::{Message, Profile};
 
@@ -35,7 +39,9 @@ pub struct Contrast {
     other: Profile,
     /// The run under the other profile.
     theirs: Timeline,
-    /// The marked messages of this run, by id: the index of the entry that posted each.
+    /// Both runs' messages, lined up.
+    rows: Vec<ProfileRow>,
+    /// The marked messages of this run, by id: the row of each.
     marked: BTreeMap<u64, usize>,
 }
 
@@ -69,22 +75,85 @@ fn describe(m: &Message) -> String {
 impl Contrast {
     /// Compares `mine` with `theirs`, the same scenario run under `other`.
     pub fn new(mine: &Timeline, theirs: Timeline, other: Profile) -> Contrast {
-        let a = mine.full_trace();
-        let b = theirs.full_trace();
-        let mut marked = BTreeMap::new();
-        for (i, e) in a.iter().enumerate() {
-            let there = b.get(i);
-            for m in e.posted() {
-                let matched = there.is_some_and(|o| o.posted().any(|n| same_message(m, n)));
-                if !matched {
-                    marked.insert(m.id, i);
-                }
-            }
-        }
+        let (a, b) = (side_messages(mine), side_messages(&theirs));
+        let rows = match other {
+            Profile::Windows => line_up(&a, &b),
+            Profile::Documented => line_up(&b, &a),
+        };
+        let me = crate::playground::other(other);
+        let marked = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.differs())
+            .filter_map(|(k, r)| r.side(me).map(|m| (m.id, k)))
+            .collect();
         Contrast {
             other,
             theirs,
+            rows,
             marked,
+        }
+    }
+
+    /// What the other run posts instead of the marked message on row `k`: the other side
+    /// of its row if the message only moved, else the other side of its block of
+    /// differing rows.
+    fn counterparts(&self, k: usize) -> Vec<&SideMessage> {
+        let row = &self.rows[k];
+        if row.moved() {
+            return row.side(self.other).into_iter().collect();
+        }
+        let differs = |i: usize| self.rows[i].differs() && !self.rows[i].moved();
+        let lo = (0..k).rev().take_while(|&i| differs(i)).last().unwrap_or(k);
+        let hi = (k + 1..self.rows.len())
+            .take_while(|&i| differs(i))
+            .last()
+            .unwrap_or(k);
+        self.rows[lo..=hi]
+            .iter()
+            .filter_map(|r| r.side(self.other))
+            .collect()
+    }
+
+    /// The other run's message for `s`.
+    fn their_message(&self, s: &SideMessage) -> Option<&Message> {
+        self.theirs
+            .full_trace()
+            .get(s.entry)?
+            .posted()
+            .find(|m| m.id == s.id)
+    }
+
+    fn message_headline(&self, k: usize) -> String {
+        let who = label(self.other);
+        let row = &self.rows[k];
+        let theirs = self.counterparts(k);
+        let posted: Vec<String> = theirs
+            .iter()
+            .filter_map(|s| self.their_message(s).map(describe))
+            .collect();
+        match (row.moved(), theirs.first()) {
+            (true, Some(s)) => format!(
+                "Under {who}: {} at line {} (step {}), not here",
+                posted.join("; "),
+                s.line,
+                s.step
+            ),
+            _ if posted.is_empty() => format!("Under {who} this message is not posted here"),
+            _ => format!("Under {who}: {}", posted.join("; ")),
+        }
+    }
+
+    fn message_note_at(&self, k: usize) -> OtherNote {
+        let entry = self
+            .counterparts(k)
+            .first()
+            .and_then(|s| self.theirs.full_trace().get(s.entry))
+            .map(|o| self.theirs.show(o));
+        OtherNote {
+            profile: self.other,
+            headline: self.message_headline(k),
+            entry,
         }
     }
 
@@ -110,14 +179,14 @@ impl Contrast {
 
     /// The badge's words for message `id`, if it is marked.
     pub fn message_note(&self, id: u64) -> Option<String> {
-        let i = *self.marked.get(&id)?;
-        Some(self.headline(i))
+        let k = *self.marked.get(&id)?;
+        Some(self.message_headline(k))
     }
 
     /// The Why note for message `id`, if it is marked.
     pub fn for_message(&self, id: u64) -> Option<OtherNote> {
-        let i = *self.marked.get(&id)?;
-        Some(self.note(i))
+        let k = *self.marked.get(&id)?;
+        Some(self.message_note_at(k))
     }
 
     /// The Why note for entry `i` of `mine`, if the other run's entry `i` differs.
@@ -153,6 +222,29 @@ impl Contrast {
             entry: self.entry(i).map(|o| self.theirs.show(o)),
         }
     }
+}
+
+/// Every message `t` posts, for [`line_up`]: sockets by handle, windows by handle.
+fn side_messages(t: &Timeline) -> Vec<SideMessage> {
+    let trace = t.full_trace();
+    let mut out = Vec::new();
+    for (n, step) in t.steps().iter().enumerate() {
+        let entries = step.entries.start.min(trace.len())..step.entries.end.min(trace.len());
+        for e in &trace[entries] {
+            for m in e.posted() {
+                out.push(SideMessage {
+                    id: m.id,
+                    step: n + 1,
+                    entry: e.index,
+                    line: step.line,
+                    window: m.hwnd.to_string(),
+                    text: format!("{}({}, {})", m.msg, m.wparam.0, m.lparam.raw()),
+                    rule: m.rule,
+                });
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

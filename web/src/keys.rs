@@ -58,7 +58,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 /// The action for a key press, or `None` to let the browser handle it.
 ///
 /// `key` is `KeyboardEvent.key`; `target_tag` is the focused element's tag name
-/// (upper case, as the DOM gives it); `modifier` is true if Ctrl, Alt or Meta is held.
+/// (upper case, as the DOM gives it, or `ROW` for a selectable row); `modifier` is true if Ctrl, Alt or Meta is held.
 pub fn action(key: &str, shift: bool, modifier: bool, target_tag: &str) -> Option<Action> {
     if modifier {
         return None;
@@ -67,8 +67,9 @@ pub fn action(key: &str, shift: bool, modifier: bool, target_tag: &str) -> Optio
     if typing {
         return None;
     }
-    // On a focused button or link, Space and Enter press it; leave them alone.
-    if matches!(target_tag, "BUTTON" | "A" | "SUMMARY") && matches!(key, " " | "Enter") {
+    // On a focused button or link, Space and Enter press it; on a focused row of a list
+    // (a message, a trace entry: `ROW`, see `app.rs`) they select it. Leave them alone.
+    if matches!(target_tag, "BUTTON" | "A" | "SUMMARY" | "ROW") && matches!(key, " " | "Enter") {
         return None;
     }
     Some(match key {

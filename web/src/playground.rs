@@ -46,12 +46,18 @@ pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Optio
     } else {
         [sb, sa]
     };
-    Some(Divergence { index, sides })
+    Some(Divergence {
+        index,
+        step: a.step_of_entry(index),
+        sides,
+    })
 }
 
 impl PlaygroundCtx {
     /// Parses and runs the editor's text now. On errors the last good run stays, marked
-    /// stale; on success the new run starts at `keep_cursor` (clamped), or 0.
+    /// stale; on success the new run stays at the step it was at if `keep_cursor` (where
+    /// the run still reaches it; else its last step), or starts at 0; a run that fails an
+    /// expectation goes to the failing step (its last).
     pub fn run_now(&self, keep_cursor: bool) {
         let src = self.source.get_untracked();
         self.last_source.set_value(src.clone());
@@ -70,7 +76,9 @@ impl PlaygroundCtx {
                 self.playing.set(false);
             }
             Ok(mut t) => {
-                if keep_cursor {
+                if t.failure().is_some() {
+                    t.to_end();
+                } else if keep_cursor {
                     t.seek(cursor);
                 }
                 self.script_profile.set(t.runner().script().profile());
@@ -95,6 +103,12 @@ impl PlaygroundCtx {
             return;
         }
         storage::save_profile(self.profile_choice.get_untracked());
+        if let Some(step) = self
+            .run
+            .with_untracked(|r| r.as_ref().map(Timeline::cursor))
+        {
+            storage::save_step(step);
+        }
         let text = self.source.get_untracked();
         if self.library.with_untracked(|l| l.current.is_none()) && text == EXAMPLE_SCENARIO {
             return; // The first-load example is nobody's work yet.
@@ -225,6 +239,18 @@ impl PlaygroundCtx {
         });
         self.divergence.set(div);
         self.contrast.set(contrast);
+        self.refresh_profiles();
+    }
+
+    /// Lines up both profiles' messages for the compare view, while it is on.
+    pub fn refresh_profiles(&self) {
+        if !self.compare_on.get_untracked() || self.stale.get_untracked() {
+            return;
+        }
+        let rows = self
+            .last_source
+            .with_value(|s| wsasim::script::compare::profiles::compare_profiles(s).ok());
+        self.profiles.set(rows);
     }
 
     /// Replaces the editor's text (a preset or a link) and runs it at once.
@@ -297,6 +323,7 @@ impl PlaygroundCtx {
     /// Shows or hides the compare view.
     pub fn set_compare(&self, on: bool) {
         self.compare_on.set(on);
+        self.refresh_profiles();
     }
 
     /// The share link's fragment (without `#`) for the scenario as it is now.

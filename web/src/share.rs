@@ -217,6 +217,8 @@ pub fn decode(fragment: &str) -> Result<Link, ShareError> {
             Some(("step", n)) => link.step = Some(n.parse().map_err(|_| bad())?),
             Some(("profile", "windows")) => link.profile = Some(Profile::Windows),
             Some(("profile", "documented")) => link.profile = Some(Profile::Documented),
+            // Like a bad `step=`: a profile this version does not know is an error.
+            Some(("profile", _)) => return Err(bad()),
             Some(("d2", d)) => link.digest = Some(decode_digest(d).ok_or_else(bad)?),
             // A digest of the trace's text, from before `d2=`: see the module doc.
             Some(("d", d)) => drop(decode_digest(d).ok_or_else(bad)?),

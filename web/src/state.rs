@@ -5,6 +5,7 @@
 //! components never compute Winsock facts, they render what the timeline's `Sim` reports.
 
 use leptos::prelude::*;
+use wsasim::script::compare::profiles::ProfileComparison;
 use wsasim::script::ScriptError;
 use wsasim::{Profile, Rule};
 
@@ -87,6 +88,9 @@ pub struct PlaygroundCtx {
     pub compare_on: RwSignal<bool>,
     /// Where the two profiles' traces first differ, when the compare view is on.
     pub divergence: RwSignal<Option<Divergence>>,
+    /// Both profiles' messages lined up (`wsasim::script::compare::profiles`), computed
+    /// while the compare view is on.
+    pub profiles: RwSignal<Option<ProfileComparison>>,
     /// A message about the link the page was opened with, if any.
     pub notice: RwSignal<Option<Notice>>,
     /// True while playing.
@@ -95,6 +99,10 @@ pub struct PlaygroundCtx {
     pub speed: RwSignal<u32>,
     /// True while the help overlay is open.
     pub help_open: RwSignal<bool>,
+    /// The panel shown alone, over the whole panel grid (`queue`, `why`, …), if any.
+    pub maximized: RwSignal<Option<&'static str>>,
+    /// The editor column's width in CSS pixels, once the user dragged the split.
+    pub editor_width: RwSignal<Option<f64>>,
     /// The last share link made, shown under the toolbar.
     pub share_url: RwSignal<Option<String>>,
     /// Whether the last share link reached the clipboard (`None` while trying).
@@ -148,6 +156,8 @@ pub enum Notice {
 pub struct Divergence {
     /// The trace index where they first differ.
     pub index: usize,
+    /// The step of the current profile's run that shows that entry.
+    pub step: usize,
     /// One side per profile: documented first, then Windows.
     pub sides: [DivergenceSide; 2],
 }

@@ -345,3 +345,33 @@ pub fn save_profile(choice: Option<Profile>) {
         None => local.remove(PROFILE_KEY),
     }
 }
+
+/// Where the step the editor's scenario was at is kept, so a reload comes back to it.
+const STEP_KEY: &str = "wsasim.step";
+
+/// The step saved for the scenario in the editor, if any.
+pub fn load_step() -> Option<usize> {
+    browser::local().get(STEP_KEY)?.parse().ok()
+}
+
+/// Saves the step the scenario is at.
+pub fn save_step(step: usize) {
+    browser::local().set(STEP_KEY, &step.to_string());
+}
+
+/// Where the editor column's width (dragged by the user) is kept.
+const EDITOR_WIDTH_KEY: &str = "wsasim.editor-width";
+
+/// The editor column's width the user chose, in CSS pixels, if any.
+pub fn load_editor_width() -> Option<f64> {
+    browser::local()
+        .get(EDITOR_WIDTH_KEY)?
+        .parse()
+        .ok()
+        .filter(|w: &f64| w.is_finite() && *w > 0.0)
+}
+
+/// Keeps the editor column's width for the next visit.
+pub fn save_editor_width(width: f64) {
+    browser::local().set(EDITOR_WIDTH_KEY, &format!("{width:.0}"));
+}

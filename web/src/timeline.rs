@@ -80,7 +80,7 @@ impl Timeline {
                 break;
             }
             let Some(report) = r.step() else { break };
-            for (e, line) in r.drain_trace() {
+            for (e, line, _) in r.drain_trace() {
                 trace.push(e);
                 lines.push(line);
             }

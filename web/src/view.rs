@@ -278,6 +278,15 @@ pub fn find_message(t: &Timeline, id: u64) -> Option<Message> {
         .cloned()
 }
 
+/// The index of the trace entry that posted message `id`, if posted by now.
+pub fn find_entry_of_message(t: &Timeline, id: u64) -> Option<usize> {
+    t.trace()
+        .iter()
+        .rev()
+        .find(|e| e.posted().any(|m| m.id == id))
+        .map(|e| e.index)
+}
+
 /// The selected message as a row, if a message is selected and posted by now.
 pub fn selected_message(t: &Timeline, sel: Selection) -> Option<MessageRow> {
     match sel {
@@ -852,15 +861,144 @@ pub fn diagram(t: &Timeline) -> Diagram {
 // Why
 // ---------------------------------------------------------------------------------------
 
-/// A rule's sentence in its place in the specification.
+/// A rule's sentence in its place in the specification: in its paragraph, or, for the
+/// page's summary of events and its error tables, under its heading as a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecContext {
-    /// The paragraph's text before the sentence.
+    /// The heading the sentence sits under (`• FD_ACCEPT:`, `Event: FD_ACCEPT`), if any.
+    pub heading: Option<String>,
+    /// True when that heading is one wsasim restored (marked `‡` in the shipped text).
+    pub restored: bool,
+    /// The paragraph's text before the sentence (empty in the list form).
     pub before: String,
     /// The sentence as the page writes it.
     pub sentence: String,
-    /// The paragraph's text after it.
+    /// The paragraph's text after it (empty in the list form).
     pub after: String,
+    /// The list under the heading, one entry per item, the sentence's item marked.
+    pub items: Vec<SpecItem>,
+    /// True when the items are numbered (`1.`, `2.`, …) in the page.
+    pub numbered: bool,
+    /// Why this message carries its error, where the core says (network down).
+    pub note: Option<&'static str>,
+}
+
+/// One item of a list of the specification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecItem {
+    /// The item's number in the page, for a numbered list.
+    pub number: Option<u32>,
+    /// The item's text before the sentence, or all of it when it is not the sentence's.
+    pub before: String,
+    /// The sentence, in the sentence's item only.
+    pub sentence: Option<String>,
+    /// The item's text after the sentence.
+    pub after: String,
+}
+
+/// The summary list item the sentence is in: the heading above it and every item under
+/// that heading (a note line joins the item before it).
+fn summary_list(needle: &str) -> Option<SpecContext> {
+    let lines: Vec<&str> = SPECIFICATION.lines().collect();
+    let is_heading = |l: &str| l.starts_with("  • ") && !l.starts_with("    ");
+    let is_item = |l: &str| l.starts_with("    ") && !l.starts_with("      ");
+    let hit = lines
+        .iter()
+        .position(|l| is_item(l) && words(l).contains(needle))?;
+    let start = (0..hit).rev().find(|&i| is_heading(lines[i]))?;
+    let heading = lines[start].trim().trim_end_matches('‡').trim_end();
+    let restored = lines[start].trim_end().ends_with('‡');
+    let mut items: Vec<(Option<u32>, String)> = Vec::new();
+    for l in lines.iter().skip(start + 1) {
+        if is_heading(l) || l.trim().is_empty() {
+            break;
+        }
+        if is_item(l) {
+            let t = l.trim().trim_start_matches("• ");
+            match t.split_once(". ") {
+                Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
+                    items.push((n.parse().ok(), words(rest)))
+                }
+                _ => items.push((None, words(t))),
+            }
+        } else if let Some(last) = items.last_mut() {
+            last.1 = format!("{} {}", last.1, words(l));
+        }
+    }
+    let numbered = items.iter().all(|(n, _)| n.is_some());
+    let items = items
+        .into_iter()
+        .map(|(number, text)| match text.find(needle) {
+            Some(at) => SpecItem {
+                number,
+                before: text[..at].to_string(),
+                sentence: Some(needle.to_string()),
+                after: text[at + needle.len()..].to_string(),
+            },
+            None => SpecItem {
+                number,
+                before: text,
+                sentence: None,
+                after: String::new(),
+            },
+        })
+        .collect();
+    Some(SpecContext {
+        heading: Some(heading.to_string()),
+        restored,
+        before: String::new(),
+        sentence: needle.to_string(),
+        after: String::new(),
+        items,
+        numbered,
+        note: None,
+    })
+}
+
+/// The error table of `event` (a network-down message): its `Event:` headings, its rows
+/// with the sentence's row marked, and the core's reason.
+fn error_table_context(needle: &str, event: NetworkEvent) -> Option<SpecContext> {
+    let table = wsasim::spec::error_table(event)?;
+    let mut headings = Vec::new();
+    let mut items = Vec::new();
+    for l in table.lines() {
+        let l = l.trim();
+        if let Some(h) = l.strip_prefix("Event: ") {
+            headings.push(h.trim_end_matches('‡').trim().to_string());
+        } else if l == "Error code Meaning" || l.is_empty() {
+        } else {
+            let marked = words(l) == needle;
+            items.push(SpecItem {
+                number: None,
+                before: if marked { String::new() } else { l.to_string() },
+                sentence: marked.then(|| l.to_string()),
+                after: String::new(),
+            });
+        }
+    }
+    Some(SpecContext {
+        heading: Some(format!("Error codes for {}", headings.join(", "))),
+        restored: table.contains('‡'),
+        before: String::new(),
+        sentence: needle.to_string(),
+        after: String::new(),
+        items,
+        numbered: false,
+        note: wsasim::spec::network_down_reason(event),
+    })
+}
+
+/// Where the page says `rule`'s sentence, for a message of `event` if there is one: the
+/// network-down rule under `event`'s error table, a summary item under its heading, else
+/// the sentence's paragraph.
+pub fn rule_context(rule: Rule, event: Option<NetworkEvent>) -> Option<SpecContext> {
+    let needle = words(rule.sentence());
+    if rule == Rule::NetworkDown {
+        if let Some(c) = event.and_then(|e| error_table_context(&needle, e)) {
+            return Some(c);
+        }
+    }
+    summary_list(&needle).or_else(|| spec_context(rule.sentence()))
 }
 
 /// A place where the page reads two ways, at the rule the Why panel explains.
@@ -937,9 +1075,14 @@ pub fn spec_context(sentence: &str) -> Option<SpecContext> {
                 }
             }
             return Some(SpecContext {
+                heading: None,
+                restored: false,
                 before: trim_before(&before),
                 sentence: flat[at..at + needle.len()].to_string(),
                 after: trim_after(&flat[at + needle.len()..]),
+                items: Vec::new(),
+                numbered: false,
+                note: None,
             });
         }
         if !flat.is_empty() {
@@ -991,6 +1134,7 @@ fn explain(
     subject: String,
     rule: Rule,
     ambiguities: Vec<Ambiguity>,
+    event: Option<NetworkEvent>,
     also: Vec<(String, String)>,
     other: Option<OtherNote>,
 ) -> WhyView {
@@ -1001,7 +1145,7 @@ fn explain(
         sentence: rule.sentence(),
         rule_note: other.as_ref().and_then(|_| rule.windows_differs()),
         other,
-        context: spec_context(rule.sentence()),
+        context: rule_context(rule, event),
         also,
     }
 }
@@ -1019,7 +1163,13 @@ fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<W
         .filter(|c| !std::ptr::eq(*c, first.0))
         .filter_map(|c| c.rule().map(|r| (r.id().to_string(), c.to_string())))
         .collect();
-    let subject = format!("step #{} {}: {}", e.index, e.at, e.cause.display(names));
+    let subject = format!(
+        "step {} · entry #{} at {}: {}",
+        t.step_of_entry(e.index),
+        e.index,
+        e.at,
+        e.cause.display(names)
+    );
     let other = c.and_then(|c| c.for_entry(t, e.index));
     // The ambiguities of the rule explained first, then those of the step's other changes.
     let mut ambiguities = first.0.ambiguities();
@@ -1028,7 +1178,11 @@ fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<W
             ambiguities.push(a);
         }
     }
-    Some(explain(subject, first.1, ambiguities, also, other))
+    let event = match first.0 {
+        Change::Posted(m) => Some(m.lparam.event()),
+        _ => None,
+    };
+    Some(explain(subject, first.1, ambiguities, event, also, other))
 }
 
 /// What the Why panel explains: the selected message, else the selected entry, else the
@@ -1039,8 +1193,11 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
     match sel {
         Selection::Message(id) => {
             let m = find_message(t, id)?;
+            let place = find_entry_of_message(t, id)
+                .map(|i| format!(" (step {} · entry #{i})", t.step_of_entry(i)))
+                .unwrap_or_default();
             let subject = format!(
-                "message #{}: {}({}, {}) to {}",
+                "message #{}{place}: {}({}, {}) to {}",
                 m.id,
                 m.msg,
                 socket_label(t, m.wparam),
@@ -1049,7 +1206,14 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
             );
             let other = c.and_then(|c| c.for_message(id));
             let ambiguities = Ambiguity::at(m.rule, m.lparam.event());
-            Some(explain(subject, m.rule, ambiguities, Vec::new(), other))
+            Some(explain(
+                subject,
+                m.rule,
+                ambiguities,
+                Some(m.lparam.event()),
+                Vec::new(),
+                other,
+            ))
         }
         Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(t, e, c)),
         Selection::None => t
@@ -1068,6 +1232,8 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
 pub struct TraceRow {
     /// The entry's index: the row's key.
     pub index: usize,
+    /// The step that added it (from 1, as the step counter counts).
+    pub step: usize,
     /// Virtual time.
     pub at: String,
     /// The host involved, if any.
@@ -1178,6 +1344,7 @@ pub fn trace_log(t: &Timeline) -> TraceLogView {
         .iter()
         .map(|e| TraceRow {
             index: e.index,
+            step: t.step_of_entry(e.index),
             at: e.at.to_string(),
             host: e.host().map(|h| host_name(t, h)),
             action: e.cause.display(t.names()).to_string(),

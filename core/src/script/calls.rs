@@ -367,10 +367,35 @@ fn length(e: &Expr) -> Result<i32, ScriptError> {
 pub(super) fn lower_call(names: &Names, call: &Written) -> Lowered {
     let name = call.name.as_str();
     let Some(spec) = CALLS.iter().find(|c| c.name == name) else {
-        return Err(err(call.name.span, unknown(), format!("\"{name}\"")));
+        let expected = match suggest_call(name) {
+            Some(s) => format!("a Winsock call (did you mean '{s}'?)"),
+            None => unknown(),
+        };
+        return Err(err(call.name.span, expected, format!("\"{name}\"")));
     };
     arity(call, spec.arity.clone(), spec.usage)?;
     (spec.lower)(names, call)
+}
+
+/// The call `name` is probably a misspelling of, if any: the nearest by edit distance
+/// (ignoring case), within 2 edits, or 3 when the first three letters agree
+/// (`recieve` → `recv`).
+pub(super) fn suggest_call(name: &str) -> Option<&'static str> {
+    if name.len() > 30 {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    CALLS
+        .iter()
+        .map(|c| {
+            let cl = c.name.to_ascii_lowercase();
+            let d = super::parser::edit_distance(&lower, &cl);
+            let prefix = lower.len() >= 3 && cl.len() >= 3 && lower[..3] == cl[..3];
+            (d, prefix, c.name)
+        })
+        .filter(|(d, prefix, c)| (*d <= 2 || (*prefix && *d <= 3)) && *d < c.len())
+        .min_by_key(|(d, prefix, _)| (*d, !*prefix))
+        .map(|(_, _, c)| c)
 }
 
 /// "a Winsock call: WSAStartup, socket, … or WSACleanup".

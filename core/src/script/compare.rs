@@ -30,6 +30,7 @@ use crate::trace::{Cause, Outcome};
 use crate::winsock::TracedReturn;
 
 mod json;
+pub mod profiles;
 #[cfg(test)]
 mod tests;
 

@@ -147,33 +147,51 @@ pub struct Runner {
     pattern: Arc<Vec<u8>>,
 }
 
-/// Which script line caused which trace entries: the runner's own record, kept beside the
-/// world's trace instead of inside it.
+/// Which script line and which runner step caused which trace entries: the runner's own
+/// record, kept beside the world's trace instead of inside it.
+///
+/// Two numberings, everywhere (the playground, the CLI table, the JSON): a **step** is
+/// one [`Runner::step`] (one statement, or one simulation step of a statement that drives
+/// the network), counted from 1; an **entry** is one [`TraceEntry`], by its index from 0.
+/// A step adds zero entries (an `expect`) or more.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineMap {
-    /// `(first entry index, line)` for each runner step that added entries, in order.
-    starts: Vec<(usize, u32)>,
+    /// `(first entry index, line, step)` for each runner step that added entries, in order.
+    starts: Vec<(usize, u32, usize)>,
+    /// Runner steps taken so far.
+    steps: usize,
 }
 
 impl LineMap {
     /// Notes the entries a runner step added, from its report.
     fn record(&mut self, step: &StepReport) {
+        self.steps += 1;
         if !step.entries.is_empty() {
-            self.starts.push((step.entries.start, step.line));
+            self.starts
+                .push((step.entries.start, step.line, self.steps));
         }
+    }
+
+    fn find(&self, index: usize) -> Option<&(usize, u32, usize)> {
+        let i = self.starts.partition_point(|(first, _, _)| *first <= index);
+        i.checked_sub(1).map(|i| &self.starts[i])
     }
 
     /// The line of the statement that made trace entry `index`, if a statement did.
     pub fn line_of(&self, index: usize) -> Option<u32> {
-        let i = self.starts.partition_point(|(first, _)| *first <= index);
-        i.checked_sub(1).map(|i| self.starts[i].1)
+        self.find(index).map(|s| s.1)
     }
 
-    /// The held entries of `trace` as JSON lines with their lines.
+    /// The runner step (from 1) that made trace entry `index`, if a statement did.
+    pub fn step_of(&self, index: usize) -> Option<usize> {
+        self.find(index).map(|s| s.2)
+    }
+
+    /// The held entries of `trace` as JSON lines with their lines and steps.
     pub fn json(&self, trace: &Trace) -> String {
         let mut out = String::new();
         for e in trace.iter() {
-            out.push_str(&trace.json(&e, self.line_of(e.index)));
+            out.push_str(&trace.json(&e, self.line_of(e.index), self.step_of(e.index)));
             out.push('\n');
         }
         out
@@ -292,14 +310,15 @@ impl Runner {
     }
 
     /// Takes the trace entries the world holds, each with the script line that caused it
-    /// (see [`Sim::drain_trace`]).
-    pub fn drain_trace(&mut self) -> Vec<(TraceEntry, Option<u32>)> {
+    /// and the runner step (from 1) that made it (see [`Sim::drain_trace`]).
+    pub fn drain_trace(&mut self) -> Vec<(TraceEntry, Option<u32>, Option<usize>)> {
         let lines = core::mem::take(&mut self.lines);
+        self.lines.steps = lines.steps;
         self.sim
             .drain_trace()
             .map(|e| {
-                let line = lines.line_of(e.index);
-                (e, line)
+                let (line, step) = (lines.line_of(e.index), lines.step_of(e.index));
+                (e, line, step)
             })
             .collect()
     }

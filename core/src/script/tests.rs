@@ -1477,3 +1477,22 @@ fn name_errors_cut_long_source_text() {
     assert_eq!(errors[1].found, format!("\"{}…\"", "x".repeat(40)));
     assert!(errors.iter().all(|e| e.to_string().len() < 500));
 }
+
+#[test]
+fn a_misspelled_call_gets_a_suggestion() {
+    let src = "host a 10.0.0.1\na: WSAStartup()\na: S = socket(AF_INET, SOCK_STREAM)\na: recieve(S, 10)\n";
+    let errors = super::runner::Runner::new(src).unwrap_err();
+    assert_eq!(
+        errors[0].to_string(),
+        "4:4: expected a Winsock call (did you mean 'recv'?) but found \"recieve\""
+    );
+    assert_eq!(
+        super::calls::suggest_call("closesoket"),
+        Some("closesocket")
+    );
+    assert_eq!(
+        super::calls::suggest_call("wsaasyncselect"),
+        Some("WSAAsyncSelect")
+    );
+    assert_eq!(super::calls::suggest_call("frobnicate"), None);
+}

@@ -32,16 +32,22 @@ fn json_opt(out: &mut String, s: Option<&str>) {
 
 impl TraceEntry {
     /// One line of JSON with stable field names:
-    /// `step`, `time_us`, `time`, `line`, `host`, `kind`, `action`, `result`, `error`,
+    /// `step`, `entry`, `time_us`, `time`, `line`, `host`, `kind`, `action`, `result`, `error`,
     /// `messages` (each with `hwnd`, `window`, `msg`, `wparam`, `lparam`, `event`, `error`,
     /// `rule`) and `changes` (human-readable lines).
     ///
     /// `names` gives the names people use for hosts and windows, `line` the script line
-    /// that caused the step, if a script did.
-    pub fn to_json(&self, names: &Names, line: Option<u32>) -> String {
+    /// that caused the entry and `step` the runner step that made it (counted from 1, as
+    /// the playground's step counter counts), if a script did; `entry` is the entry's
+    /// index in the trace (from 0).
+    pub fn to_json(&self, names: &Names, line: Option<u32>, step: Option<usize>) -> String {
         let mut o = String::new();
+        match step {
+            Some(s) => o.push_str(&format!("{{\"step\":{s}")),
+            None => o.push_str("{\"step\":null"),
+        }
         o.push_str(&format!(
-            "{{\"step\":{},\"time_us\":{},\"time\":",
+            ",\"entry\":{},\"time_us\":{},\"time\":",
             self.index,
             self.at.total_micros()
         ));

@@ -602,8 +602,8 @@ impl Trace {
     }
 
     /// One entry as one line of JSON (see [`TraceEntry::to_json`]).
-    pub fn json(&self, entry: &TraceEntry, line: Option<u32>) -> String {
-        entry.to_json(&self.names, line)
+    pub fn json(&self, entry: &TraceEntry, line: Option<u32>, step: Option<usize>) -> String {
+        entry.to_json(&self.names, line, step)
     }
 
     pub(crate) fn names_mut(&mut self) -> &mut Names {

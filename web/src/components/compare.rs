@@ -1,12 +1,15 @@
-//! The compare view: the scenario under both profiles, the first step where their traces
-//! differ, the rule on each side, and a button to jump there; and a third source, a real
+//! The compare view: the scenario under both profiles, every message of each run side
+//! by side and lined up (from `wsasim::script::compare::profiles`), each difference with
+//! its rules, Windows note and a button to go there; the first step where the traces
+//! differ (calls included); and a third source, a real
 //! run's JSON lines (pasted or loaded), compared with the model by `wsasim::script::compare`.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use wsasim::Rule;
+use wsasim::script::compare::profiles::{ProfileComparison, ProfileRow, SideMessage};
+use wsasim::{Profile, Rule};
 
 use crate::playground::label;
 use crate::realrun::{compare_real, RealDiff, RealReport};
@@ -36,7 +39,7 @@ fn rule_list(rules: &[Rule]) -> impl IntoView {
 }
 
 #[component]
-fn Side(side: DivergenceSide, mine: bool) -> impl IntoView {
+fn Side(side: DivergenceSide, mine: bool, index: usize) -> impl IntoView {
     let pg = use_playground();
     let step = side.step;
     let jump = mine.then(|| {
@@ -48,10 +51,132 @@ fn Side(side: DivergenceSide, mine: bool) -> impl IntoView {
     });
     view! {
         <div class="side" class:mine=mine data-profile=side.profile.name()>
-            <h3>{label(side.profile)} <span class="muted">{format!(" — step {step}")}</span></h3>
+            <h3>{label(side.profile)} <span class="muted">{format!(" — step {step} · entry #{index}")}</span></h3>
             <pre class="entry">{side.entry.unwrap_or_else(|| "(the run has ended)".into())}</pre>
             {rule_list(&side.rules)}
             {jump}
+        </div>
+    }
+}
+
+/// One side of a row of the side-by-side view.
+fn row_side(m: Option<&SideMessage>, at: usize) -> impl IntoView {
+    match m {
+        Some(m) => view! {
+            <td class="msg-side">
+                <span class="msg-step">{format!("step {} · #{} · line {}", m.step, m.entry, m.line)}</span>
+                " "
+                <code>{format!("{} {}", m.window, m.text)}</code>
+                " "
+                <code class="rule-id">{m.rule.id()}</code>
+            </td>
+        }
+        .into_any(),
+        None => view! {
+            <td class="msg-side none">
+                <span class="msg-step">{format!("after step {at}")}</span>
+                " "
+                <em>"posts nothing here"</em>
+            </td>
+        }
+        .into_any(),
+    }
+}
+
+/// The rules and Windows notes of a differing row, with "go to step".
+fn row_detail(row: &ProfileRow, mine: Profile) -> impl IntoView {
+    let pg = use_playground();
+    let step = row.step(mine).max(1);
+    let rules: Vec<Rule> = [row.documented.as_ref(), row.windows.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|m| m.rule)
+        .fold(Vec::new(), |mut v, r| {
+            if !v.contains(&r) {
+                v.push(r);
+            }
+            v
+        });
+    view! {
+        <tr class="row-detail">
+            <td></td>
+            <td colspan="2">
+                {rule_list(&rules)}
+                <button class="tool" data-action="jump-row" on:click=move |_| pg.seek(step)>
+                    {format!("Go to step {step}")}
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+/// The most rows the side-by-side view shows in full.
+const MAX_ROWS: usize = 400;
+
+/// Both profiles' messages side by side, every difference marked.
+fn profile_table(c: &ProfileComparison, mine: Profile) -> impl IntoView {
+    let n = c.differences().count();
+    let summary = if n == 0 {
+        format!(
+            "Both profiles post the same {} message(s), in the same order.",
+            c.rows.len()
+        )
+    } else {
+        format!(
+            "{n} message(s) differ, out of {} lined up; each is marked ≠ with its rules and a way to go there.",
+            c.rows.len()
+        )
+    };
+    // A long run shows its differences with two rows around each, not every row.
+    let long = c.rows.len() > MAX_ROWS;
+    let near = |i: usize| {
+        let lo = i.saturating_sub(2);
+        let hi = (i + 3).min(c.rows.len());
+        c.rows[lo..hi].iter().any(ProfileRow::differs)
+    };
+    let hidden = if long {
+        c.rows.len() - (0..c.rows.len()).filter(|&i| near(i)).count()
+    } else {
+        0
+    };
+    let hidden_note = (hidden > 0).then(|| {
+        view! { <p class="muted">{format!("{hidden} rows both profiles post alike are not shown (the run is long); the rows around each difference are.")}</p> }
+    });
+    let rows = c
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !long || near(*i))
+        .map(|(i, r)| {
+            let differs = r.differs();
+            let detail = differs.then(|| row_detail(r, mine));
+            view! {
+                <tr class="msg-row" class:differs=differs data-differs=differs.to_string()>
+                    <td class="mark" title=if differs { "Only one profile posts this message" } else { "Both profiles post it" }>
+                        {if differs { "≠" } else { "=" }}
+                        <span class="visually-hidden">{format!(" row {}", i + 1)}</span>
+                    </td>
+                    {row_side(r.documented.as_ref(), r.at[0])}
+                    {row_side(r.windows.as_ref(), r.at[1])}
+                </tr>
+                {detail}
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="compare-summary" class:same=n == 0 data-testid="compare-summary">{summary}</p>
+        {hidden_note}
+        <div class="scroll-x" tabindex="0" role="region" aria-label="Both profiles' messages">
+            <table class="profile-rows" data-testid="profile-rows">
+                <thead>
+                    <tr>
+                        <th scope="col"><span class="visually-hidden">"Differs"</span></th>
+                        <th scope="col" class:mine=mine == Profile::Documented>"Documented"</th>
+                        <th scope="col" class:mine=mine == Profile::Windows>"Windows"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
         </div>
     }
 }
@@ -62,6 +187,14 @@ pub fn CompareView() -> impl IntoView {
     let pg = use_playground();
     // The real run's text outlives the view, so hiding and showing it keeps the paste.
     let real = RwSignal::new(String::new());
+    let messages = move || {
+        let mine = pg.profile.get();
+        if pg.stale.get() {
+            return None;
+        }
+        pg.profiles
+            .with(|p| p.as_ref().map(|c| profile_table(c, mine).into_any()))
+    };
     let body = move || {
         let mine = pg.profile.get();
         match pg.divergence.get() {
@@ -76,28 +209,44 @@ pub fn CompareView() -> impl IntoView {
             Some(d) => {
                 let [a, b] = d.sides;
                 view! {
+                    <h3 class="compare-sub">"The first step where the traces differ (calls included)"</h3>
                     <p class="diverge-at">
-                        {format!("The traces first differ at trace entry #{}.", d.index)}
+                        {format!("The traces first differ at step {} (trace entry #{}).", d.step, d.index)}
                     </p>
                     <div class="sides">
-                        <Side mine=a.profile == mine side=a />
-                        <Side mine=b.profile == mine side=b />
+                        <Side mine=a.profile == mine side=a index=d.index />
+                        <Side mine=b.profile == mine side=b index=d.index />
                     </div>
                 }
                 .into_any()
             }
         }
     };
+    let section = NodeRef::<leptos::html::Section>::new();
+    // Opening the view brings it on screen and moves focus to it, so the user sees it
+    // open even when it is below the fold (a phone, a small window).
+    Effect::new(move |_| {
+        if let Some(el) = section.get() {
+            let scroll = web_sys::ScrollIntoViewOptions::new();
+            scroll.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&scroll);
+            let focus = web_sys::FocusOptions::new();
+            focus.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&focus);
+        }
+    });
     move || {
         pg.compare_on.get().then(|| {
             view! {
-                <section class="panel compare" aria-labelledby="compare-title">
+                <section class="panel compare" aria-labelledby="compare-title" tabindex="-1" node_ref=section>
                     <div class="panel-head">
                         <h2 id="compare-title">"Compare: Documented vs Windows"</h2>
                         <button class="tool" on:click=move |_| pg.set_compare(false) aria-label="Close the compare view">
                             "✕"
                         </button>
                     </div>
+                    <h3 class="compare-sub">"Every message, side by side"</h3>
+                    {messages}
                     {body}
                     <RealRun text=real />
                 </section>

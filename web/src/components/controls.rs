@@ -31,9 +31,15 @@ pub fn Controls() -> impl IntoView {
     let pg = use_playground();
     let pos = Memo::new(move |_| {
         pg.run.with(|r| {
-            r.as_ref().map_or((0, 0, String::from("0.000s")), |t| {
-                (t.cursor(), t.len(), t.sim().now().to_string())
-            })
+            r.as_ref()
+                .map_or((0, 0, String::from("0.000s"), None), |t| {
+                    (
+                        t.cursor(),
+                        t.len(),
+                        t.sim().now().to_string(),
+                        t.trace().last().map(|e| e.index),
+                    )
+                })
         })
     });
     let cursor = move || pos.with(|p| p.0);
@@ -70,7 +76,7 @@ pub fn Controls() -> impl IntoView {
                     on:click=move |_| pg.seek(0)
                 >
                     <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-                        <path d="M3 2h2v12H3zM14 2v12L6 8z" fill="currentColor"></path>
+                        <path d="M1 2h2v12H1zM9 2v12L3 8zM15 2v12L9 8z" fill="currentColor"></path>
                     </svg>
                 </button>
                 <button
@@ -81,7 +87,9 @@ pub fn Controls() -> impl IntoView {
                     disabled=move || { no_run() || cursor() == 0 }
                     on:click=move |_| pg.step_by(-1)
                 >
-                    "◀"
+                    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                        <path d="M3 2h2v12H3zM13 2v12L5 8z" fill="currentColor"></path>
+                    </svg>
                 </button>
                 <button
                     class="ctl primary"
@@ -92,7 +100,12 @@ pub fn Controls() -> impl IntoView {
                     disabled=no_run
                     on:click=move |_| pg.toggle_play()
                 >
-                    {move || if pg.playing.get() { "❚❚" } else { "▶▶" }}
+                    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                        <path
+                            d=move || if pg.playing.get() { "M4 2h3v12H4zM9 2h3v12H9z" } else { "M4 2v12l10-6z" }
+                            fill="currentColor"
+                        ></path>
+                    </svg>
                 </button>
                 <button
                     class="ctl"
@@ -104,7 +117,9 @@ pub fn Controls() -> impl IntoView {
                         pg.forward();
                     }
                 >
-                    "▶"
+                    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+                        <path d="M3 2v12l8-6zM11 2h2v12h-2z" fill="currentColor"></path>
+                    </svg>
                 </button>
                 <button
                     class="ctl"
@@ -115,7 +130,7 @@ pub fn Controls() -> impl IntoView {
                     on:click=move |_| pg.seek(usize::MAX)
                 >
                     <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-                        <path d="M11 2h2v12h-2zM2 2v12l8-6z" fill="currentColor"></path>
+                        <path d="M1 2v12l6-6zM7 2v12l6-6zM13 2h2v12h-2z" fill="currentColor"></path>
                     </svg>
                 </button>
             </div>
@@ -154,6 +169,9 @@ pub fn Controls() -> impl IntoView {
                 <strong>{cursor}</strong>
                 " / "
                 {len}
+                <span class="entry-no" title="The newest trace entry shown (the CLI's and JSON's entry)">
+                    {move || pos.with(|p| p.3.map_or_else(|| " · no entry yet".to_string(), |i| format!(" · entry #{i}")))}
+                </span>
             </output>
             <output class="clock" data-testid="virtual-time" title="Virtual time">
                 {move || pos.with(|p| p.2.clone())}

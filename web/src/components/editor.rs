@@ -148,6 +148,12 @@ pub fn Editor() -> impl IntoView {
                 .and_then(|t| t.runner().script().title().map(str::to_string))
         })
     });
+    let about = Memo::new(move |_| {
+        pg.run.with(|r| {
+            r.as_ref()
+                .and_then(|t| t.runner().script().about().map(str::to_string))
+        })
+    });
 
     // Keep the current step's line in view.
     Effect::new(move |_| {
@@ -221,6 +227,11 @@ pub fn Editor() -> impl IntoView {
                     {move || status().0}
                 </span>
             </div>
+            {move || {
+                about
+                    .get()
+                    .map(|a| view! { <p class="scenario-about" data-testid="scenario-about">{a}</p> })
+            }}
             <div
                 class="code"
                 node_ref=scroller

@@ -9,19 +9,20 @@ use wsasim::NetworkEvent;
 use crate::state::use_run;
 use crate::view::{self, LatchCell, LatchRow, LatchState};
 
-/// A short column heading for an event: `READ`, `ROUTING`.
+/// A short column heading for an event (at most five letters, so all ten columns fit;
+/// the heading's title has the full name): `READ`, `ROUTE`.
 fn short(event: NetworkEvent) -> &'static str {
     match event {
         NetworkEvent::FD_READ => "READ",
         NetworkEvent::FD_WRITE => "WRITE",
         NetworkEvent::FD_OOB => "OOB",
-        NetworkEvent::FD_ACCEPT => "ACCEPT",
-        NetworkEvent::FD_CONNECT => "CONNECT",
+        NetworkEvent::FD_ACCEPT => "ACPT",
+        NetworkEvent::FD_CONNECT => "CONN",
         NetworkEvent::FD_CLOSE => "CLOSE",
         NetworkEvent::FD_QOS => "QOS",
-        NetworkEvent::FD_GROUP_QOS => "GROUP_QOS",
-        NetworkEvent::FD_ROUTING_INTERFACE_CHANGE => "ROUTING",
-        NetworkEvent::FD_ADDRESS_LIST_CHANGE => "ADDR_LIST",
+        NetworkEvent::FD_GROUP_QOS => "GQOS",
+        NetworkEvent::FD_ROUTING_INTERFACE_CHANGE => "ROUTE",
+        NetworkEvent::FD_ADDRESS_LIST_CHANGE => "ADDR",
         _ => "?",
     }
 }
@@ -43,7 +44,7 @@ pub fn Latches() -> impl IntoView {
             };
             view! {
                 <th scope="col" title=format!("{name} ({trig})") data-event=name>
-                    {short(*e)}
+                    <abbr title=name>{short(*e)}</abbr>
                     <span class="trig">{if level { "L" } else { "E" }}</span>
                 </th>
             }
@@ -193,6 +194,9 @@ mod tests {
     #[test]
     fn column_headings_are_short() {
         assert_eq!(short(NetworkEvent::FD_READ), "READ");
-        assert_eq!(short(NetworkEvent::FD_ADDRESS_LIST_CHANGE), "ADDR_LIST");
+        assert_eq!(short(NetworkEvent::FD_ADDRESS_LIST_CHANGE), "ADDR");
+        for e in NetworkEvent::ALL {
+            assert!(short(e).len() <= 5, "{}", short(e));
+        }
     }
 }

@@ -12,6 +12,7 @@ use crate::state::use_playground;
 pub fn Presets() -> impl IntoView {
     let pg = use_playground();
     let menu = NodeRef::<html::Details>::new();
+    let summary = NodeRef::<html::Summary>::new();
     let sections = gallery::sections()
         .into_iter()
         .map(|section| {
@@ -21,11 +22,15 @@ pub fn Presets() -> impl IntoView {
                     let about = s.about().unwrap_or_default();
                     let source = s.source;
                     let name = title.clone();
+                    let about_id = format!("preset-about-{}", s.id);
+                    let (label, described) = (title.clone(), about_id.clone());
                     view! {
                         <li>
                             <button
                                 class="preset"
                                 data-id=s.id
+                                aria-label=label
+                                aria-describedby=described
                                 on:click=move |_| {
                                     pg.notice.set(None);
                                     // A preset runs under its own `profile` line.
@@ -34,10 +39,14 @@ pub fn Presets() -> impl IntoView {
                                     if let Some(m) = menu.get() {
                                         m.set_open(false);
                                     }
+                                    // Focus goes back to the menu's button, not to the page.
+                                    if let Some(s) = summary.get() {
+                                        let _ = s.focus();
+                                    }
                                 }
                             >
                                 <span class="preset-title">{title}</span>
-                                <span class="preset-about">{about}</span>
+                                <span class="preset-about" id=about_id>{about}</span>
                             </button>
                         </li>
                     }
@@ -53,7 +62,7 @@ pub fn Presets() -> impl IntoView {
         .collect_view();
     view! {
         <details class="presets" node_ref=menu>
-            <summary class="tool">"Presets"</summary>
+            <summary class="tool" node_ref=summary>"Presets"</summary>
             <div class="preset-menu" role="group" aria-label="Preset scenarios">
                 {sections}
             </div>

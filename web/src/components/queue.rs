@@ -122,6 +122,7 @@ fn WindowQueueView(
                     }
                 }
             >
+                <div class="queue-scroll">
                 <table class="messages">
                     <thead>
                         <tr>
@@ -139,6 +140,7 @@ fn WindowQueueView(
                         </For>
                     </tbody>
                 </table>
+                </div>
             </Show>
         </div>
     }
@@ -200,6 +202,7 @@ fn MessageRowView(
             data-state=state
             data-event=m.event.clone()
             tabindex="0"
+            data-row=""
             aria-label=label
             aria-selected=move || selected().to_string()
             on:click=move |_| select()
@@ -210,7 +213,10 @@ fn MessageRowView(
                 }
             }
         >
-            <td class="num muted">{m.id}</td>
+            <td class="num muted">
+                {m.id}
+                {m.consumed.then(|| view! { <span class="taken-tag">"taken"</span> })}
+            </td>
             <td><code class="hwnd">{m.hwnd.clone()}</code></td>
             <td><code>{m.wmsg.clone()}</code></td>
             <td>

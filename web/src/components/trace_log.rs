@@ -20,6 +20,20 @@ pub fn TraceLog() -> impl IntoView {
             })
         })
     });
+    // The one entry that is a tab stop (roving tabindex): the selected entry if the log
+    // shows it, else the newest.
+    let selection = use_selection();
+    let stop = Signal::derive(move || {
+        let sel = match selection.get() {
+            Selection::Entry(i) => Some(i),
+            _ => None,
+        };
+        model.with(|m| {
+            sel.filter(|i| m.rows.iter().any(|r| r.index == *i))
+                .or_else(|| m.rows.last().map(|r| r.index))
+                .unwrap_or(usize::MAX)
+        })
+    });
     let scroller = NodeRef::<leptos::html::Div>::new();
     // Keep the current step in view, scrolling the log only (never the page).
     Effect::new(move |_| {
@@ -61,9 +75,9 @@ pub fn TraceLog() -> impl IntoView {
                     when=move || model.with(|m| !m.rows.is_empty())
                     fallback=|| view! { <p class="panel-empty">"Nothing has happened yet: step forward."</p> }
                 >
-                    <ol class="trace-list">
+                    <ol class="trace-list" aria-label="Trace entries: one tab stop, arrow keys move between entries">
                         <For each=move || model.get().rows key=|r: &TraceRow| (r.index, r.current) let(r)>
-                            <TraceRowView r />
+                            <TraceRowView r stop />
                         </For>
                     </ol>
                 </Show>
@@ -77,6 +91,8 @@ pub fn TraceLog() -> impl IntoView {
 fn TraceRowView(
     /// The entry.
     r: TraceRow,
+    /// The index of the entry that is the log's one tab stop.
+    stop: Signal<usize>,
 ) -> impl IntoView {
     let selection = use_selection();
     let index = r.index;
@@ -99,26 +115,39 @@ fn TraceRowView(
             <span class="trace-result" class:failed=r.failed>{r.result.clone()}</span>
         }
     });
-    let label = format!("step {} at {}: {}", r.index, r.at, r.action);
+    let label = format!(
+        "step {} · entry #{} at {}: {}",
+        r.step, r.index, r.at, r.action
+    );
     view! {
         <li
             class="trace-entry"
             class:current=r.current
             class:selected=selected
             data-index=r.index.to_string()
-            tabindex="0"
+            tabindex=move || if stop.get() == index { "0" } else { "-1" }
+            data-row=""
             aria-label=label
             aria-current=r.current.then_some("step")
             on:click=move |_| select()
             on:keydown=move |ev| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    select();
+                match ev.key().as_str() {
+                    "Enter" | " " => {
+                        ev.prevent_default();
+                        select();
+                    }
+                    "ArrowDown" | "ArrowUp" => {
+                        ev.prevent_default();
+                        let down = ev.key() == "ArrowDown";
+                        move_to(&ev, down, selection);
+                    }
+                    _ => {}
                 }
             }
         >
             <div class="trace-line">
-                <span class="trace-index">{format!("#{}", r.index)}</span>
+                <span class="trace-step" title="Step (as the step counter counts)">{format!("step {}", r.step)}</span>
+                <span class="trace-index" title="Trace entry">{format!("#{}", r.index)}</span>
                 <span class="trace-time">{r.at.clone()}</span>
                 <span class="trace-host">{r.host.clone().unwrap_or_else(|| "world".into())}</span>
                 <code class="trace-action">{r.action.clone()}</code>
@@ -128,4 +157,30 @@ fn TraceRowView(
             {changes}
         </li>
     }
+}
+
+/// Moves focus and the selection from the entry `ev` came from to the next (or previous)
+/// entry of the log.
+fn move_to(ev: &leptos::ev::KeyboardEvent, down: bool, selection: RwSignal<Selection>) {
+    let Some(li) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let next = if down {
+        li.next_element_sibling()
+    } else {
+        li.previous_element_sibling()
+    };
+    let Some(next) = next.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        return;
+    };
+    if let Some(i) = next
+        .get_attribute("data-index")
+        .and_then(|i| i.parse::<usize>().ok())
+    {
+        selection.set(Selection::Entry(i));
+    }
+    let _ = next.focus();
 }

@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::state::{use_contrast, use_run, use_selection, Selection};
-use crate::view::{self, WhyView};
+use crate::view::{self, SpecContext, SpecItem, WhyView};
 
 /// The Why panel.
 #[component]
@@ -105,14 +105,7 @@ fn WhyBody(
             </div>
         }
     });
-    let context = w.context.clone().map(|c| {
-        view! {
-            <details class="why-context" open>
-                <summary>"In the specification"</summary>
-                <p>{c.before} <mark>{c.sentence}</mark> {c.after}</p>
-            </details>
-        }
-    });
+    let context = w.context.clone().map(spec_excerpt);
     let also = (!w.also.is_empty()).then(|| {
         let items = w
             .also
@@ -137,5 +130,40 @@ fn WhyBody(
         {note}
         {context}
         {also}
+    }
+}
+
+/// The sentence in its place in the page: under its heading, as a list where the page
+/// has one (a restored heading says so), else in its paragraph.
+fn spec_excerpt(c: SpecContext) -> impl IntoView {
+    let restored = c
+        .restored
+        .then(|| view! { <span class="muted" title="This heading was lost from wsasim's copy of the page and restored (marked ‡ in the shipped text)">" (heading restored)"</span> });
+    let heading = c
+        .heading
+        .map(|h| view! { <p class="spec-heading"><strong>{h}</strong>{restored}</p> });
+    let item = |i: SpecItem| {
+        let mark = i.sentence.map(|s| view! { <mark>{s}</mark> });
+        view! { <li value=i.number.map(|n| n.to_string())>{i.before}{mark}{i.after}</li> }
+    };
+    let body = if c.items.is_empty() {
+        view! { <p>{c.before} <mark>{c.sentence}</mark> {c.after}</p> }.into_any()
+    } else if c.numbered {
+        view! { <ol class="spec-list">{c.items.into_iter().map(item).collect_view()}</ol> }
+            .into_any()
+    } else {
+        view! { <ul class="spec-list">{c.items.into_iter().map(item).collect_view()}</ul> }
+            .into_any()
+    };
+    let note = c
+        .note
+        .map(|n| view! { <p class="spec-note" data-testid="why-reason">{n}</p> });
+    view! {
+        <details class="why-context" open>
+            <summary>"In the specification"</summary>
+            {heading}
+            {body}
+            {note}
+        </details>
     }
 }

@@ -59,3 +59,13 @@ fn the_help_lists_every_action_key() {
         assert!(listed.contains(key), "{key} missing from the help");
     }
 }
+
+#[test]
+fn space_on_a_focused_row_selects_it_and_does_not_play() {
+    assert_eq!(action(" ", false, false, "ROW"), None);
+    assert_eq!(action("Enter", false, false, "ROW"), None);
+    assert_eq!(
+        action("ArrowRight", false, false, "ROW"),
+        Some(Action::Forward)
+    );
+}

@@ -146,6 +146,10 @@ fn malformed_parameters_are_refused_and_unknown_ones_ignored() {
         Err(ShareError::BadParameter("step=x".into()))
     );
     assert_eq!(
+        decode(&format!("{f}&profile=linux")),
+        Err(ShareError::BadParameter("profile=linux".into()))
+    );
+    assert_eq!(
         decode(&format!("{f}&d=!!")),
         Err(ShareError::BadParameter("d=!!".into()))
     );

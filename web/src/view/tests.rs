@@ -288,7 +288,9 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     assert!(w.sentence.starts_with("After recv or recvfrom is called"));
     let ctx = w.context.as_ref().expect("in the specification");
     assert!(ctx.sentence.starts_with("After recv or recvfrom"));
-    assert!(!ctx.before.is_empty() || !ctx.after.is_empty());
+    // Under its heading, with the other items of FD_READ's list around it.
+    assert_eq!(ctx.heading.as_deref(), Some("• FD_READ:"));
+    assert!(ctx.items.len() >= 3);
     assert!(
         w.also.iter().any(|(id, _)| id == "REENABLE"),
         "{:?}",
@@ -514,4 +516,34 @@ fn why_says_where_the_page_is_ambiguous() {
         .unwrap()
         .ambiguities
         .is_empty());
+}
+
+#[test]
+fn summary_sentences_show_under_their_event_heading_as_a_numbered_list() {
+    let c = rule_context(Rule::AcceptOnSelect, None).unwrap();
+    assert_eq!(c.heading.as_deref(), Some("• FD_ACCEPT:"));
+    assert!(c.restored, "the FD_ACCEPT heading was restored");
+    assert!(c.numbered);
+    assert_eq!(c.items.len(), 3);
+    assert_eq!(c.items[0].number, Some(1));
+    assert!(c.items[0].sentence.is_some());
+    assert!(c.items[1].sentence.is_none() && c.items[2].sentence.is_none());
+    let read = rule_context(Rule::ReadAfterRecv, None).unwrap();
+    assert_eq!(read.heading.as_deref(), Some("• FD_READ:"));
+    assert!(!read.restored);
+    for rule in Rule::ALL {
+        let c = rule_context(*rule, None).expect("found");
+        assert_eq!(words(&c.sentence), words(rule.sentence()), "{}", rule.id());
+    }
+}
+
+#[test]
+fn network_down_shows_one_error_table_and_why_a_listener_gets_fd_accept() {
+    let c = rule_context(Rule::NetworkDown, Some(NetworkEvent::FD_ACCEPT)).unwrap();
+    assert!(c.heading.as_deref().unwrap().contains("FD_ACCEPT"));
+    assert_eq!(c.items.len(), 1, "the table once: {c:?}");
+    assert!(c.items[0].sentence.is_some());
+    assert!(c.note.unwrap().contains("listening"));
+    let close = rule_context(Rule::NetworkDown, Some(NetworkEvent::FD_CLOSE)).unwrap();
+    assert_eq!(close.items.len(), 3);
 }
