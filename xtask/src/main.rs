@@ -4,6 +4,7 @@
 //! Every command first runs [`setup`], which installs what is missing and skips what is
 //! present at the right version, so a newcomer needs nothing but rustup and Node.js.
 
+mod csp;
 mod fuzz;
 mod setup;
 mod stages;
@@ -137,7 +138,8 @@ fn dist() -> Result<()> {
 /// Builds the release site into `dir` and checks it uses only relative URLs.
 fn build_site(sh: &Shell, dir: &Path) -> Result<()> {
     cmd!(sh, "trunk build --release --dist {dir}").run()?;
-    let index = sh.read_file(dir.join("index.html"))?;
+    let index = csp::lock_down(&sh.read_file(dir.join("index.html"))?)?;
+    sh.write_file(dir.join("index.html"), &index)?;
     for absolute in [
         "href=\"/",
         "src=\"/",

@@ -59,8 +59,12 @@ pub fn ShareBox() -> impl IntoView {
                 Some((page, frag)) => format!("{page}#{frag}&embed=1"),
                 None => url.clone(),
             };
+            // The sandbox lets the playground run (scripts) and keep its saved scenarios
+            // (its own origin's storage), and nothing else: no top navigation, no
+            // pop-ups, no forms. README's "Security" section explains it.
             let snippet = format!(
-                "<iframe src=\"{embed_url}\" width=\"720\" height=\"480\" title=\"wsasim\"></iframe>"
+                "<iframe src=\"{embed_url}\" width=\"720\" height=\"480\" title=\"wsasim\" \
+                 sandbox=\"allow-scripts allow-same-origin\" referrerpolicy=\"no-referrer\"></iframe>"
             );
             let state = move || match copied.get() {
                 Some(true) => "Link copied to the clipboard.",
