@@ -3,7 +3,7 @@
 
 mod table;
 
-pub use table::SocketTable;
+pub use table::{SocketTable, WORLD_BUFFERS};
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;

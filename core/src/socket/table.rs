@@ -30,6 +30,22 @@ pub struct SocketTable {
     /// How many ports of the ephemeral range are in use, by (host, type): when all
     /// are, a search for a free one can stop at once.
     ephemeral: BTreeMap<(HostId, SocketType), usize>,
+    /// The send and receive buffer bytes of every socket beyond the default sizes, added
+    /// up (see [`WORLD_BUFFERS`]).
+    buffers: u64,
+}
+
+/// The most bytes of socket buffers beyond the default sizes (send plus receive, every
+/// socket of every host) one world grants, so that no scenario can make the simulation
+/// hold more than about a hundred MB in its buffers. `setsockopt` of SO_SNDBUF or
+/// SO_RCVBUF grants what is left (getsockopt reports the size granted); a connection the
+/// stack accepts gets its listener's sizes while they fit, else what is left. Default
+/// buffers are not counted: filling them takes script lines, which are limited.
+pub const WORLD_BUFFERS: u64 = 64 << 20;
+
+/// A buffer's bytes beyond the default size.
+fn extra(n: u32) -> u64 {
+    u64::from(n.saturating_sub(super::DEFAULT_BUFFER))
 }
 
 /// The ephemeral port range Windows uses: 49152-65535.
@@ -54,6 +70,7 @@ impl SocketTable {
             "invariant: handles in order"
         );
         debug_assert!(sock.local.is_none() && sock.remote.is_none());
+        self.buffers += extra(sock.sndbuf) + extra(sock.rcvbuf);
         self.slots.push(Some(sock));
         self.live += 1;
     }
@@ -62,6 +79,7 @@ impl SocketTable {
     pub(crate) fn remove(&mut self, s: SocketHandle) -> Option<Socket> {
         let sock = self.slots.get_mut(slot(s)?)?.take()?;
         self.live -= 1;
+        self.buffers -= extra(sock.sndbuf) + extra(sock.rcvbuf);
         self.unindex_port(&sock);
         self.unindex_conn(&sock);
         Some(sock)
@@ -113,6 +131,35 @@ impl SocketTable {
     /// True if a socket of `host` and type `ty` is bound to `port`.
     pub fn port_in_use(&self, host: HostId, ty: SocketType, port: u16) -> bool {
         self.ports.contains_key(&(host, ty, port))
+    }
+
+    /// Bytes of buffers still free in the world (see [`WORLD_BUFFERS`]).
+    pub fn buffers_left(&self) -> u64 {
+        WORLD_BUFFERS.saturating_sub(self.buffers)
+    }
+
+    /// Sets `s`'s buffer sizes to `rcv` and `snd` bytes (each at least 1), their parts
+    /// beyond the default size within what the world has left; returns the sizes granted.
+    pub(crate) fn grant_buffers(&mut self, s: SocketHandle, rcv: u32, snd: u32) -> (u32, u32) {
+        let left = self.buffers_left();
+        let Some(sock) = self.get_mut(s) else {
+            return (0, 0);
+        };
+        let held = extra(sock.rcvbuf) + extra(sock.sndbuf);
+        let room = left + held;
+        let rcv_x = extra(rcv).min(room);
+        let snd_x = extra(snd).min(room - rcv_x);
+        let size = |n: u32, x: u64| {
+            if x == 0 {
+                n.clamp(1, super::DEFAULT_BUFFER)
+            } else {
+                super::DEFAULT_BUFFER + x as u32
+            }
+        };
+        let granted = (size(rcv, rcv_x), size(snd, snd_x));
+        (sock.rcvbuf, sock.sndbuf) = granted;
+        self.buffers = self.buffers - held + rcv_x + snd_x;
+        granted
     }
 
     /// True if every port of the [`EPHEMERAL`] range of `host` and type `ty` is in use.

@@ -380,11 +380,10 @@ impl Sim {
         let c = self.sock_mut(child);
         c.holder = Holder::Listener(l);
         c.accepted = true;
-        c.rcvbuf = rcvbuf;
-        c.sndbuf = sndbuf;
         c.oob_inline = inline;
         c.linger = linger;
         c.tcb = Some(Tcb::new());
+        self.sockets.grant_buffers(child, rcvbuf, sndbuf);
         self.sockets.set_local(child, dst);
         self.sockets.set_remote(child, src);
         self.set_state(child, TcpState::SynRcvd);

@@ -123,7 +123,8 @@ impl Sim {
         Ok(Returned::Zero)
     }
 
-    /// `setsockopt`: buffer sizes are clamped to 1..=1 MiB.
+    /// `setsockopt`: buffer sizes are clamped to 1..=1 MiB, and to what the world's
+    /// buffers have left ([`crate::socket::WORLD_BUFFERS`]).
     pub(super) fn do_setsockopt(
         &mut self,
         h: HostId,
@@ -137,8 +138,14 @@ impl Sim {
             SockOpt::OobInline(on) => sock.oob_inline = on,
             SockOpt::Linger { .. } if !stream => return Err(WsaError::WSAENOPROTOOPT),
             SockOpt::Linger { on, secs } => sock.linger = on.then_some(secs),
-            SockOpt::RcvBuf(n) => sock.rcvbuf = n.clamp(1, MAX_BUFFER),
-            SockOpt::SndBuf(n) => sock.sndbuf = n.clamp(1, MAX_BUFFER),
+            SockOpt::RcvBuf(n) => {
+                let snd = sock.sndbuf;
+                self.sockets.grant_buffers(s, n.clamp(1, MAX_BUFFER), snd);
+            }
+            SockOpt::SndBuf(n) => {
+                let rcv = sock.rcvbuf;
+                self.sockets.grant_buffers(s, rcv, n.clamp(1, MAX_BUFFER));
+            }
         }
         Ok(Returned::Zero)
     }

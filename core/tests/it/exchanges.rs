@@ -312,3 +312,49 @@ fn port_exhaustion_is_wsaenobufs_and_descriptor_exhaustion_wsaemfile() {
     }
     assert_eq!(got, Err(WsaError::WSAEMFILE));
 }
+
+/// The worst a scenario can do with buffers: 300 connections whose ends all ask for
+/// 1 MiB buffers, every sender filling its buffer and nobody reading. The world grants
+/// buffers beyond the defaults up to `WORLD_BUFFERS` in all, so what it holds stays
+/// within that budget plus the default buffers.
+#[test]
+fn the_worlds_buffers_stay_within_their_budget() {
+    let mut src = String::from(
+        "host c 10.0.0.1\nhost s 10.0.0.2\nc: WSAStartup()\ns: WSAStartup()\n\
+         s: L = socket(AF_INET, SOCK_STREAM)\n\
+         s: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 1048576)\n\
+         s: setsockopt(L, SOL_SOCKET, SO_SNDBUF, 1048576)\n\
+         s: bind(L, 10.0.0.2:80)\ns: listen(L, 5)\n",
+    );
+    for _ in 0..300 {
+        src += "c: C = socket(AF_INET, SOCK_STREAM)\n\
+                c: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 1048576)\n\
+                c: setsockopt(C, SOL_SOCKET, SO_RCVBUF, 1048576)\n\
+                c: connect(C, 10.0.0.2:80)\ns: A = accept(L)\n\
+                c: ioctlsocket(C, FIONBIO, 1)\nc: send(C, 1048576 bytes)\n";
+    }
+    src += "run for 10s\n";
+    let report = wsasim::script::run(&src).unwrap();
+    let sim = &report.sim;
+    let default = u64::from(wsasim::socket::DEFAULT_BUFFER);
+    let (mut granted, mut held, mut sockets) = (0u64, 0u64, 0u64);
+    for s in sim.sockets() {
+        sockets += 1;
+        granted += u64::from(s.rcvbuf()).saturating_sub(default)
+            + u64::from(s.sndbuf()).saturating_sub(default);
+        held += (s.sndbuf() as usize - s.send_space() + s.unread()) as u64;
+    }
+    assert_eq!(sockets, 601);
+    assert!(granted <= wsasim::socket::WORLD_BUFFERS, "{granted}");
+    assert!(
+        held <= wsasim::socket::WORLD_BUFFERS + 2 * default * sockets,
+        "{held} bytes held"
+    );
+    // The budget was met: the last connections got the default sizes only.
+    assert!(
+        granted > wsasim::socket::WORLD_BUFFERS - (2 << 20),
+        "{granted}"
+    );
+    let last = sim.sockets().filter(|s| !s.accepted()).last().unwrap();
+    assert_eq!(last.sndbuf(), wsasim::socket::DEFAULT_BUFFER as u32);
+}
