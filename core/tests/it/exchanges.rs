@@ -356,5 +356,5 @@ fn the_worlds_buffers_stay_within_their_budget() {
         "{granted}"
     );
     let last = sim.sockets().filter(|s| !s.accepted()).last().unwrap();
-    assert_eq!(last.sndbuf(), wsasim::socket::DEFAULT_BUFFER as u32);
+    assert_eq!(last.sndbuf(), wsasim::socket::DEFAULT_BUFFER);
 }
