@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use wsasim::Profile;
 
-use crate::components::{ExportButton, MyScenarios, Presets, ShareButton};
+use crate::components::{ExportButton, ExportMenu, MyScenarios, Presets, ShareButton};
 use crate::playground::label;
 use crate::state::use_playground;
 
@@ -52,6 +52,7 @@ pub fn Header() -> impl IntoView {
                 </button>
                 <ShareButton />
                 <ExportButton />
+                <ExportMenu />
                 <button
                     class="tool"
                     aria-label="Keyboard shortcuts (?)"
