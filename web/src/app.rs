@@ -71,6 +71,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         selection: RwSignal::new(Selection::None),
         library: RwSignal::new(library),
         undo: RwSignal::new(None),
+        quiz: RwSignal::new(None),
     };
     provide_context(RunCtx(pg.run));
     provide_context(ErrorsCtx(pg.errors));

@@ -113,6 +113,8 @@ pub struct PlaygroundCtx {
     pub library: RwSignal<Library>,
     /// How to take back the last preset or link opened, while it can be.
     pub undo: RwSignal<Option<Undo>>,
+    /// The learning-mode session, while the mode is on.
+    pub quiz: RwSignal<Option<crate::components::quiz::Session>>,
 }
 
 /// A preset or a link opened as a new scenario, and what the editor held before.

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use wsasim::Profile;
 
-use crate::components::{ExportButton, ExportMenu, MyScenarios, Presets, ShareButton};
+use crate::components::{
+    ExportButton, ExportMenu, MyScenarios, Presets, QuizButton, QuizPanel, ShareButton,
+};
 use crate::playground::label;
 use crate::state::use_playground;
 
@@ -53,6 +55,7 @@ pub fn Header() -> impl IntoView {
                 <ShareButton />
                 <ExportButton />
                 <ExportMenu />
+                <QuizButton />
                 <button
                     class="tool"
                     aria-label="Keyboard shortcuts (?)"
@@ -62,6 +65,7 @@ pub fn Header() -> impl IntoView {
                 </button>
             </nav>
         </header>
+        <QuizPanel />
     }
 }
 
