@@ -1,3 +1,6 @@
+//! Tests of the exports: the JSON lines are the CLI's, the CSV has a row an entry, the
+//! diagrams show the handshake and the message.
+
 use wsasim::Profile;
 
 use super::*;

@@ -1,3 +1,5 @@
+//! Tests of learning mode's questions, choices and score.
+
 use super::*;
 
 const SRC: &str = "host a 10.0.0.1
