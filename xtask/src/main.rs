@@ -174,10 +174,10 @@ fn site_sizes(sh: &Shell, dir: &Path) -> Result<Vec<String>> {
 }
 
 /// The most bytes the site's `.wasm` and `.js` may weigh together, gzip -9: the
-/// figure measured when the budget was set (475,802 bytes before, see README
-/// "Size") plus a little room. The target is 250 KB; this budget only stops
+/// figure measured when the budget was set (497,199 bytes with the Files menu and
+/// learning mode; 475,802 before them) plus a little room. The target is 250 KB; this budget only stops
 /// the bundle growing while that work goes on.
-pub const SIZE_BUDGET_GZIP: u64 = 490_000;
+pub const SIZE_BUDGET_GZIP: u64 = 505_000;
 
 /// The gzip -9 size of the site's `.wasm` and `.js` files together.
 fn bundle_gzip(sh: &Shell, dir: &Path) -> Result<u64> {
