@@ -250,10 +250,12 @@ static void r_wsasend(SOCKET s, const char *d, int len, int flags, const struct 
     r_int(to ? WSASendTo(s, &b, 1, &n, (DWORD)flags, (const struct sockaddr *)to, sizeof *to, NULL, NULL) : WSASend(s, &b, 1, &n, (DWORD)flags, NULL, NULL));
     if (!R.failed) R.val = n, sprintf(R.text, "%lu", (unsigned long)n);
 }
-/* WSAAccept's condition functions: the scenario chooses the answer. */
-static int CALLBACK cf_accept(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_ACCEPT; }
-static int CALLBACK cf_reject(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_REJECT; }
-static int CALLBACK cf_defer(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { return CF_DEFER; }
+/* WSAAccept's condition functions: the scenario chooses the answer. The parameters are
+ * unused (the build has -Wextra -Werror). */
+#define CF_UNUSED (void)a, (void)b, (void)c, (void)d, (void)e, (void)f, (void)g, (void)x
+static int CALLBACK cf_accept(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { CF_UNUSED; return CF_ACCEPT; }
+static int CALLBACK cf_reject(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { CF_UNUSED; return CF_REJECT; }
+static int CALLBACK cf_defer(LPWSABUF a, LPWSABUF b, LPQOS c, LPQOS d, LPWSABUF e, LPWSABUF f, GROUP *g, DWORD_PTR x) { CF_UNUSED; return CF_DEFER; }
 static void r_getmsg(int w, int remove, int wait) {
     R.set = 1;
     if (queued(w) < 0) {
