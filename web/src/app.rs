@@ -89,6 +89,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         selection: RwSignal::new(Selection::None),
         library: RwSignal::new(library),
         undo: RwSignal::new(None),
+        quiz: RwSignal::new(None),
     };
     provide_context(RunCtx(pg.run));
     provide_context(ErrorsCtx(pg.errors));
@@ -248,6 +249,13 @@ fn LinkNotice() -> impl IntoView {
                     <button class="tool" data-action="jump-notice" on:click=move |_| pg.seek(step)>
                         {format!("Go to step {step}")}
                     </button>
+                    <button class="tool" on:click=move |_| pg.notice.set(None) aria-label="Dismiss">"✕"</button>
+                </div>
+            }
+            .into_any(),
+            Notice::BadFile(text) => view! {
+                <div class="notice bad" role="alert" data-testid="file-notice">
+                    <span>{text} " The editor kept its scenario."</span>
                     <button class="tool" on:click=move |_| pg.notice.set(None) aria-label="Dismiss">"✕"</button>
                 </div>
             }

@@ -51,6 +51,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("c", "show / hide the compare view"),
     ("x", "export the scenario as a C program"),
     ("e", "edit the scenario (Esc leaves the editor)"),
+    ("q", "learning mode: predict the next message (on / off)"),
+    (
+        "1 … 9  then  Enter or n",
+        "in learning mode: answer, then the next question",
+    ),
     ("?", "this help"),
     ("Esc", "close this help"),
 ];

@@ -90,6 +90,9 @@ impl PlaygroundCtx {
                 self.errors.set(Vec::new());
                 self.stale.set(false);
                 self.selection.set(Selection::None);
+                if self.quiz.with_untracked(Option::is_some) {
+                    self.start_quiz();
+                }
             }
         }
         self.refresh_contrast();
@@ -330,6 +333,7 @@ impl PlaygroundCtx {
     pub fn share_fragment(&self) -> String {
         let mut link = Link::new(self.source.get_untracked());
         link.profile = self.profile_choice.get_untracked();
+        link.quiz = self.quiz.with_untracked(Option::is_some);
         if !self.stale.get_untracked() && self.errors.with_untracked(Vec::is_empty) {
             self.run.with_untracked(|r| {
                 if let Some(t) = r {
@@ -362,7 +366,9 @@ impl PlaygroundCtx {
                     .ok()
                     .and_then(|s| s.title().map(str::to_string));
                 self.open_new(&link.source, title.as_deref());
-                if let Some(step) = link.step {
+                if link.quiz {
+                    self.start_quiz();
+                } else if let Some(step) = link.step {
                     self.seek(step);
                 }
                 if let Some(old) = &link.digest {

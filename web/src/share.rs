@@ -62,6 +62,8 @@ pub struct Link {
     pub digest: Option<TraceDigest>,
     /// True for the compact layout of an embedded playground.
     pub embed: bool,
+    /// True to open in learning mode (`&quiz=1`).
+    pub quiz: bool,
 }
 
 impl Link {
@@ -73,6 +75,7 @@ impl Link {
             profile: None,
             digest: None,
             embed: false,
+            quiz: false,
         }
     }
 }
@@ -142,6 +145,9 @@ pub fn encode(link: &Link) -> String {
     }
     if link.embed {
         out.push_str("&embed=1");
+    }
+    if link.quiz {
+        out.push_str("&quiz=1");
     }
     out
 }
@@ -223,6 +229,7 @@ pub fn decode(fragment: &str) -> Result<Link, ShareError> {
             // A digest of the trace's text, from before `d2=`: see the module doc.
             Some(("d", d)) => drop(decode_digest(d).ok_or_else(bad)?),
             Some(("embed", v)) => link.embed = v != "0",
+            Some(("quiz", v)) => link.quiz = v != "0",
             // Unknown parameters are ignored, so later versions may add optional ones.
             Some(_) => {}
             None if part.is_empty() => {}

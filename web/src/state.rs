@@ -121,6 +121,8 @@ pub struct PlaygroundCtx {
     pub library: RwSignal<Library>,
     /// How to take back the last preset or link opened, while it can be.
     pub undo: RwSignal<Option<Undo>>,
+    /// The learning-mode session, while the mode is on.
+    pub quiz: RwSignal<Option<crate::components::quiz::Session>>,
 }
 
 /// A preset or a link opened as a new scenario, and what the editor held before.
@@ -149,6 +151,9 @@ pub enum Notice {
     },
     /// The scenario cannot be exported as C: every `LINE:COL: cannot export …: why`.
     ExportRefused(Vec<String>),
+    /// A file could not be opened as a scenario (`NAME:LINE:COL: expected … but found …`);
+    /// the editor kept its text.
+    BadFile(String),
 }
 
 /// The first difference between the run under each profile.

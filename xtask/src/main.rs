@@ -43,6 +43,8 @@ Commands:
            nightly): each target's regressions, then N seconds of fuzzing (default 60)
            of each (default: all of parse, run, scenario, share, lparam, compare,
            export_c)
+  size     setup, build the site, then print where the wasm's bytes go (twiggy on
+           the module before wasm-opt, summed by crate) and the gzip sizes
 ";
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "dist" => dist(),
         "test" => return test(),
+        "size" => size(),
         "wine" => shell().and_then(|sh| {
             let start = std::time::Instant::now();
             let r = wine::run(&sh);
@@ -182,6 +185,118 @@ fn site_sizes(sh: &Shell, dir: &Path) -> Result<Vec<String>> {
     Ok(lines)
 }
 
+/// The most bytes the site's `.wasm` and `.js` may weigh together, gzip -9: the
+/// figure measured when the budget was set (540,223 bytes with the Files menu, learning
+/// mode and the Compare view; 475,802 before them) plus a little room. The issue's target is 250 KB; this budget only stops
+/// the bundle growing while that work goes on.
+pub const SIZE_BUDGET_GZIP: u64 = 545_000;
+
+/// The gzip -9 size of the site's `.wasm` and `.js` files together.
+fn bundle_gzip(sh: &Shell, dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir)? {
+        let file = e?.path();
+        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "wasm" | "js") {
+            total += cmd!(sh, "gzip -9 -c {file}").quiet().output()?.stdout.len() as u64;
+        }
+    }
+    Ok(total)
+}
+
+/// Fails when the bundle outgrows [`SIZE_BUDGET_GZIP`].
+fn check_size_budget(sh: &Shell, dir: &Path) -> Result<()> {
+    let total = bundle_gzip(sh, dir)?;
+    println!(
+        "site size: wasm + JS {total} bytes gzip -9 (budget {SIZE_BUDGET_GZIP}, target 250000)"
+    );
+    if total > SIZE_BUDGET_GZIP {
+        return Err(format!(
+            "the site's wasm + JS weigh {total} bytes gzip -9, over the budget of \
+             {SIZE_BUDGET_GZIP}: run `cargo xtask size` to see where the bytes go"
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// `cargo xtask size`: builds the site and prints where the wasm's bytes go, by crate,
+/// from twiggy's view of the module before wasm-opt (which keeps the names).
+fn size() -> Result<()> {
+    let sh = shell()?;
+    setup::run(&sh, setup::Needs::All)?;
+    let dir = project_root().join("target").join("size-site");
+    build_site(&sh, &dir)?;
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_root().join("target"));
+    let module = target
+        .join("wasm32-unknown-unknown")
+        .join("release")
+        .join("wsasim-web.wasm");
+    let csv = cmd!(sh, "twiggy top -n 1000000 --format csv {module}")
+        .quiet()
+        .read()?;
+    let mut by_crate: Vec<(String, u64)> = Vec::new();
+    let mut total = 0u64;
+    for line in csv.lines().skip(1) {
+        let Some((name, _retained)) = line.rsplit_once(",,") else {
+            continue;
+        };
+        let mut fields: Vec<&str> = name.rsplitn(3, ',').collect();
+        fields.reverse();
+        let (name, bytes) = match fields.as_slice() {
+            [name, bytes, _pct] => (name.trim_matches('"'), bytes.parse::<u64>().unwrap_or(0)),
+            _ => continue,
+        };
+        let group = crate_of(name);
+        if group.is_empty() {
+            continue;
+        }
+        total += bytes;
+        match by_crate.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, b)) => *b += bytes,
+            None => by_crate.push((group, bytes)),
+        }
+    }
+    by_crate.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    println!("\nCode and data of the module before wasm-opt, by crate (twiggy top):");
+    for (group, bytes) in by_crate.iter().take(20) {
+        println!(
+            "  {group:<28} {bytes:>9} bytes {:>5.1}%",
+            100.0 * *bytes as f64 / total.max(1) as f64
+        );
+    }
+    println!("  {:<28} {total:>9} bytes", "total");
+    println!("\nThe site:");
+    for line in site_sizes(&sh, &dir)? {
+        println!("  {line}");
+    }
+    check_size_budget(&sh, &dir)
+}
+
+/// The crate a twiggy item belongs to (`data` for data segments), or "" for what the
+/// shipped module does not keep (the names section, wasm-bindgen's describe functions).
+fn crate_of(name: &str) -> String {
+    if name.contains("function names")
+        || name.starts_with("custom section")
+        || name.contains("__wbindgen_describe")
+    {
+        return String::new();
+    }
+    if name.starts_with("data[") {
+        return "data".to_string();
+    }
+    let n = name.trim_start_matches('<');
+    let end = n
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(n.len());
+    match &n[..end] {
+        "" => "other".to_string(),
+        c => c.to_string(),
+    }
+}
+
 /// `cargo xtask test`: every check the project has, in order, failing fast.
 fn test() -> ExitCode {
     let mut stages = Stages::new();
@@ -213,6 +328,7 @@ fn test() -> ExitCode {
             Ok(cmd!(sh, "cargo build -p wsasim --target wasm32-unknown-unknown").run()?)
         })?;
         stages.run("site (trunk build --release)", || build_site(&sh, &site))?;
+        stages.run("size budget", || check_size_budget(&sh, &site))?;
         stages.run("wine (gallery under Wine 8.0)", || wine::run(&sh))?;
         stages.run("browser tests", || {
             Ok(cmd!(sh, "node --test tests/e2e/")

@@ -14,6 +14,8 @@ use crate::{project_root, Result};
 
 /// The Trunk release that builds on this project's toolchain (0.22 needs a newer rustc).
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The twiggy release `cargo xtask size` runs (a code-size profiler for wasm).
+pub const TWIGGY_VERSION: &str = "0.7.0";
 /// The Rust target of the browser build.
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Where Debian puts Chromium, which the browser tests drive.
@@ -48,6 +50,7 @@ pub fn run(sh: &Shell, needs: Needs) -> Result<()> {
     trunk(sh)?;
     wasm_bindgen(sh)?;
     if needs == Needs::All {
+        twiggy(sh)?;
         chromium(sh)?;
         wine(sh)?;
         nightly(sh)?;
@@ -167,6 +170,25 @@ fn wasm_bindgen(sh: &Shell) -> Result<()> {
             // Not --locked: the CLI's own lock file asks for a crate version this
             // machine's registry lacks; the version itself is pinned exactly.
             cmd!(sh, "cargo install wasm-bindgen-cli --version {want}").run()?;
+        }
+    }
+    Ok(())
+}
+
+fn twiggy(sh: &Shell) -> Result<()> {
+    let want = format!("twiggy {TWIGGY_VERSION}");
+    match version_of(sh, "twiggy") {
+        Some(v) if v == want => step("twiggy", &format!("{TWIGGY_VERSION} present")),
+        found => {
+            step(
+                "twiggy",
+                &format!("installing {TWIGGY_VERSION} (found {found:?}; takes a minute)"),
+            );
+            cmd!(
+                sh,
+                "cargo install twiggy --version {TWIGGY_VERSION} --locked"
+            )
+            .run()?;
         }
     }
     Ok(())

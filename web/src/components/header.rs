@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use wsasim::Profile;
 
-use crate::components::{ExportButton, MyScenarios, Presets, ShareButton};
+use crate::components::{
+    ExportButton, ExportMenu, MyScenarios, Presets, QuizButton, QuizPanel, ShareButton,
+};
 use crate::playground::label;
 use crate::state::use_playground;
 
@@ -52,6 +54,8 @@ pub fn Header() -> impl IntoView {
                 </button>
                 <ShareButton />
                 <ExportButton />
+                <ExportMenu />
+                <QuizButton />
                 <button
                     class="tool"
                     aria-label="Keyboard shortcuts (?)"
@@ -61,6 +65,7 @@ pub fn Header() -> impl IntoView {
                 </button>
             </nav>
         </header>
+        <QuizPanel />
     }
 }
 

@@ -12,7 +12,24 @@ fn sample() -> Link {
             per_entry: (0..64).collect(),
         }),
         embed: false,
+        quiz: false,
     }
+}
+
+#[test]
+fn a_link_can_open_in_learning_mode() {
+    let link = Link {
+        quiz: true,
+        ..Link::new("host a 10.0.0.1\n")
+    };
+    let f = encode(&link);
+    assert!(f.ends_with("&quiz=1"), "{f}");
+    assert!(decode(&f).unwrap().quiz);
+    assert!(
+        !decode(&encode(&Link::new("host a 10.0.0.1\n")))
+            .unwrap()
+            .quiz
+    );
 }
 
 #[test]

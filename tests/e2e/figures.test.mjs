@@ -1,0 +1,169 @@
+// The playground's speed and size figures of issue 14, measured on the release site in
+// Chromium and printed as `FIGURE …` lines (README "Speed and size" gives them). Timings
+// are never asserted: a shared machine makes them noisy. What is asserted is that each
+// measurement happened (the run has its steps, the paste ran).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { startSite, siteDir } from './harness.mjs';
+
+let site;
+before(async () => {
+  site = await startSite();
+});
+after(async () => {
+  await site?.close();
+});
+
+const base64url = (buf) =>
+  Buffer.from(buf).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const linkFor = (text) => `#v1.${base64url(zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }))}`;
+
+const HEADER =
+  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
+  'b: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n' +
+  'a: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\n' +
+  'b: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\nrun until idle\n';
+// Five steps and four lines a block: send, the data and its ACK delivered, GetMessage, recv.
+const BLOCK = 'a:send(C,"p")\nstep 2\nb:GetMessage(w)\nb:recv(A,9)\n';
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))];
+};
+const stat = (xs) =>
+  `median ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+
+// Records the wasm module's memory (Trunk's start event carries the exports) and the
+// long tasks, from the first script on.
+const instrument = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) window.__longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  addEventListener('TrunkApplicationStarted', (e) => {
+    window.__wasmMemory = e.detail?.wasm?.memory;
+  });
+};
+
+// JS heap in use plus the wasm linear memory, in MB.
+const memory = (page) =>
+  page.evaluate(() => {
+    const heap = performance.memory?.usedJSHeapSize ?? 0;
+    const wasm = window.__wasmMemory?.buffer?.byteLength ?? 0;
+    return { heap: heap / 1e6, wasm: wasm / 1e6 };
+  });
+
+const stepCount = (page) =>
+  page.evaluate(() => {
+    const m = (document.querySelector('[data-testid=step-counter]')?.textContent ?? '')
+      .replace(/\s+/g, ' ')
+      .match(/Step (\d+) \/ (\d+)/);
+    return m ? [Number(m[1]), Number(m[2])] : null;
+  });
+
+test('figure: the size of the site', () => {
+  let total = 0;
+  for (const f of fs.readdirSync(siteDir).sort()) {
+    if (!/\.(wasm|js)$/.test(f)) continue;
+    const raw = fs.readFileSync(path.join(siteDir, f));
+    const gz = zlib.gzipSync(raw, { level: 9 }).length;
+    total += gz;
+    console.log(`FIGURE size ${f}: ${raw.length} bytes raw, ${gz} bytes gzip -9`);
+  }
+  console.log(`FIGURE size wasm + JS: ${total} bytes gzip -9 (target 250000)`);
+  assert.ok(total > 0);
+});
+
+test('figures: 100,000 steps loaded, stepped, and the memory they take', { timeout: 600_000 }, async () => {
+  const src = 'title "100,000 steps"\n' + HEADER + BLOCK.repeat(20_000);
+  const page = await site.context.newPage();
+  await page.addInitScript(instrument);
+  const t0 = Date.now();
+  await page.goto(site.baseUrl + linkFor(src), { waitUntil: 'load' });
+  await page.waitForFunction(
+    () => / \/ \d{6}/.test(document.querySelector('[data-testid=step-counter]')?.textContent ?? ''),
+    null,
+    { timeout: 300_000 },
+  );
+  const loaded = Date.now() - t0;
+  const [, len] = await stepCount(page);
+  assert.ok(len >= 100_000, `steps: ${len}`);
+  console.log(`FIGURE 100k load: ${len} steps, from navigation to a usable page in ${loaded} ms`);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('End');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=step-counter] strong')?.textContent.trim() === String(n), len);
+  const times = await page.evaluate(async () => {
+    const press = async (key) => {
+      const t = performance.now();
+      window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+      void document.body.offsetHeight;
+      return performance.now() - t;
+    };
+    const back = [];
+    const fwd = [];
+    for (let i = 0; i < 100; i++) back.push(await press('ArrowLeft'));
+    for (let i = 0; i < 100; i++) fwd.push(await press('ArrowRight'));
+    return { back, fwd };
+  });
+  console.log(`FIGURE step back at step ${len}: ${stat(times.back)}`);
+  console.log(`FIGURE step forward at step ${len}: ${stat(times.fwd)}`);
+  const mem = await memory(page);
+  console.log(
+    `FIGURE memory with ${len} steps: JS heap ${mem.heap.toFixed(1)} MB + wasm memory ${mem.wasm.toFixed(1)} MB = ${(mem.heap + mem.wasm).toFixed(1)} MB`,
+  );
+  await page.close();
+});
+
+test('figures: pasting a 20,000-line script, and typing in it', { timeout: 600_000 }, async () => {
+  const page = await site.context.newPage();
+  await page.addInitScript(instrument);
+  await page.goto(site.baseUrl, { waitUntil: 'load' });
+  await page.locator('#scenario-editor').waitFor();
+  const src = 'title "20,000 lines"\n' + HEADER + BLOCK.repeat(4_997);
+  const lines = src.split('\n').length - 1;
+  const result = await page.evaluate(async (text) => {
+    const ta = document.querySelector('#scenario-editor');
+    ta.focus();
+    window.__longTasks.length = 0;
+    const t0 = performance.now();
+    // What a paste does to a text area: the new value, then an input event.
+    ta.value = text;
+    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    const handled = performance.now() - t0;
+    // Wait for the run of the pasted text (the step counter grows past 20,000).
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 50));
+      const m = (document.querySelector('[data-testid=step-counter]')?.textContent ?? '').match(/\/ (\d+)/);
+      if (m && Number(m[1]) > 20_000) break;
+      if (performance.now() - t0 > 120_000) break;
+    }
+    const ran = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 500));
+    const pasteTasks = [...window.__longTasks];
+    // Typing at the end: one key at a time, from the input event to the next frame.
+    window.__longTasks.length = 0;
+    const keys = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      ta.setRangeText('x', ta.value.length, ta.value.length, 'end');
+      ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'x' }));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      keys.push(performance.now() - t);
+    }
+    // The pause in typing, then the re-run.
+    await new Promise((r) => setTimeout(r, 3000));
+    return { handled, ran, pasteTasks, keys, typeTasks: [...window.__longTasks] };
+  }, src);
+  const longest = (xs) => (xs.length ? `${Math.max(...xs).toFixed(0)} ms` : 'none over 50 ms');
+  console.log(
+    `FIGURE paste of ${lines} lines: input handled in ${result.handled.toFixed(0)} ms, run shown after ${result.ran.toFixed(0)} ms, longest task ${longest(result.pasteTasks)}`,
+  );
+  console.log(`FIGURE typing in ${lines} lines: per key ${stat(result.keys)}; longest task while typing and re-running ${longest(result.typeTasks)}`);
+  assert.ok(result.keys.length === 20);
+  await page.close();
+});
