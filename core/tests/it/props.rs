@@ -658,3 +658,25 @@ fn the_last_byte_follows_a_window_update_after_probing_gave_up() {
     ops.extend(std::iter::repeat_with(|| Step).take(8));
     run_ops(&ops).unwrap();
 }
+
+/// Another case the property found (while the link was cut, data and a window update
+/// were lost): the same repair covers it.
+#[test]
+fn a_cut_during_a_zero_window_strands_no_byte() {
+    use Op::*;
+    let mut ops = vec![
+        ClientSend(1636, false),
+        ClientSend(2688, false),
+        RunMs(2),
+        ClientSend(684, false),
+        ClientSend(1653, false),
+        ClientSend(1532, false),
+        RunMs(2),
+    ];
+    ops.extend(std::iter::repeat_with(|| Step).take(3));
+    ops.push(Partition);
+    ops.extend(std::iter::repeat_with(|| Step).take(4));
+    ops.push(Inline(false));
+    ops.extend(std::iter::repeat_with(|| Step).take(3));
+    run_ops(&ops).unwrap();
+}
