@@ -1,6 +1,6 @@
 //! The simulated world ([`Sim`]): hosts, sockets, windows, the network and virtual time,
-//! driven one step at a time. The calls of one host's application are in
-//! [`crate::winsock`].
+//! driven one step at a time. The calls of one host's application are in the `winsock`
+//! module, above this one.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -113,7 +113,7 @@ impl core::error::Error for SetupError {}
 ///   timer) and [`Sim::next_event_at`] says when that will be; [`Sim::run_until_idle`] and
 ///   [`Sim::run_for`] loop over `step`;
 /// - **outputs**: window message queues ([`Sim::window`], taken with
-///   [`crate::winsock::Winsock::get_message`]) and the append-only [`Trace`].
+///   `Winsock::get_message`) and the append-only [`Trace`].
 ///
 /// The world changes only through these calls; faults (cut links, network down, reset) are
 /// world calls too, so a run is a pure function of its calls.

@@ -1,7 +1,8 @@
 //! TCP's types: the connection states ([`TcpState`], with RFC 793 names), the control
 //! block ([`Tcb`]: the sequence space and the running timer), the timers ([`TimerKind`])
-//! and the protocol's constants. The engine that moves them is [`crate::tcp`]; this module
-//! sits below the world ([`crate::sim`]) so that sockets and the trace can name them.
+//! and the protocol's constants. The engine that moves them is the `tcp` module; this
+//! module sits below the world (`sim`) so that sockets and the trace can name them, and
+//! names neither.
 
 use core::fmt;
 
