@@ -2,7 +2,6 @@
 //! `realrun::export_file`), or shows why it cannot be exported. The editor is untouched.
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
 use crate::realrun::export_file;
 use crate::state::{use_playground, Notice, PlaygroundCtx};
@@ -22,24 +21,9 @@ pub fn export(pg: PlaygroundCtx) {
     }
 }
 
-/// Offers `text` as a file named `name`: a Blob and a click on an `<a download>`.
+/// Offers the C text as `name` (the Files menu's download, as a C source).
 fn download(name: &str, text: &str) -> Option<()> {
-    let document = web_sys::window()?.document()?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/x-csrc");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    // Revoke later: the browser reads the URL after this click handler returns.
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Some(())
+    super::exports::download(name, "text/x-csrc", text)
 }
 
 /// The Export as C button.
