@@ -339,6 +339,71 @@ impl Sim {
             .collect()
     }
 
+    /// A copy of the world whose trace holds no entries (their count is kept): going on
+    /// from it records the same entries as going on from `self`. It costs what the world's
+    /// state costs, not what its trace does, so a timeline can keep thousands.
+    ///
+    /// ```
+    /// use wsasim::Sim;
+    /// let mut sim = Sim::new();
+    /// sim.add_host("a", "10.0.0.1".parse().unwrap()).unwrap();
+    /// let copy = sim.checkpoint();
+    /// assert_eq!((copy.trace().len(), copy.trace().iter().count()), (sim.trace().len(), 0));
+    /// ```
+    pub fn checkpoint(&self) -> Sim {
+        Sim {
+            profile: self.profile,
+            now: self.now,
+            hosts: self.hosts.clone(),
+            sockets: self.sockets.clone(),
+            addr_owner: self.addr_owner.clone(),
+            windows: self.windows.clone(),
+            event_objects: self.event_objects.clone(),
+            links: self.links.clone(),
+            schedule: self.schedule.clone(),
+            next_message: self.next_message,
+            rec: self.rec.checkpoint(),
+            steps: self.steps,
+            step_limit: self.step_limit,
+            limit_reached: self.limit_reached,
+        }
+    }
+
+    /// Bytes of data the world holds: in socket buffers (sent and not yet acknowledged,
+    /// received and not yet read, urgent, datagrams) and in segments on the wire. A
+    /// [`Sim::checkpoint`] costs about this much more than an idle world's few kilobytes,
+    /// so a reader keeping many (the playground's timeline) can keep them within a budget.
+    pub fn buffered_bytes(&self) -> usize {
+        let sockets: usize = self
+            .sockets
+            .values()
+            .map(|s| {
+                s.rx.len()
+                    + s.tx.len()
+                    + s.oob.len()
+                    + s.dgrams.iter().map(|d| d.1.len()).sum::<usize>()
+            })
+            .sum();
+        let wire: usize =
+            self.schedule
+                .iter()
+                .map(|(_, p)| match p {
+                    Pending::Deliver { segment, .. } => match &segment.payload {
+                        crate::net::Payload::Tcp { data, .. }
+                        | crate::net::Payload::Udp { data } => data.len(),
+                    },
+                    _ => 0,
+                })
+                .sum();
+        sockets + wire
+    }
+
+    /// Lets go of the trace entries held without decoding them: like
+    /// [`Sim::drain_trace`] for a reader who does not want them.
+    pub fn forget_trace(&mut self) {
+        self.rec.trace.forget();
+    }
+
     /// Takes the trace entries recorded since the last drain, oldest first (they still
     /// count: indexes go on). A long run's reader pulls what is new instead of letting the
     /// world pile it up; a checkpoint drains its trace to stay small.

@@ -86,6 +86,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         run: RwSignal::new(None),
         errors: RwSignal::new(Vec::new()),
         contrast: RwSignal::new(None),
+        contrast_generation: StoredValue::new(0),
         selection: RwSignal::new(Selection::None),
         library: RwSignal::new(library),
         undo: RwSignal::new(None),

@@ -74,7 +74,9 @@ fn describe(m: &Message) -> String {
 
 impl Contrast {
     /// Compares `mine` with `theirs`, the same scenario run under `other`.
-    pub fn new(mine: &Timeline, theirs: Timeline, other: Profile) -> Contrast {
+    pub fn new(mine: &Timeline, mut theirs: Timeline, other: Profile) -> Contrast {
+        // Its entries are read, its cursor never moves: the checkpoints can go.
+        theirs.forget_checkpoints();
         let (a, b) = (side_messages(mine), side_messages(&theirs));
         let rows = match other {
             Profile::Windows => line_up(&a, &b),
@@ -116,12 +118,12 @@ impl Contrast {
     }
 
     /// The other run's message for `s`.
-    fn their_message(&self, s: &SideMessage) -> Option<&Message> {
+    fn their_message(&self, s: &SideMessage) -> Option<Message> {
         self.theirs
-            .full_trace()
-            .get(s.entry)?
+            .entry(s.entry)?
             .posted()
             .find(|m| m.id == s.id)
+            .cloned()
     }
 
     fn message_headline(&self, k: usize) -> String {
@@ -130,7 +132,7 @@ impl Contrast {
         let theirs = self.counterparts(k);
         let posted: Vec<String> = theirs
             .iter()
-            .filter_map(|s| self.their_message(s).map(describe))
+            .filter_map(|s| self.their_message(s).map(|m| describe(&m)))
             .collect();
         match (row.moved(), theirs.first()) {
             (true, Some(s)) => format!(
@@ -148,8 +150,8 @@ impl Contrast {
         let entry = self
             .counterparts(k)
             .first()
-            .and_then(|s| self.theirs.full_trace().get(s.entry))
-            .map(|o| self.theirs.show(o));
+            .and_then(|s| self.theirs.entry(s.entry))
+            .map(|o| self.theirs.show(&o));
         OtherNote {
             profile: self.other,
             headline: self.message_headline(k),
@@ -191,15 +193,15 @@ impl Contrast {
 
     /// The Why note for entry `i` of `mine`, if the other run's entry `i` differs.
     pub fn for_entry(&self, mine: &Timeline, i: usize) -> Option<OtherNote> {
-        let e = mine.full_trace().get(i)?;
-        match self.theirs.full_trace().get(i) {
-            Some(o) if same_step(e, o) => None,
+        let e = mine.entry(i)?;
+        match self.theirs.entry(i) {
+            Some(o) if same_step(&e, &o) => None,
             _ => Some(self.note(i)),
         }
     }
 
-    fn entry(&self, i: usize) -> Option<&TraceEntry> {
-        self.theirs.full_trace().get(i)
+    fn entry(&self, i: usize) -> Option<TraceEntry> {
+        self.theirs.entry(i)
     }
 
     fn headline(&self, i: usize) -> String {
@@ -219,18 +221,19 @@ impl Contrast {
         OtherNote {
             profile: self.other,
             headline: self.headline(i),
-            entry: self.entry(i).map(|o| self.theirs.show(o)),
+            entry: self.entry(i).map(|o| self.theirs.show(&o)),
         }
     }
 }
 
 /// Every message `t` posts, for [`line_up`]: sockets by handle, windows by handle.
 fn side_messages(t: &Timeline) -> Vec<SideMessage> {
-    let trace = t.full_trace();
     let mut out = Vec::new();
-    for (n, step) in t.steps().iter().enumerate() {
-        let entries = step.entries.start.min(trace.len())..step.entries.end.min(trace.len());
-        for e in &trace[entries] {
+    // One pass over the trace: each step's entries follow the step before's.
+    let mut trace = t.all_entries().peekable();
+    for (n, step) in t.steps().enumerate() {
+        while trace.next_if(|e| e.index < step.entries.start).is_some() {}
+        while let Some(e) = trace.next_if(|e| e.index < step.entries.end) {
             for m in e.posted() {
                 out.push(SideMessage {
                     id: m.id,

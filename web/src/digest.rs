@@ -887,13 +887,17 @@ impl TraceDigest {
     /// The digest of these entries: [`TraceDigest::whole`] hashes their encodings one
     /// after the other (each is self-delimiting), and [`TraceDigest::per_entry`] has one
     /// byte for each of the first `max_bytes`.
-    pub fn of(trace: &[TraceEntry], max_bytes: usize) -> TraceDigest {
+    pub fn of<I>(trace: I, max_bytes: usize) -> TraceDigest
+    where
+        I: IntoIterator,
+        I::Item: core::borrow::Borrow<TraceEntry>,
+    {
         let mut whole = FNV_OFFSET;
         let mut per_entry = Vec::new();
         let mut enc = Encoder::new();
         for e in trace {
             enc.clear();
-            enc.entry(e);
+            enc.entry(core::borrow::Borrow::borrow(&e));
             whole = fnv1a(enc.bytes(), whole);
             if per_entry.len() < max_bytes {
                 per_entry.push(fnv1a(enc.bytes(), FNV_OFFSET) as u8);

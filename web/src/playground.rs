@@ -30,14 +30,14 @@ pub fn label(p: Profile) -> &'static str {
 
 /// Where `a` (under `pa`) and `b` (under `pb`) first differ, with both sides.
 pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Option<Divergence> {
-    let index = first_divergence(a.full_trace(), b.full_trace())?;
+    let index = first_divergence(a, b)?;
     let side = |t: &Timeline, p: Profile| {
-        let entry = t.full_trace().get(index);
+        let entry = t.entry(index);
         DivergenceSide {
             profile: p,
             step: t.step_of_entry(index),
-            entry: entry.map(|e| t.show(e)),
-            rules: entry.map(rules_of).unwrap_or_default(),
+            entry: entry.as_ref().map(|e| t.show(e)),
+            rules: entry.as_ref().map(rules_of).unwrap_or_default(),
         }
     };
     let (sa, sb) = (side(a, pa), side(b, pb));
@@ -52,6 +52,9 @@ pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Optio
         sides,
     })
 }
+
+/// How long after a run shows the comparison with the other profile starts, in ms.
+pub const CONTRAST_DELAY_MS: u32 = 30;
 
 impl PlaygroundCtx {
     /// Parses and runs the editor's text now. On errors the last good run stays, marked
@@ -95,8 +98,28 @@ impl PlaygroundCtx {
                 }
             }
         }
-        self.refresh_contrast();
+        self.refresh_contrast_soon();
         self.flush();
+    }
+
+    /// Clears the comparison with the other profile and computes it again in a task of
+    /// its own, once the page has shown the new run: it runs the scenario a second time,
+    /// which on a long run costs as much as the first, and nothing on screen needs it
+    /// before the badges and the Why panel's note.
+    pub fn refresh_contrast_soon(&self) {
+        let generation = self.contrast_generation.get_value() + 1;
+        self.contrast_generation.set_value(generation);
+        if self.contrast.with_untracked(Option::is_some) {
+            self.contrast.set(None);
+        }
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            // Long enough for the browser to paint the run first.
+            gloo_timers::future::TimeoutFuture::new(CONTRAST_DELAY_MS).await;
+            if this.contrast_generation.get_value() == generation {
+                this.refresh_contrast();
+            }
+        });
     }
 
     /// Saves the editor's text into its entry of the user's scenarios (creating one for

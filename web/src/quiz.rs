@@ -70,11 +70,15 @@ impl Choice {
 
 /// The quiz's questions for a run: every step that posts a message or delivers a segment.
 pub fn questions(t: &Timeline) -> Vec<Question> {
-    let trace = t.full_trace();
     let mut out = Vec::new();
-    for (i, s) in t.steps().iter().enumerate() {
-        let entries: &[TraceEntry] =
-            &trace[s.entries.start.min(trace.len())..s.entries.end.min(trace.len())];
+    // One pass over the trace: each step's entries follow the step before's.
+    let mut trace = t.all_entries().peekable();
+    for (i, s) in t.steps().enumerate() {
+        while trace.next_if(|e| e.index < s.entries.start).is_some() {}
+        let mut entries: Vec<TraceEntry> = Vec::new();
+        while let Some(e) = trace.next_if(|e| e.index < s.entries.end) {
+            entries.push(e);
+        }
         let posted: Vec<Posted> = entries
             .iter()
             .flat_map(|e| e.posted())

@@ -123,8 +123,5 @@ pub fn compare_real(
 
 /// The cursor that shows line `line`'s (last) step just taken.
 pub fn step_of_line(t: &Timeline, line: u32) -> Option<usize> {
-    t.steps()
-        .iter()
-        .rposition(|s| s.line == line)
-        .map(|i| i + 1)
+    t.steps().rposition(|s| s.line == line).map(|i| i + 1)
 }

@@ -113,8 +113,11 @@ pub struct PlaygroundCtx {
     pub run: RwSignal<Option<Timeline>>,
     /// The script's errors.
     pub errors: RwSignal<Vec<ScriptError>>,
-    /// The run under the other profile, compared with this one (`None` while stale).
+    /// The run under the other profile, compared with this one (`None` while stale, and
+    /// until it is computed, a moment after the run shows).
     pub contrast: RwSignal<Option<Contrast>>,
+    /// Counts the runs, so a comparison computed for an older one is not shown.
+    pub contrast_generation: StoredValue<u64>,
     /// The selection.
     pub selection: RwSignal<Selection>,
     /// The user's saved scenarios (the list; texts stay in local storage).

@@ -1,10 +1,17 @@
 //! The timeline: every step of one scenario run, with checkpoints so that going to any
-//! step, forward or back, replays at most [`CHECKPOINT_EVERY`] steps.
+//! step, forward or back, replays at most a few hundred steps.
 //!
 //! Plain Rust, no DOM: tested natively. The run is computed once, eagerly, when the
-//! scenario loads; after that, moving the cursor restores the nearest checkpoint at or
-//! before the target and replays from there, which determinism makes exact. Checkpoints
-//! hold no trace (the timeline keeps the one copy), so each is a small clone of the world.
+//! scenario loads. The trace stays as the core keeps it — encoded, a few dozen bytes an
+//! entry — in the finished run's world, and is decoded only where a view reads it
+//! ([`Timeline::recent`], [`Timeline::entries`]). Checkpoints are
+//! [`Runner::checkpoint`]s (worlds that hold no trace), at most [`MAX_CHECKPOINTS`]: the
+//! spacing doubles as the run grows. Moving the cursor restores the nearest checkpoint at
+//! or before the target and replays from there, which determinism makes exact. So what a
+//! run costs is its encoded trace plus about 20 bytes a step, and no step of the cursor
+//! costs time in proportion to the run's length.
+
+use core::ops::Range;
 
 use wsasim::script::{Failure, RunOptions, Runner, ScriptError, StepReport};
 use wsasim::trace::{Names, TraceEntry};
@@ -12,25 +19,72 @@ use wsasim::{Profile, Rule, Sim};
 
 pub use crate::digest::{same_step, TraceDigest};
 
-/// How many steps apart checkpoints are: the most steps any move replays.
+/// How many steps apart checkpoints start: the most steps a move replays in a short run.
 pub const CHECKPOINT_EVERY: usize = 32;
 
+/// The most checkpoints a run keeps: past it, every other one goes and the spacing
+/// doubles (1,000,000 steps: one checkpoint every 1,024 steps).
+pub const MAX_CHECKPOINTS: usize = 1024;
+
+/// What the checkpoints may cost together, in bytes (each is counted as the data its
+/// world buffers, [`Sim::buffered_bytes`], plus [`CHECKPOINT_BASE_BYTES`]). Past it they
+/// are thinned like past [`MAX_CHECKPOINTS`]: a scenario that keeps megabytes in its
+/// buffers gets fewer checkpoints and longer replays, never a tab out of memory.
+pub const CHECKPOINT_BUDGET_BYTES: usize = 48 << 20;
+
+/// What a checkpoint of an idle world costs, about (measured: 2.7 KB for two hosts, one
+/// connection and a window).
+pub const CHECKPOINT_BASE_BYTES: usize = 4096;
+
 /// The most steps a run may have in the playground.
-pub const MAX_STEPS: usize = 250_000;
+pub const MAX_STEPS: usize = 1_000_000;
+
+/// One step of the run, as the timeline keeps it (a [`StepReport`] in 20 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Step {
+    stmt: u32,
+    line: u32,
+    start: u32,
+    end: u32,
+    finished: bool,
+}
+
+impl Step {
+    fn new(r: &StepReport) -> Step {
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Step {
+            stmt: n(r.stmt),
+            line: r.line,
+            start: n(r.entries.start),
+            end: n(r.entries.end),
+            finished: r.finished_statement,
+        }
+    }
+
+    fn report(self) -> StepReport {
+        StepReport {
+            stmt: self.stmt as usize,
+            line: self.line,
+            entries: self.start as usize..self.end as usize,
+            finished_statement: self.finished,
+        }
+    }
+}
 
 /// One scenario's run, and a cursor into it.
 #[derive(Clone, Debug)]
 pub struct Timeline {
-    /// `checkpoints[i]`: the runner after `i * CHECKPOINT_EVERY` steps.
+    /// `checkpoints[i]`: the runner after `i * every` steps.
     checkpoints: Vec<Runner>,
+    /// Steps between two checkpoints.
+    every: usize,
+    /// What the checkpoints cost together (see [`CHECKPOINT_BUDGET_BYTES`]).
+    checkpoint_bytes: usize,
     /// Every step of the run.
-    steps: Vec<StepReport>,
-    /// Every trace entry of the run, by index.
-    trace: Vec<TraceEntry>,
-    /// The script line of each trace entry, by index.
-    lines: Vec<Option<u32>>,
-    /// The names of the run's hosts and windows.
-    names: Names,
+    steps: Vec<Step>,
+    /// The run at its end: its world's trace holds every entry (encoded), its line map
+    /// every entry's line.
+    end: Runner,
     /// How the run ended, if it failed.
     failure: Option<Failure>,
     /// True if the run was cut at [`MAX_STEPS`].
@@ -68,11 +122,14 @@ impl Timeline {
     /// Runs an already checked runner to its end and records everything.
     pub fn from_runner(start: Runner) -> Timeline {
         let mut r = start;
-        r.drain_trace();
-        let mut checkpoints = vec![r.clone()];
+        r.forget_trace();
+        let mut checkpoints = vec![r.checkpoint()];
+        let cost = |r: &Runner| r.sim().buffered_bytes() + CHECKPOINT_BASE_BYTES;
+        // What each checkpoint costs, and all of them together.
+        let mut costs = vec![cost(&r)];
+        let mut total = costs[0];
+        let mut every = CHECKPOINT_EVERY;
         let mut steps = Vec::new();
-        let mut trace = Vec::new();
-        let mut lines = Vec::new();
         let mut truncated = false;
         loop {
             if steps.len() >= MAX_STEPS {
@@ -80,24 +137,41 @@ impl Timeline {
                 break;
             }
             let Some(report) = r.step() else { break };
-            for (e, line, _) in r.drain_trace() {
-                trace.push(e);
-                lines.push(line);
+            steps.push(Step::new(&report));
+            // `checkpoints[i]` is the runner after `i * every` steps: is this the next place?
+            if steps.len() != checkpoints.len() * every {
+                continue;
             }
-            steps.push(report);
-            if steps.len() % CHECKPOINT_EVERY == 0 {
-                checkpoints.push(r.clone());
+            let c = cost(&r);
+            while checkpoints.len() > 1
+                && (checkpoints.len() >= MAX_CHECKPOINTS || total + c > CHECKPOINT_BUDGET_BYTES)
+            {
+                // Keep checkpoints 0, 2, 4, …: they are `2 * every` apart.
+                thin(&mut checkpoints);
+                thin(&mut costs);
+                total = costs.iter().sum();
+                every *= 2;
             }
+            if steps.len() != checkpoints.len() * every {
+                continue; // Thinned: the next place is further on.
+            }
+            if total + c > CHECKPOINT_BUDGET_BYTES {
+                // Too big beside checkpoint 0 alone: none here, and the next place is further.
+                every *= 2;
+                continue;
+            }
+            checkpoints.push(r.checkpoint());
+            costs.push(c);
+            total += c;
         }
         let failure = r.failure().cloned();
-        let names = r.sim().trace().names().clone();
-        let current = checkpoints[0].clone();
+        let current = checkpoints[0].checkpoint();
         Timeline {
             checkpoints,
+            every,
+            checkpoint_bytes: total,
             steps,
-            trace,
-            lines,
-            names,
+            end: r,
             failure,
             truncated,
             current,
@@ -130,51 +204,94 @@ impl Timeline {
         &self.current
     }
 
-    /// Every step of the run.
-    pub fn steps(&self) -> &[StepReport] {
-        &self.steps
+    /// Step `i` of the run (from 0: the step the cursor `i + 1` has just taken).
+    pub fn step(&self, i: usize) -> Option<StepReport> {
+        self.steps.get(i).map(|s| s.report())
+    }
+
+    /// Every step of the run, in order.
+    pub fn steps(&self) -> impl DoubleEndedIterator<Item = StepReport> + ExactSizeIterator + '_ {
+        self.steps.iter().map(|s| s.report())
     }
 
     /// The step just taken, if any.
-    pub fn current_step(&self) -> Option<&StepReport> {
-        self.cursor.checked_sub(1).and_then(|i| self.steps.get(i))
+    pub fn current_step(&self) -> Option<StepReport> {
+        self.cursor.checked_sub(1).and_then(|i| self.step(i))
     }
 
     /// The names of the run's hosts and windows, to print its entries.
     pub fn names(&self) -> &Names {
-        &self.names
+        self.end.sim().trace().names()
     }
 
     /// The script line that caused trace entry `index`.
     pub fn line_of(&self, index: usize) -> Option<u32> {
-        self.lines.get(index).copied().flatten()
+        self.end.lines().line_of(index)
     }
 
     /// A trace entry as text, with the run's names.
     pub fn show(&self, e: &TraceEntry) -> String {
-        e.display(&self.names).to_string()
+        e.display(self.names()).to_string()
     }
 
-    /// The whole run's trace.
-    pub fn full_trace(&self) -> &[TraceEntry] {
-        &self.trace
+    /// The number of entries in the whole run's trace.
+    pub fn total_entries(&self) -> usize {
+        self.end.sim().trace().len()
     }
 
-    /// The trace up to the cursor.
-    pub fn trace(&self) -> &[TraceEntry] {
-        let end = self.current_step().map_or(0, |s| s.entries.end);
-        &self.trace[..end.min(self.trace.len())]
+    /// Entry `index` of the whole run's trace (decoded).
+    pub fn entry(&self, index: usize) -> Option<TraceEntry> {
+        self.end.sim().trace().get(index)
+    }
+
+    /// The whole run's entries with indexes in `range` (decoded).
+    pub fn entries(&self, range: Range<usize>) -> Vec<TraceEntry> {
+        self.end.sim().trace().range(range).collect()
+    }
+
+    /// Every entry of the whole run, decoded one by one.
+    pub fn all_entries(&self) -> impl Iterator<Item = TraceEntry> + '_ {
+        self.end.sim().trace().iter()
+    }
+
+    /// How many entries the trace has up to the cursor: the index of the next one.
+    pub fn trace_len(&self) -> usize {
+        self.current_step()
+            .map_or(self.first_entry(), |s| s.entries.end)
+            .min(self.total_entries())
+    }
+
+    /// The index of the run's first entry.
+    fn first_entry(&self) -> usize {
+        self.end.sim().trace().first_index()
+    }
+
+    /// The last `n` entries up to the cursor, oldest first.
+    pub fn recent(&self, n: usize) -> Vec<TraceEntry> {
+        let end = self.trace_len();
+        self.entries(end.saturating_sub(n)..end)
+    }
+
+    /// The newest entry up to the cursor.
+    pub fn last_entry(&self) -> Option<TraceEntry> {
+        self.trace_len().checked_sub(1).and_then(|i| self.entry(i))
     }
 
     /// The trace entries the step just taken added.
-    pub fn current_entries(&self) -> &[TraceEntry] {
-        match self.current_step() {
-            Some(s) => {
-                &self.trace
-                    [s.entries.start.min(self.trace.len())..s.entries.end.min(self.trace.len())]
-            }
-            None => &[],
-        }
+    pub fn current_entries(&self) -> Vec<TraceEntry> {
+        self.current_step()
+            .map(|s| self.entries(s.entries))
+            .unwrap_or_default()
+    }
+
+    /// The entry that posted message `id`, if it is up to the cursor (a binary search,
+    /// see [`wsasim::trace::Trace::entry_posting`]).
+    pub fn entry_posting(&self, id: u64) -> Option<TraceEntry> {
+        self.end
+            .sim()
+            .trace()
+            .entry_posting(id)
+            .filter(|e| e.index < self.trace_len())
     }
 
     /// How the whole run ended, if it failed.
@@ -187,24 +304,44 @@ impl Timeline {
         self.truncated
     }
 
+    /// Steps between two checkpoints: the most a move replays.
+    pub fn checkpoint_spacing(&self) -> usize {
+        self.every
+    }
+
+    /// How many checkpoints the run keeps, and what they cost together in bytes (as
+    /// [`CHECKPOINT_BUDGET_BYTES`] counts them).
+    pub fn checkpoints(&self) -> (usize, usize) {
+        (self.checkpoints.len(), self.checkpoint_bytes)
+    }
+
+    /// Keeps only the first checkpoint: for a run whose entries are read but whose cursor
+    /// stays put (the other profile's run beside this one). Moves still work, replaying
+    /// from the start.
+    pub fn forget_checkpoints(&mut self) {
+        self.checkpoints.truncate(1);
+        self.checkpoint_bytes = CHECKPOINT_BASE_BYTES;
+        self.every = self.len().max(1);
+    }
+
     /// Moves the cursor to `target` (clamped to the run), replaying at most
-    /// [`CHECKPOINT_EVERY`] steps.
+    /// [`Timeline::checkpoint_spacing`] steps.
     pub fn seek(&mut self, target: usize) {
         let target = target.min(self.len());
         if target == self.cursor {
             return;
         }
-        let from_here = target > self.cursor && target - self.cursor <= CHECKPOINT_EVERY;
+        let from_here = target > self.cursor && target - self.cursor <= self.every;
         if !from_here {
-            let k = target / CHECKPOINT_EVERY;
-            self.current = self.checkpoints[k.min(self.checkpoints.len() - 1)].clone();
-            self.cursor = k * CHECKPOINT_EVERY;
+            let k = (target / self.every).min(self.checkpoints.len() - 1);
+            self.current = self.checkpoints[k].checkpoint();
+            self.cursor = k * self.every;
         }
         while self.cursor < target {
             if self.current.step().is_none() {
                 break;
             }
-            self.current.drain_trace();
+            self.current.forget_trace();
             self.cursor += 1;
         }
     }
@@ -232,7 +369,7 @@ impl Timeline {
     /// The cursor at which trace entry `index` first shows: the number of the step that
     /// added it (steps count from 1). Past the end of the trace, the last step.
     pub fn step_of_entry(&self, index: usize) -> usize {
-        let i = self.steps.partition_point(|s| s.entries.end <= index);
+        let i = self.steps.partition_point(|s| s.end as usize <= index);
         (i + 1).min(self.len())
     }
 
@@ -240,18 +377,32 @@ impl Timeline {
     /// typed fields, not its text; see [`crate::digest`]), and one byte per entry (up to
     /// `max_bytes`) so a different trace can be located.
     pub fn digest(&self, max_bytes: usize) -> TraceDigest {
-        TraceDigest::of(&self.trace, max_bytes)
+        TraceDigest::of(self.all_entries(), max_bytes)
     }
 }
 
-/// The first index at which two traces mean different steps ([`same_step`]: their typed
-/// fields differ, posting counters aside); a trace that is a prefix of the other differs
-/// where the shorter one ends. `None` if they are the same.
-pub fn first_divergence(a: &[TraceEntry], b: &[TraceEntry]) -> Option<usize> {
-    let n = a.len().min(b.len());
-    (0..n)
-        .find(|&i| !same_step(&a[i], &b[i]))
-        .or((a.len() != b.len()).then_some(n))
+/// Keeps items 0, 2, 4, … of `v`.
+fn thin<T>(v: &mut Vec<T>) {
+    let mut k = 0;
+    v.retain(|_| {
+        k += 1;
+        k % 2 == 1
+    });
+}
+
+/// The first index at which two runs' traces mean different steps ([`same_step`]: their
+/// typed fields differ, posting counters aside); a trace that is a prefix of the other
+/// differs where the shorter one ends. `None` if they are the same.
+pub fn first_divergence(a: &Timeline, b: &Timeline) -> Option<usize> {
+    let (mut x, mut y) = (a.all_entries(), b.all_entries());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return None,
+            (Some(e), Some(f)) if same_step(&e, &f) => {}
+            (Some(e), _) => return Some(e.index),
+            (None, Some(f)) => return Some(f.index),
+        }
+    }
 }
 
 /// The rules behind an entry's changes (posts, records, latches, selections,
@@ -308,15 +459,19 @@ mod tests {
     #[test]
     fn trace_up_to_the_cursor_grows_with_it() {
         let mut t = Timeline::new(&example()).unwrap();
-        assert!(t.trace().is_empty());
+        assert_eq!(t.trace_len(), 0);
+        assert!(t.recent(10).is_empty());
         t.seek(5);
-        let n = t.trace().len();
+        let n = t.trace_len();
+        assert_eq!(t.recent(usize::MAX).len(), n);
         t.forward();
-        assert!(t.trace().len() >= n);
+        assert!(t.trace_len() >= n);
+        assert_eq!(t.recent(usize::MAX)[n..], t.current_entries()[..]);
         t.to_end();
-        assert_eq!(t.trace().len(), t.full_trace().len());
-        for (i, e) in t.full_trace().iter().enumerate() {
+        assert_eq!(t.trace_len(), t.total_entries());
+        for (i, e) in t.all_entries().enumerate() {
             assert_eq!(e.index, i);
+            assert_eq!(t.entry(i).as_ref(), Some(&e));
         }
     }
 
@@ -343,38 +498,136 @@ mod tests {
         assert_eq!(d.sim().profile(), Profile::Documented);
         assert_eq!(w.sim().profile(), Profile::Windows);
         assert!(d.failure().is_none() && w.failure().is_none());
-        let at = first_divergence(d.full_trace(), w.full_trace()).expect("they differ");
-        assert_ne!(d.show(&d.full_trace()[at]), w.show(&w.full_trace()[at]));
-        assert!(!same_step(&d.full_trace()[at], &w.full_trace()[at]));
+        let at = first_divergence(&d, &w).expect("they differ");
+        let (de, we) = (d.entry(at).unwrap(), w.entry(at).unwrap());
+        assert_ne!(d.show(&de), w.show(&we));
+        assert!(!same_step(&de, &we));
         for i in 0..at {
-            assert!(same_step(&d.full_trace()[i], &w.full_trace()[i]));
-            assert_eq!(d.show(&d.full_trace()[i]), w.show(&w.full_trace()[i]));
+            let (de, we) = (d.entry(i).unwrap(), w.entry(i).unwrap());
+            assert!(same_step(&de, &we));
+            assert_eq!(d.show(&de), w.show(&we));
         }
-        let rules: Vec<Rule> = rules_of(&d.full_trace()[at])
-            .into_iter()
-            .chain(rules_of(&w.full_trace()[at]))
-            .collect();
+        let rules: Vec<Rule> = rules_of(&de).into_iter().chain(rules_of(&we)).collect();
         assert!(!rules.is_empty(), "the diverging entries name their rules");
-        assert_eq!(first_divergence(d.full_trace(), d.full_trace()), None);
-        let short = &d.full_trace()[..3];
-        assert_eq!(first_divergence(short, d.full_trace()), Some(3));
+        assert_eq!(first_divergence(&d, &d), None);
+        // A run that is a prefix of another differs where it ends.
+        let lines: Vec<&str> = src.lines().collect();
+        let prefix = lines[..lines.len() * 2 / 3].join("\n");
+        let short = Timeline::with_profile(&prefix, Profile::Documented).unwrap();
+        let n = short.total_entries();
+        assert!(n > 0 && n < d.total_entries());
+        assert_eq!(first_divergence(&short, &d), Some(n));
+        assert_eq!(first_divergence(&d, &short), Some(n));
     }
 
     #[test]
     fn entries_map_to_the_steps_that_show_them() {
         let mut t = Timeline::new(&example()).unwrap();
-        for i in 0..t.full_trace().len() {
+        for i in 0..t.total_entries() {
             let step = t.step_of_entry(i);
             t.seek(step);
-            assert!(t.trace().len() > i, "entry {i} shows at step {step}");
+            assert!(t.trace_len() > i, "entry {i} shows at step {step}");
             t.seek(step - 1);
-            assert!(
-                t.trace().len() <= i,
-                "entry {i} not yet at step {}",
-                step - 1
-            );
+            assert!(t.trace_len() <= i, "entry {i} not yet at step {}", step - 1);
         }
         assert_eq!(t.step_of_entry(usize::MAX), t.len());
+    }
+
+    /// The state of the world as text, to compare two ways of reaching a step.
+    fn state(t: &Timeline) -> String {
+        format!(
+            "{:?}{:?}{:?}",
+            t.sim().sockets().collect::<Vec<_>>(),
+            t.sim().windows(),
+            t.sim().in_flight()
+        )
+    }
+
+    /// Walks forward step by step, noting the state at `marks`, then seeks to each mark
+    /// (last first, so every seek goes back) and checks the same state shows.
+    fn seeks_agree_with_walking(t: &mut Timeline, marks: &[usize]) {
+        t.reset();
+        let mut seen = Vec::new();
+        for &m in marks {
+            while t.cursor() < m {
+                t.forward();
+            }
+            seen.push((m, state(t)));
+        }
+        for (m, s) in seen.iter().rev() {
+            t.seek(*m);
+            assert_eq!(t.cursor(), *m);
+            assert_eq!(&state(t), s, "state at step {m}");
+        }
+    }
+
+    #[test]
+    fn a_run_without_checkpoints_still_moves() {
+        let mut t = Timeline::new(&example()).unwrap();
+        t.forget_checkpoints();
+        assert_eq!(t.checkpoints(), (1, CHECKPOINT_BASE_BYTES));
+        let len = t.len();
+        seeks_agree_with_walking(&mut t, &[1, 5, len / 2, len]);
+        let mut u = Timeline::new(&example()).unwrap();
+        for target in [len, 3, len / 2] {
+            t.seek(target);
+            u.seek(target);
+            assert_eq!(state(&t), state(&u), "step {target}");
+        }
+    }
+
+    #[test]
+    fn checkpoints_thin_out_as_a_run_grows() {
+        let src = format!(
+            "{}{}",
+            "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n\
+             b: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n\
+             a: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\n\
+             b: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\nrun until idle\n",
+            "a:send(C,\"p\")\nstep 2\nb:GetMessage(w)\nb:recv(A,9)\n".repeat(7_000)
+        );
+        let mut t = Timeline::new(&src).unwrap();
+        assert!(
+            t.len() > CHECKPOINT_EVERY * MAX_CHECKPOINTS,
+            "{} steps",
+            t.len()
+        );
+        assert_eq!(t.checkpoint_spacing(), CHECKPOINT_EVERY * 2);
+        let (n, _) = t.checkpoints();
+        assert!(
+            n <= MAX_CHECKPOINTS && n > MAX_CHECKPOINTS / 2,
+            "{n} checkpoints"
+        );
+        let len = t.len();
+        seeks_agree_with_walking(&mut t, &[1, 63, 64, 65, 20_000, len - 1, len]);
+    }
+
+    #[test]
+    fn checkpoints_keep_within_their_budget() {
+        // Every 1 MiB send leaves megabytes in the buffers for a thousand steps or so.
+        let src = format!(
+            "{}{}",
+            "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n\
+             b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n\
+             b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n\
+             a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n\
+             b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n",
+            "a: send(C, 1048576 bytes)\nrun until idle\nb: recv(A, 1048576)\n".repeat(40)
+        );
+        let mut t = Timeline::new(&src).unwrap();
+        assert!(t.failure().is_none(), "{:?}", t.failure());
+        let (n, bytes) = t.checkpoints();
+        assert!(
+            bytes <= CHECKPOINT_BUDGET_BYTES,
+            "{bytes} bytes in {n} checkpoints"
+        );
+        assert!(n >= 2, "cheap places still get checkpoints: {n}");
+        assert!(
+            t.checkpoint_spacing() > CHECKPOINT_EVERY,
+            "thinned by the budget"
+        );
+        let len = t.len();
+        seeks_agree_with_walking(&mut t, &[1, 700, 1_500, len / 2, len - 2, len]);
     }
 
     #[test]

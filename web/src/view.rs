@@ -185,8 +185,7 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
         .flat_map(|e| e.posted())
         .map(|m| m.id)
         .collect();
-    let trace = t.trace();
-    let recent = &trace[trace.len().saturating_sub(HISTORY_WINDOW)..];
+    let recent = t.recent(HISTORY_WINDOW);
     // Where, in the recent trace, each message still queued was posted, and where each
     // socket's selection was last cancelled: a `Change::Selection` to no events, which
     // WSAAsyncSelect or WSAEventSelect with no events (SELECT.cancel) and closesocket
@@ -198,7 +197,7 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
         .collect();
     let mut posted_at: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
     let mut cancelled_at: BTreeMap<SocketHandle, (usize, usize)> = BTreeMap::new();
-    for e in recent {
+    for e in &recent {
         for (k, c) in e.changes.iter().enumerate() {
             match c {
                 Change::Posted(m) if queued_now.contains(&m.id) => {
@@ -270,21 +269,12 @@ pub fn find_message(t: &Timeline, id: u64) -> Option<Message> {
             return Some(m.clone());
         }
     }
-    t.trace()
-        .iter()
-        .rev()
-        .flat_map(|e| e.posted())
-        .find(|m| m.id == id)
-        .cloned()
+    t.entry_posting(id)?.posted().find(|m| m.id == id).cloned()
 }
 
 /// The index of the trace entry that posted message `id`, if posted by now.
 pub fn find_entry_of_message(t: &Timeline, id: u64) -> Option<usize> {
-    t.trace()
-        .iter()
-        .rev()
-        .find(|e| e.posted().any(|m| m.id == id))
-        .map(|e| e.index)
+    t.entry_posting(id).map(|e| e.index)
 }
 
 /// The selected message as a row, if a message is selected and posted by now.
@@ -742,19 +732,19 @@ pub fn diagram(t: &Timeline) -> Diagram {
         fate: ArrowFate,
         fresh: bool,
     }
-    let trace = t.trace();
+    let len = t.trace_len();
     // The window moves in chunks (of half its size), and old arrows are dropped in chunks
     // too, so between two chunk boundaries a step only adds arrows at the bottom: the
     // rows of the others stay put and their (keyed) SVG nodes are kept.
     let chunk = HISTORY_WINDOW / 2;
-    let start = (trace.len().saturating_sub(chunk) / chunk) * chunk;
-    let recent = &trace[start..];
+    let start = (len.saturating_sub(chunk) / chunk) * chunk;
+    let recent = t.entries(start..len);
     let current_first = t.current_entries().first().map_or(usize::MAX, |e| e.index);
     let mut raw: Vec<Raw> = Vec::new();
     // Indexes into `raw` of the segments not yet delivered or dropped, oldest first.
     let mut open: Vec<usize> = Vec::new();
     let mut total = 0usize;
-    for e in recent {
+    for e in &recent {
         let fresh = e.index >= current_first;
         let mut delivered_here: Option<usize> = None;
         if let Cause::Deliver { segment, .. } = &e.cause {
@@ -1215,7 +1205,10 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
                 other,
             ))
         }
-        Selection::Entry(i) => t.trace().get(i).and_then(|e| explain_entry(t, e, c)),
+        Selection::Entry(i) => t
+            .entry(i)
+            .filter(|e| e.index < t.trace_len())
+            .and_then(|e| explain_entry(t, &e, c)),
         Selection::None => t
             .current_entries()
             .iter()
@@ -1337,10 +1330,11 @@ pub struct TraceLogView {
 
 /// The trace log's model.
 pub fn trace_log(t: &Timeline) -> TraceLogView {
-    let trace = t.trace();
-    let start = trace.len().saturating_sub(MAX_TRACE_ROWS);
+    let len = t.trace_len();
+    let start = len.saturating_sub(MAX_TRACE_ROWS);
     let current_first = t.current_entries().first().map_or(usize::MAX, |e| e.index);
-    let rows = trace[start..]
+    let rows = t
+        .entries(start..len)
         .iter()
         .map(|e| TraceRow {
             index: e.index,

@@ -39,8 +39,10 @@ Commands:
            gallery exported to C and run under Wine, the browser tests, and 30 s of
            each fuzz target; stops at the first failing stage
   wine     only the Wine stage of `test` (needs `setup` first)
-  fuzz     [TARGET…] [--seconds N]: setup, then the fuzz targets of fuzz/ (cargo-fuzz,
-           nightly): each target's regressions, then N seconds of fuzzing (default 60)
+  fuzz     [TARGET…] [--seconds N] [--runs N] [--no-sanitizer]: setup, then the fuzz
+           targets of fuzz/ (cargo-fuzz, nightly): each target's regressions, then N
+           seconds (default 60) or N executions of fuzzing; --no-sanitizer builds without
+           AddressSanitizer for long runs
            of each (default: all of parse, run, scenario, share, lparam, compare,
            export_c)
   size     setup, build the site, then print where the wasm's bytes go (twiggy on
@@ -65,10 +67,10 @@ fn main() -> ExitCode {
             println!("wine stage: {:.1}s", start.elapsed().as_secs_f64());
             r
         }),
-        "fuzz" => fuzz::args(rest).and_then(|(targets, seconds)| {
+        "fuzz" => fuzz::args(rest).and_then(|o| {
             let sh = shell()?;
             setup::run(&sh, setup::Needs::All)?;
-            fuzz::run(&sh, &targets, seconds)
+            fuzz::run(&sh, &o)
         }),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -336,8 +338,7 @@ fn test() -> ExitCode {
                 .run()?)
         })?;
         stages.run("fuzz (30 s per target)", || {
-            let all: Vec<String> = fuzz::TARGETS.iter().map(|t| t.to_string()).collect();
-            fuzz::run(&sh, &all, fuzz::TEST_SECONDS)
+            fuzz::run(&sh, &fuzz::Options::all_for(fuzz::TEST_SECONDS))
         })?;
         Ok(())
     })();

@@ -156,8 +156,9 @@ pub struct Runner {
 /// A step adds zero entries (an `expect`) or more.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineMap {
-    /// `(first entry index, line, step)` for each runner step that added entries, in order.
-    starts: Vec<(usize, u32, usize)>,
+    /// `(first entry index, line, step)` for each runner step that added entries, in
+    /// order: 12 bytes a step (the step limit keeps both numbers far below `u32::MAX`).
+    starts: Vec<(u32, u32, u32)>,
     /// Runner steps taken so far.
     steps: usize,
 }
@@ -167,13 +168,16 @@ impl LineMap {
     fn record(&mut self, step: &StepReport) {
         self.steps += 1;
         if !step.entries.is_empty() {
+            let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
             self.starts
-                .push((step.entries.start, step.line, self.steps));
+                .push((n(step.entries.start), step.line, n(self.steps)));
         }
     }
 
-    fn find(&self, index: usize) -> Option<&(usize, u32, usize)> {
-        let i = self.starts.partition_point(|(first, _, _)| *first <= index);
+    fn find(&self, index: usize) -> Option<&(u32, u32, u32)> {
+        let i = self
+            .starts
+            .partition_point(|(first, _, _)| *first as usize <= index);
         i.checked_sub(1).map(|i| &self.starts[i])
     }
 
@@ -184,7 +188,7 @@ impl LineMap {
 
     /// The runner step (from 1) that made trace entry `index`, if a statement did.
     pub fn step_of(&self, index: usize) -> Option<usize> {
-        self.find(index).map(|s| s.2)
+        self.find(index).map(|s| s.2 as usize)
     }
 
     /// The held entries of `trace` as JSON lines with their lines and steps.
@@ -307,6 +311,49 @@ impl Runner {
     /// The script line of every trace entry the world still holds.
     pub fn lines(&self) -> &LineMap {
         &self.lines
+    }
+
+    /// A copy of the runner whose world holds no trace entries and whose [`LineMap`]
+    /// holds no lines (both keep their counts): going on from it takes the same steps as
+    /// going on from `self`, and it costs what the world's state costs, not what its trace
+    /// does. The playground's timeline keeps one every few steps.
+    ///
+    /// ```
+    /// use wsasim::script::Runner;
+    /// let mut r = Runner::new("host a 10.0.0.1\na: WSAStartup()\na: S = socket(AF_INET, SOCK_DGRAM)\n").unwrap();
+    /// r.step();
+    /// let mut copy = r.checkpoint();
+    /// r.run_to_end();
+    /// copy.run_to_end();
+    /// assert_eq!(copy.sim().trace().last(), r.sim().trace().last());
+    /// ```
+    pub fn checkpoint(&self) -> Runner {
+        Runner {
+            script: self.script.clone(),
+            program: self.program.clone(),
+            sim: self.sim.checkpoint(),
+            pc: self.pc,
+            driving: self.driving,
+            vars: self.vars.clone(),
+            hosts: self.hosts.clone(),
+            windows: self.windows.clone(),
+            failure: self.failure.clone(),
+            options: self.options,
+            stmt_start: self.stmt_start,
+            lines: LineMap {
+                starts: Vec::new(),
+                steps: self.lines.steps,
+            },
+            hooks: self.hooks.clone(),
+            pattern: self.pattern.clone(),
+        }
+    }
+
+    /// Lets go of the trace entries the world holds, and their lines, without decoding
+    /// them: [`Runner::drain_trace`] for a reader who does not want them.
+    pub fn forget_trace(&mut self) {
+        self.sim.forget_trace();
+        self.lines.starts.clear();
     }
 
     /// Takes the trace entries the world holds, each with the script line that caused it

@@ -50,7 +50,7 @@ pub(crate) struct Context {
     /// The time of the entry before.
     at: Instant,
     /// The id the next posted message is expected to have.
-    next_message: u64,
+    pub(super) next_message: u64,
 }
 
 /// The first window handle (`Names::window` makes the same guess): handles are written

@@ -596,6 +596,88 @@ impl Trace {
         entries.into_iter()
     }
 
+    /// The entries held with indexes in `range`, oldest first (decoding starts at the
+    /// mark before `range.start`: at most 15 entries are decoded and skipped).
+    ///
+    /// ```
+    /// use wsasim::script::Runner;
+    /// let mut r = Runner::new("host a 10.0.0.1\na: WSAStartup()\na: S = socket(AF_INET, SOCK_DGRAM)\n").unwrap();
+    /// r.run_to_end();
+    /// let t = r.sim().trace();
+    /// let two: Vec<_> = t.range(1..3).map(|e| e.index).collect();
+    /// assert_eq!(two, [1, 2]);
+    /// ```
+    pub fn range(&self, range: core::ops::Range<usize>) -> impl Iterator<Item = TraceEntry> + '_ {
+        let start = range.start.max(self.base);
+        let end = range.end.min(self.len());
+        let (pos, cx, first) = match start.checked_sub(self.base).filter(|k| *k < self.held) {
+            Some(k) => {
+                let mark = self.marks[k / MARK_EVERY];
+                (mark.offset, mark.cx, self.base + k - k % MARK_EVERY)
+            }
+            // Nothing held in the range: an iterator that is already at the end.
+            None => (0, self.end, self.len()),
+        };
+        Entries {
+            trace: self,
+            pos,
+            cx,
+            next: first,
+        }
+        .skip(start.saturating_sub(first))
+        .take(end.saturating_sub(start))
+    }
+
+    /// The held entry that posted the message with this id, if any. Message ids grow
+    /// with the trace, so this is a binary search over the marks and then at most a few
+    /// entries decoded: O(log n), for a reader who wants "where was this posted?".
+    pub fn entry_posting(&self, id: u64) -> Option<TraceEntry> {
+        // The last mark before which fewer than `id` messages had been posted.
+        let m = self.marks.partition_point(|m| m.cx.next_message <= id);
+        let k = m.checked_sub(1)?;
+        let mark = self.marks[k];
+        let entries = Entries {
+            trace: self,
+            pos: mark.offset,
+            cx: mark.cx,
+            next: self.base + k * MARK_EVERY,
+        };
+        for e in entries {
+            let first = e.posted().map(|p| p.id).find(|p| *p >= id);
+            match first {
+                Some(p) if p == id => return Some(e),
+                Some(_) => return None,
+                None => {}
+            }
+        }
+        None
+    }
+
+    /// A copy holding none of the entries (their count and the encoding context kept), as
+    /// [`Trace::drain`] leaves it: what a checkpoint of the world keeps, in O(1) of the
+    /// trace's length.
+    pub(crate) fn clone_empty(&self) -> Trace {
+        Trace {
+            base: self.len(),
+            held: 0,
+            bytes: Vec::new(),
+            marks: Vec::new(),
+            last: Mark::default(),
+            end: self.end,
+            names: self.names.clone(),
+        }
+    }
+
+    /// Lets go of the entries held without decoding them (they still count), as
+    /// [`Trace::drain`] does.
+    pub(crate) fn forget(&mut self) {
+        self.base += self.held;
+        self.held = 0;
+        self.bytes.clear();
+        self.marks.clear();
+        self.last = Mark::default();
+    }
+
     /// An entry as text, with the names of this trace's hosts and windows.
     pub fn show<'a>(&'a self, entry: &'a TraceEntry) -> impl fmt::Display + 'a {
         entry.display(&self.names)

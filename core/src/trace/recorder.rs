@@ -22,6 +22,15 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
+    /// A copy whose trace holds no entries (see [`Trace::clone_empty`]).
+    pub(crate) fn checkpoint(&self) -> Recorder {
+        Recorder {
+            trace: self.trace.clone_empty(),
+            entry: self.entry.clone(),
+            open: self.open,
+        }
+    }
+
     /// Opens the entry of a step.
     pub(crate) fn begin(&mut self, at: Instant, cause: Cause) {
         debug_assert!(!self.open, "invariant: one step at a time");

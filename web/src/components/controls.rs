@@ -37,7 +37,7 @@ pub fn Controls() -> impl IntoView {
                         t.cursor(),
                         t.len(),
                         t.sim().now().to_string(),
-                        t.trace().last().map(|e| e.index),
+                        t.trace_len().checked_sub(1),
                     )
                 })
         })

@@ -12,10 +12,9 @@ fn both(id: &str) -> (Timeline, Contrast) {
 }
 
 fn posted(t: &Timeline) -> Vec<(usize, Message)> {
-    t.full_trace()
-        .iter()
+    t.all_entries()
         .enumerate()
-        .flat_map(|(i, e)| e.posted().map(move |m| (i, m.clone())))
+        .flat_map(|(i, e)| e.posted().map(|m| (i, m.clone())).collect::<Vec<_>>())
         .collect()
 }
 
@@ -31,9 +30,7 @@ fn where_both_profiles_agree_nothing_is_marked() {
     // Compare says both profiles give the same trace for "Graceful close", although
     // FD_CLOSE.2 (the rule of its FD_CLOSE) has a Windows note.
     let (mine, c) = both("graceful-close");
-    assert!(
-        crate::timeline::first_divergence(mine.full_trace(), c.theirs().full_trace()).is_none()
-    );
+    assert!(crate::timeline::first_divergence(&mine, c.theirs()).is_none());
     let close = posted(&mine)
         .into_iter()
         .find(|(_, m)| m.rule.id() == "FD_CLOSE.2")
@@ -44,7 +41,7 @@ fn where_both_profiles_agree_nothing_is_marked() {
     );
     assert!(!c.is_marked(close.1.id));
     assert_eq!(c.marked_count(), 0);
-    for i in 0..mine.full_trace().len() {
+    for i in 0..mine.total_entries() {
         assert_eq!(c.for_entry(&mine, i), None, "entry {i}");
     }
 }

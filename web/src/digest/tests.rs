@@ -176,9 +176,9 @@ fn every_gallery_trace_encodes_without_unknown_variants() {
                 continue;
             };
             let mut enc = Encoder::new();
-            for e in t.full_trace() {
+            for e in t.all_entries() {
                 enc.clear();
-                enc.entry(e);
+                enc.entry(&e);
             }
             assert_eq!(enc.unknown(), 0, "{} under {profile:?}", s.id);
         }

@@ -47,7 +47,7 @@ fn the_wine_run_agrees_and_a_changed_result_is_found_with_its_step() {
     assert_eq!((first.line, first.kind), (22, "result"));
     assert_eq!((first.real.as_str(), first.model.as_str()), ("49", "50"));
     let step = first.step.expect("the model side has a step");
-    assert_eq!(t.steps()[step - 1].line, 22);
+    assert_eq!(t.step(step - 1).unwrap().line, 22);
 }
 
 #[test]

@@ -19,7 +19,6 @@ fn seek_after(t: &mut Timeline, id: &str, text: &str) {
         + 1;
     let i = t
         .steps()
-        .iter()
         .position(|s| s.line == line && s.finished_statement)
         .unwrap_or_else(|| panic!("no step for line {line}"));
     t.seek(i + 1);
@@ -118,7 +117,7 @@ fn why_notes_only_what_the_other_profile_does_differently() {
     let c = crate::contrast::Contrast::new(&t, theirs, wsasim::Profile::Windows);
     t.to_end();
     let close = t
-        .trace()
+        .entries(0..t.trace_len())
         .iter()
         .flat_map(|e| e.posted())
         .find(|m| m.rule.id() == "FD_CLOSE.2")
@@ -141,7 +140,7 @@ fn why_notes_only_what_the_other_profile_does_differently() {
     let c = crate::contrast::Contrast::new(&t, theirs, wsasim::Profile::Windows);
     t.to_end();
     let reset = t
-        .trace()
+        .entries(0..t.trace_len())
         .iter()
         .flat_map(|e| e.posted())
         .find(|m| {
@@ -350,7 +349,7 @@ fn trace_log_highlights_the_current_step() {
     seek_after(&mut t, id, "server: recv(A, 50)");
     let log = trace_log(&t);
     assert_eq!(log.earlier, 0);
-    assert_eq!(log.rows.len(), t.trace().len());
+    assert_eq!(log.rows.len(), t.trace_len());
     let cur: Vec<&TraceRow> = log.rows.iter().filter(|r| r.current).collect();
     assert_eq!(cur.len(), 1);
     assert!(
@@ -464,7 +463,7 @@ fn why_says_where_the_page_is_ambiguous() {
         "expect main: WM_USER+1(C, FD_CONNECT, WSAECONNREFUSED)",
     );
     let m = t
-        .trace()
+        .entries(0..t.trace_len())
         .iter()
         .flat_map(|e| e.posted().cloned().collect::<Vec<_>>())
         .find(|m| m.rule == Rule::ConnectOutcome)
@@ -488,7 +487,7 @@ fn why_says_where_the_page_is_ambiguous() {
     // The second connect's step posts FD_WRITE; its suppressed FD_CONNECT is the ambiguity.
     seek_after(&mut t, id, "expect C state ESTABLISHED");
     let step = t
-        .trace()
+        .entries(0..t.trace_len())
         .iter()
         .position(|e| {
             e.changes.iter().any(|c| {
