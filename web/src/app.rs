@@ -87,6 +87,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         errors: RwSignal::new(Vec::new()),
         contrast: RwSignal::new(None),
         contrast_generation: StoredValue::new(0),
+        run_generation: StoredValue::new(0),
         selection: RwSignal::new(Selection::None),
         library: RwSignal::new(library),
         undo: RwSignal::new(None),

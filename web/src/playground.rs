@@ -3,6 +3,7 @@
 //! touch the run themselves.
 
 use leptos::prelude::*;
+use wsasim::script::{RunOptions, Runner};
 use wsasim::Profile;
 
 use crate::components::editor::EXAMPLE_SCENARIO;
@@ -56,6 +57,17 @@ pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Optio
 /// How long after a run shows the comparison with the other profile starts, in ms.
 pub const CONTRAST_DELAY_MS: u32 = 30;
 
+/// How many steps of a run are computed before the page shows it, and in each task
+/// after that: a long run shows its first steps at once and the rest as it comes.
+pub const RUN_PIECE: usize = 20_000;
+
+/// Where the cursor goes once a run is complete.
+#[derive(Clone, Copy, Debug)]
+struct AfterRun {
+    keep_cursor: bool,
+    cursor: usize,
+}
+
 impl PlaygroundCtx {
     /// Parses and runs the editor's text now. On errors the last good run stays, marked
     /// stale; on success the new run stays at the step it was at if `keep_cursor` (where
@@ -68,22 +80,21 @@ impl PlaygroundCtx {
         let cursor = self
             .run
             .with_untracked(|r| r.as_ref().map_or(0, Timeline::cursor));
-        let run = match choice {
-            Some(p) => Timeline::with_profile(&src, p),
-            None => Timeline::new(&src),
+        let options = RunOptions {
+            profile: choice,
+            ..RunOptions::default()
         };
-        match run {
+        let generation = self.run_generation.get_value() + 1;
+        self.run_generation.set_value(generation);
+        match Runner::with_options(&src, options).map(Timeline::start) {
             Err(errors) => {
                 self.errors.set(errors);
                 self.stale.set(self.run.with_untracked(|r| r.is_some()));
                 self.playing.set(false);
+                self.refresh_contrast_soon();
             }
             Ok(mut t) => {
-                if t.failure().is_some() {
-                    t.to_end();
-                } else if keep_cursor {
-                    t.seek(cursor);
-                }
+                let complete = t.extend(RUN_PIECE);
                 self.script_profile.set(t.runner().script().profile());
                 let effective = t.sim().profile();
                 if self.profile.get_untracked() != effective {
@@ -93,13 +104,85 @@ impl PlaygroundCtx {
                 self.errors.set(Vec::new());
                 self.stale.set(false);
                 self.selection.set(Selection::None);
-                if self.quiz.with_untracked(Option::is_some) {
-                    self.start_quiz();
+                let after = AfterRun {
+                    keep_cursor,
+                    cursor,
+                };
+                if complete {
+                    self.run_complete(after);
+                } else {
+                    self.run_rest_soon(generation, after);
                 }
             }
         }
-        self.refresh_contrast_soon();
         self.flush();
+    }
+
+    /// Runs the rest of a long run a piece at a time, each in a task of its own, so the
+    /// page shows (and can step through) the first steps meanwhile. A newer run stops it.
+    fn run_rest_soon(&self, generation: u64, after: AfterRun) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if this.run_generation.get_value() != generation {
+                    return;
+                }
+                let complete = this
+                    .run
+                    .try_update(|r| r.as_mut().is_none_or(|t| t.extend(RUN_PIECE)))
+                    .unwrap_or(true);
+                if complete {
+                    this.run_complete(after);
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Runs the rest of the run now, if part of it is still to come: for what needs the
+    /// whole run (a share link's digest, a step past the part computed, learning mode).
+    pub fn finish_run(&self) {
+        if self
+            .run
+            .with_untracked(|r| r.as_ref().is_none_or(Timeline::is_complete))
+        {
+            return;
+        }
+        // The pieces still queued see a newer generation and stop.
+        let generation = self.run_generation.get_value() + 1;
+        self.run_generation.set_value(generation);
+        let cursor = self
+            .run
+            .with_untracked(|r| r.as_ref().map_or(0, Timeline::cursor));
+        self.run.update(|r| {
+            if let Some(t) = r {
+                t.finish();
+            }
+        });
+        self.run_complete(AfterRun {
+            keep_cursor: true,
+            cursor,
+        });
+    }
+
+    /// What follows a run's last step: a failed run shows its failing step, else the
+    /// cursor goes back where it was (if asked); learning mode starts over on the new
+    /// run; and the other profile's run is computed.
+    fn run_complete(&self, after: AfterRun) {
+        self.run.update(|r| {
+            if let Some(t) = r {
+                if t.failure().is_some() {
+                    t.to_end();
+                } else if after.keep_cursor {
+                    t.seek(after.cursor);
+                }
+            }
+        });
+        if self.quiz.with_untracked(Option::is_some) {
+            self.start_quiz();
+        }
+        self.refresh_contrast_soon();
     }
 
     /// Clears the comparison with the other profile and computes it again in a task of
@@ -113,12 +196,36 @@ impl PlaygroundCtx {
             self.contrast.set(None);
         }
         let this = *self;
+        let run = self.run_generation.get_value();
+        let current = move || {
+            this.contrast_generation.get_value() == generation
+                && this.run_generation.get_value() == run
+        };
         leptos::task::spawn_local(async move {
             // Long enough for the browser to paint the run first.
             gloo_timers::future::TimeoutFuture::new(CONTRAST_DELAY_MS).await;
-            if this.contrast_generation.get_value() == generation {
-                this.refresh_contrast();
+            if !current() || this.stale.get_untracked() {
+                return;
             }
+            let options = RunOptions {
+                profile: Some(other(this.profile.get_untracked())),
+                ..RunOptions::default()
+            };
+            let theirs = this
+                .source
+                .with_untracked(|s| Runner::with_options(s, options).ok().map(Timeline::start));
+            let Some(mut theirs) = theirs else {
+                this.set_contrast(None);
+                return;
+            };
+            // A piece at a time, like the run itself, so stepping stays quick meanwhile.
+            while !theirs.extend(RUN_PIECE) {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if !current() {
+                    return;
+                }
+            }
+            this.set_contrast(Some(theirs));
         });
     }
 
@@ -245,17 +352,9 @@ impl PlaygroundCtx {
         }
     }
 
-    /// Runs the scenario under the other profile (once per run: the queue's badges and
-    /// the Why panel compare every message with it) and finds where the two differ.
-    pub fn refresh_contrast(&self) {
-        if self.stale.get_untracked() {
-            // The panels show the last good run: its comparison still holds.
-            return;
-        }
+    /// Compares the run with `theirs`, the other profile's run of the same text.
+    fn set_contrast(&self, theirs: Option<Timeline>) {
         let profile = self.profile.get_untracked();
-        let theirs = self
-            .source
-            .with_untracked(|s| Timeline::with_profile(s, other(profile)).ok());
         let (contrast, div) = self.run.with_untracked(|r| match (r, theirs) {
             (Some(mine), Some(t)) => {
                 let div = divergence(mine, profile, &t, other(profile));
@@ -354,6 +453,7 @@ impl PlaygroundCtx {
 
     /// The share link's fragment (without `#`) for the scenario as it is now.
     pub fn share_fragment(&self) -> String {
+        self.finish_run();
         let mut link = Link::new(self.source.get_untracked());
         link.profile = self.profile_choice.get_untracked();
         link.quiz = self.quiz.with_untracked(Option::is_some);
@@ -389,6 +489,9 @@ impl PlaygroundCtx {
                     .ok()
                     .and_then(|s| s.title().map(str::to_string));
                 self.open_new(&link.source, title.as_deref());
+                if link.quiz || link.step.is_some() || link.digest.is_some() {
+                    self.finish_run();
+                }
                 if link.quiz {
                     self.start_quiz();
                 } else if let Some(step) = link.step {

@@ -116,8 +116,11 @@ pub struct PlaygroundCtx {
     /// The run under the other profile, compared with this one (`None` while stale, and
     /// until it is computed, a moment after the run shows).
     pub contrast: RwSignal<Option<Contrast>>,
-    /// Counts the runs, so a comparison computed for an older one is not shown.
+    /// Counts the comparisons asked for, so one computed for an older run is not shown.
     pub contrast_generation: StoredValue<u64>,
+    /// Counts the runs, so the pieces of a long run still to compute stop when a newer
+    /// run starts.
+    pub run_generation: StoredValue<u64>,
     /// The selection.
     pub selection: RwSignal<Selection>,
     /// The user's saved scenarios (the list; texts stay in local storage).

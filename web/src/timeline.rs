@@ -89,6 +89,10 @@ pub struct Timeline {
     failure: Option<Failure>,
     /// True if the run was cut at [`MAX_STEPS`].
     truncated: bool,
+    /// True once the run has reached its end (see [`Timeline::extend`]).
+    complete: bool,
+    /// What each checkpoint costs (see [`CHECKPOINT_BUDGET_BYTES`]).
+    costs: Vec<usize>,
     /// The runner after `cursor` steps.
     current: Runner,
     cursor: usize,
@@ -121,62 +125,101 @@ impl Timeline {
 
     /// Runs an already checked runner to its end and records everything.
     pub fn from_runner(start: Runner) -> Timeline {
-        let mut r = start;
-        r.forget_trace();
-        let mut checkpoints = vec![r.checkpoint()];
-        let cost = |r: &Runner| r.sim().buffered_bytes() + CHECKPOINT_BASE_BYTES;
-        // What each checkpoint costs, and all of them together.
-        let mut costs = vec![cost(&r)];
-        let mut total = costs[0];
-        let mut every = CHECKPOINT_EVERY;
-        let mut steps = Vec::new();
-        let mut truncated = false;
-        loop {
-            if steps.len() >= MAX_STEPS {
-                truncated = true;
-                break;
-            }
-            let Some(report) = r.step() else { break };
-            steps.push(Step::new(&report));
-            // `checkpoints[i]` is the runner after `i * every` steps: is this the next place?
-            if steps.len() != checkpoints.len() * every {
-                continue;
-            }
-            let c = cost(&r);
-            while checkpoints.len() > 1
-                && (checkpoints.len() >= MAX_CHECKPOINTS || total + c > CHECKPOINT_BUDGET_BYTES)
-            {
-                // Keep checkpoints 0, 2, 4, …: they are `2 * every` apart.
-                thin(&mut checkpoints);
-                thin(&mut costs);
-                total = costs.iter().sum();
-                every *= 2;
-            }
-            if steps.len() != checkpoints.len() * every {
-                continue; // Thinned: the next place is further on.
-            }
-            if total + c > CHECKPOINT_BUDGET_BYTES {
-                // Too big beside checkpoint 0 alone: none here, and the next place is further.
-                every *= 2;
-                continue;
-            }
-            checkpoints.push(r.checkpoint());
-            costs.push(c);
-            total += c;
-        }
-        let failure = r.failure().cloned();
-        let current = checkpoints[0].checkpoint();
+        let mut t = Timeline::start(start);
+        t.finish();
+        t
+    }
+
+    /// A timeline of `start` that has taken no step yet: [`Timeline::extend`] runs it,
+    /// a piece at a time if the caller wants to show the first steps before the last
+    /// ones are computed.
+    pub fn start(start: Runner) -> Timeline {
+        let mut end = start;
+        end.forget_trace();
+        let first = end.checkpoint();
+        let cost = end.sim().buffered_bytes() + CHECKPOINT_BASE_BYTES;
+        let current = first.checkpoint();
         Timeline {
-            checkpoints,
-            every,
-            checkpoint_bytes: total,
-            steps,
-            end: r,
-            failure,
-            truncated,
+            checkpoints: vec![first],
+            every: CHECKPOINT_EVERY,
+            checkpoint_bytes: cost,
+            steps: Vec::new(),
+            end,
+            failure: None,
+            truncated: false,
+            complete: false,
+            costs: vec![cost],
             current,
             cursor: 0,
         }
+    }
+
+    /// Runs at most `max_steps` more steps of the run, keeping checkpoints; returns true
+    /// once the run has reached its end (its last step, its first failure, or
+    /// [`MAX_STEPS`]). The cursor stays where it is.
+    pub fn extend(&mut self, max_steps: usize) -> bool {
+        let mut taken = 0;
+        while !self.complete && taken < max_steps {
+            if self.steps.len() >= MAX_STEPS {
+                self.truncated = true;
+                self.complete = true;
+                break;
+            }
+            let Some(report) = self.end.step() else {
+                self.complete = true;
+                break;
+            };
+            taken += 1;
+            self.steps.push(Step::new(&report));
+            self.maybe_checkpoint();
+        }
+        if self.complete {
+            self.failure = self.end.failure().cloned();
+        }
+        self.complete
+    }
+
+    /// Runs the rest of the run.
+    pub fn finish(&mut self) {
+        self.extend(usize::MAX);
+    }
+
+    /// True once the run has reached its end; until then [`Timeline::len`] is the steps
+    /// computed so far.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Keeps a checkpoint of the runner if this step is the next checkpoint's place,
+    /// thinning the checkpoints first if there are too many or they cost too much.
+    fn maybe_checkpoint(&mut self) {
+        let n = self.steps.len();
+        // `checkpoints[i]` is the runner after `i * every` steps: is this the next place?
+        if n != self.checkpoints.len() * self.every {
+            return;
+        }
+        let c = self.end.sim().buffered_bytes() + CHECKPOINT_BASE_BYTES;
+        while self.checkpoints.len() > 1
+            && (self.checkpoints.len() >= MAX_CHECKPOINTS
+                || self.checkpoint_bytes + c > CHECKPOINT_BUDGET_BYTES)
+        {
+            // Keep checkpoints 0, 2, 4, …: they are `2 * every` apart.
+            thin(&mut self.checkpoints);
+            thin(&mut self.costs);
+            self.checkpoint_bytes = self.costs.iter().sum();
+            self.every *= 2;
+        }
+        if n != self.checkpoints.len() * self.every {
+            return; // Thinned: the next place is further on.
+        }
+        if self.checkpoint_bytes + c > CHECKPOINT_BUDGET_BYTES {
+            // Too big beside checkpoint 0 alone: none here, and the next place is further.
+            self.every *= 2;
+            return;
+        }
+        self.checkpoints.push(self.end.checkpoint());
+        self.costs.push(c);
+        self.checkpoint_bytes += c;
     }
 
     /// The number of steps in the run.
@@ -320,7 +363,8 @@ impl Timeline {
     /// from the start.
     pub fn forget_checkpoints(&mut self) {
         self.checkpoints.truncate(1);
-        self.checkpoint_bytes = CHECKPOINT_BASE_BYTES;
+        self.costs.truncate(1);
+        self.checkpoint_bytes = self.costs[0];
         self.every = self.len().max(1);
     }
 
@@ -558,6 +602,40 @@ mod tests {
             t.seek(*m);
             assert_eq!(t.cursor(), *m);
             assert_eq!(&state(t), s, "state at step {m}");
+        }
+    }
+
+    #[test]
+    fn a_run_computed_in_pieces_is_the_same_run() {
+        for id in ["fd-read-level-triggered", "windows-reset-connaborted"] {
+            let src = wsasim::gallery::get(id).unwrap().source;
+            let whole = Timeline::new(src).unwrap();
+            let mut t = Timeline::start(wsasim::script::Runner::new(src).unwrap());
+            assert!(!t.is_complete() && t.is_empty());
+            let mut pieces = 0;
+            while !t.extend(7) {
+                pieces += 1;
+                assert_eq!(t.len(), 7 * pieces, "{id}");
+                // The steps computed so far can be visited while the rest waits.
+                t.seek(t.len());
+                assert_eq!(t.cursor(), t.len());
+                t.seek(1);
+            }
+            assert!(pieces > 1, "{id}: {pieces} pieces");
+            assert!(t.is_complete());
+            assert_eq!(t.len(), whole.len(), "{id}");
+            assert_eq!(t.failure(), whole.failure(), "{id}");
+            assert_eq!(t.checkpoints(), whole.checkpoints(), "{id}");
+            assert!(t.all_entries().eq(whole.all_entries()), "{id}");
+            assert!(t.steps().eq(whole.steps()), "{id}");
+            let mut w = whole.clone();
+            for target in [w.len(), 2, w.len() / 2] {
+                t.seek(target);
+                w.seek(target);
+                assert_eq!(state(&t), state(&w), "{id} at step {target}");
+            }
+            assert!(t.extend(5), "nothing more to run");
+            assert_eq!(t.len(), whole.len());
         }
     }
 

@@ -164,11 +164,27 @@ pub fn Controls() -> impl IntoView {
                     }
                 }
             />
-            <output class="counter" data-testid="step-counter" aria-live="off">
+            <output
+                class="counter"
+                data-testid="step-counter"
+                aria-live="off"
+                data-compared=move || pg.contrast.with(Option::is_some).to_string()
+            >
                 "Step "
                 <strong>{cursor}</strong>
                 " / "
                 {len}
+                {move || {
+                    pg.run
+                        .with(|r| r.as_ref().is_some_and(|t| !t.is_complete()))
+                        .then(|| {
+                            view! {
+                                <span class="running" title="The rest of the run is being computed">
+                                    " (running…)"
+                                </span>
+                            }
+                        })
+                }}
                 <span class="entry-no" title="The newest trace entry shown (the CLI's and JSON's entry)">
                     {move || pos.with(|p| p.3.map_or_else(|| " · no entry yet".to_string(), |i| format!(" · entry #{i}")))}
                 </span>

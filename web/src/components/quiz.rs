@@ -32,6 +32,8 @@ impl Session {
 impl PlaygroundCtx {
     /// Turns learning mode on over the run shown (from its first question, score 0).
     pub fn start_quiz(&self) {
+        // The questions come from the whole run.
+        self.finish_run();
         let qs = self
             .run
             .with_untracked(|r| r.as_ref().map(questions).unwrap_or_default());
