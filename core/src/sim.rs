@@ -369,33 +369,60 @@ impl Sim {
         }
     }
 
-    /// Bytes of data the world holds: in socket buffers (sent and not yet acknowledged,
-    /// received and not yet read, urgent, datagrams) and in segments on the wire. A
-    /// [`Sim::checkpoint`] costs about this much more than an idle world's few kilobytes,
-    /// so a reader keeping many (the playground's timeline) can keep them within a budget.
-    pub fn buffered_bytes(&self) -> usize {
+    /// About how many bytes a copy of the world without its trace takes
+    /// ([`Sim::checkpoint`]): its hosts, sockets and the data in their buffers, the
+    /// messages waiting in window queues, and the events scheduled with the data of the
+    /// segments on the wire. A reader that keeps many copies (the playground's timeline)
+    /// keeps them within a budget with it. O(sockets + windows + scheduled events).
+    ///
+    /// ```
+    /// use wsasim::Sim;
+    /// let mut sim = Sim::new();
+    /// let idle = sim.footprint();
+    /// sim.add_host("a", "10.0.0.1".parse().unwrap()).unwrap();
+    /// assert!(sim.footprint() > idle);
+    /// ```
+    pub fn footprint(&self) -> usize {
+        use core::mem::size_of;
         let sockets: usize = self
             .sockets
             .values()
             .map(|s| {
-                s.rx.len()
+                size_of::<crate::socket::Socket>()
+                    + s.rx.len()
                     + s.tx.len()
                     + s.oob.len()
-                    + s.dgrams.iter().map(|d| d.1.len()).sum::<usize>()
+                    + s.dgrams
+                        .iter()
+                        .map(|d| size_of::<(crate::net::SockAddr, Vec<u8>)>() + d.1.len())
+                        .sum::<usize>()
             })
             .sum();
-        let wire: usize =
-            self.schedule
-                .iter()
-                .map(|(_, p)| match p {
-                    Pending::Deliver { segment, .. } => match &segment.payload {
-                        crate::net::Payload::Tcp { data, .. }
-                        | crate::net::Payload::Udp { data } => data.len(),
-                    },
-                    _ => 0,
-                })
-                .sum();
-        sockets + wire
+        let windows: usize = self
+            .windows
+            .iter()
+            .map(|w| size_of::<Window>() + w.name.len() + w.queue.len() * size_of::<Message>())
+            .sum();
+        let scheduled: usize = self
+            .schedule
+            .iter()
+            .map(|(_, p)| {
+                size_of::<Pending>()
+                    + match p {
+                        Pending::Deliver { segment, .. } => match &segment.payload {
+                            crate::net::Payload::Tcp { data, .. }
+                            | crate::net::Payload::Udp { data } => data.len(),
+                        },
+                        _ => 0,
+                    }
+            })
+            .sum();
+        size_of::<Sim>()
+            + self.hosts.len() * size_of::<Host>()
+            + self.event_objects.len() * size_of::<EventObject>()
+            + sockets
+            + windows
+            + scheduled
     }
 
     /// Lets go of the trace entries held without decoding them: like

@@ -61,6 +61,11 @@ pub const CONTRAST_DELAY_MS: u32 = 30;
 /// after that: a long run shows its first steps at once and the rest as it comes.
 pub const RUN_PIECE: usize = 20_000;
 
+/// Runs longer than this are not run again under the other profile for the badges and
+/// the Why panel's note: that second run would double the memory the tab needs (the
+/// compare view still compares them when asked).
+pub const MAX_COMPARED_STEPS: usize = 250_000;
+
 /// Where the cursor goes once a run is complete.
 #[derive(Clone, Copy, Debug)]
 struct AfterRun {
@@ -205,6 +210,13 @@ impl PlaygroundCtx {
             // Long enough for the browser to paint the run first.
             gloo_timers::future::TimeoutFuture::new(CONTRAST_DELAY_MS).await;
             if !current() || this.stale.get_untracked() {
+                return;
+            }
+            if this
+                .run
+                .with_untracked(|r| r.as_ref().is_some_and(|t| t.len() > MAX_COMPARED_STEPS))
+            {
+                this.set_contrast(None);
                 return;
             }
             let options = RunOptions {

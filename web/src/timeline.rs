@@ -26,18 +26,64 @@ pub const CHECKPOINT_EVERY: usize = 32;
 /// doubles (1,000,000 steps: one checkpoint every 1,024 steps).
 pub const MAX_CHECKPOINTS: usize = 1024;
 
-/// What the checkpoints may cost together, in bytes (each is counted as the data its
-/// world buffers, [`Sim::buffered_bytes`], plus [`CHECKPOINT_BASE_BYTES`]). Past it they
-/// are thinned like past [`MAX_CHECKPOINTS`]: a scenario that keeps megabytes in its
-/// buffers gets fewer checkpoints and longer replays, never a tab out of memory.
-pub const CHECKPOINT_BUDGET_BYTES: usize = 48 << 20;
-
-/// What a checkpoint of an idle world costs, about (measured: 2.7 KB for two hosts, one
-/// connection and a window).
-pub const CHECKPOINT_BASE_BYTES: usize = 4096;
+/// What the checkpoints may cost together, in bytes (each is counted as
+/// [`Sim::footprint`]). Past it they are thinned like past [`MAX_CHECKPOINTS`]: a
+/// scenario that keeps megabytes in its buffers or a million messages in a queue gets
+/// fewer checkpoints and longer replays, never a tab out of memory.
+pub const CHECKPOINT_BUDGET_BYTES: usize = 32 << 20;
 
 /// The most steps a run may have in the playground.
 pub const MAX_STEPS: usize = 1_000_000;
+
+/// The most memory a run may keep in the playground, in bytes: its encoded trace, 20
+/// bytes a step and its checkpoints. A run that would keep more stops there, however few
+/// its steps (a step can record thousands of changes: `network down` on a host with
+/// thousands of sockets), so no scenario can take the tab's memory. It is checked after
+/// each step: a run stops at the first step that takes it past the limit.
+pub const MAX_RUN_BYTES: usize = 160 << 20;
+
+/// Why a run stopped before its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// It reached [`MAX_STEPS`].
+    Steps,
+    /// It would keep more than [`MAX_RUN_BYTES`] (or the limit set with
+    /// [`Timeline::set_memory_limit`]).
+    Memory,
+}
+
+impl Cut {
+    /// What the playground says about it.
+    pub fn message(self, steps: usize) -> String {
+        let why = match self {
+            Cut::Steps => format!(
+                "the playground keeps at most {} steps",
+                thousands(MAX_STEPS)
+            ),
+            Cut::Memory => format!(
+                "the playground keeps at most {} MB of a run, and this one records a lot a step",
+                MAX_RUN_BYTES >> 20
+            ),
+        };
+        format!(
+            "The run stops after step {}: {why}. The command line (`wsasim run`) runs it whole.",
+            thousands(steps)
+        )
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// One step of the run, as the timeline keeps it (a [`StepReport`] in 20 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,8 +133,10 @@ pub struct Timeline {
     end: Runner,
     /// How the run ended, if it failed.
     failure: Option<Failure>,
-    /// True if the run was cut at [`MAX_STEPS`].
-    truncated: bool,
+    /// Why the run stopped before its end, if it did.
+    cut: Option<Cut>,
+    /// The most memory the run may keep (see [`MAX_RUN_BYTES`]).
+    max_bytes: usize,
     /// True once the run has reached its end (see [`Timeline::extend`]).
     complete: bool,
     /// What each checkpoint costs (see [`CHECKPOINT_BUDGET_BYTES`]).
@@ -137,7 +185,7 @@ impl Timeline {
         let mut end = start;
         end.forget_trace();
         let first = end.checkpoint();
-        let cost = end.sim().buffered_bytes() + CHECKPOINT_BASE_BYTES;
+        let cost = end.sim().footprint();
         let current = first.checkpoint();
         Timeline {
             checkpoints: vec![first],
@@ -146,7 +194,8 @@ impl Timeline {
             steps: Vec::new(),
             end,
             failure: None,
-            truncated: false,
+            cut: None,
+            max_bytes: MAX_RUN_BYTES,
             complete: false,
             costs: vec![cost],
             current,
@@ -161,7 +210,13 @@ impl Timeline {
         let mut taken = 0;
         while !self.complete && taken < max_steps {
             if self.steps.len() >= MAX_STEPS {
-                self.truncated = true;
+                self.cut = Some(Cut::Steps);
+                self.complete = true;
+                break;
+            }
+            // One step can add many entries (`repeat` makes up to 100,000 calls).
+            if self.kept_bytes() > self.max_bytes {
+                self.cut = Some(Cut::Memory);
                 self.complete = true;
                 break;
             }
@@ -177,6 +232,12 @@ impl Timeline {
             self.failure = self.end.failure().cloned();
         }
         self.complete
+    }
+
+    /// Lets the run keep at most `bytes` of memory instead of [`MAX_RUN_BYTES`] (an
+    /// embedder with less to spare, or a test).
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.max_bytes = bytes;
     }
 
     /// Runs the rest of the run.
@@ -198,7 +259,7 @@ impl Timeline {
         if n != self.checkpoints.len() * self.every {
             return;
         }
-        let c = self.end.sim().buffered_bytes() + CHECKPOINT_BASE_BYTES;
+        let c = self.end.sim().footprint();
         while self.checkpoints.len() > 1
             && (self.checkpoints.len() >= MAX_CHECKPOINTS
                 || self.checkpoint_bytes + c > CHECKPOINT_BUDGET_BYTES)
@@ -342,9 +403,23 @@ impl Timeline {
         self.failure.as_ref()
     }
 
-    /// True if the run was cut at [`MAX_STEPS`].
+    /// True if the run stopped before its end (see [`Timeline::cut`]).
     pub fn truncated(&self) -> bool {
-        self.truncated
+        self.cut.is_some()
+    }
+
+    /// Why the run stopped before its end, if it did.
+    pub fn cut(&self) -> Option<Cut> {
+        self.cut
+    }
+
+    /// The memory the run keeps, about: its encoded trace, its steps and its
+    /// checkpoints (see [`MAX_RUN_BYTES`]).
+    pub fn kept_bytes(&self) -> usize {
+        self.end.sim().trace().encoded_bytes()
+            + self.steps.capacity() * core::mem::size_of::<Step>()
+            + self.end.lines().len() * 12
+            + self.checkpoint_bytes
     }
 
     /// Steps between two checkpoints: the most a move replays.
@@ -590,9 +665,11 @@ mod tests {
     /// Walks forward step by step, noting the state at `marks`, then seeks to each mark
     /// (last first, so every seek goes back) and checks the same state shows.
     fn seeks_agree_with_walking(t: &mut Timeline, marks: &[usize]) {
+        let mut marks = marks.to_vec();
+        marks.sort_unstable();
         t.reset();
         let mut seen = Vec::new();
-        for &m in marks {
+        for &m in &marks {
             while t.cursor() < m {
                 t.forward();
             }
@@ -643,7 +720,7 @@ mod tests {
     fn a_run_without_checkpoints_still_moves() {
         let mut t = Timeline::new(&example()).unwrap();
         t.forget_checkpoints();
-        assert_eq!(t.checkpoints(), (1, CHECKPOINT_BASE_BYTES));
+        assert_eq!(t.checkpoints().0, 1);
         let len = t.len();
         seeks_agree_with_walking(&mut t, &[1, 5, len / 2, len]);
         let mut u = Timeline::new(&example()).unwrap();
@@ -706,6 +783,80 @@ mod tests {
         );
         let len = t.len();
         seeks_agree_with_walking(&mut t, &[1, 700, 1_500, len / 2, len - 2, len]);
+    }
+
+    /// A connection, then `blocks` times: 90,000 bytes sent, then read a byte at a time
+    /// by one `repeat` line: every recv re-enables FD_READ and, data remaining, posts it
+    /// again, and nobody takes the messages. The worst this machine found for what a step
+    /// leaves behind in the world: the queue grows by a message a call.
+    fn flood(blocks: usize) -> String {
+        format!(
+            "{}{}",
+            "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n\
+             b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n\
+             b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n\
+             a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n\
+             b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n",
+            "a: send(C, 90000 bytes)\nrun until idle\n\
+             b: repeat recv(A, 1) until SOCKET_ERROR WSAEWOULDBLOCK => 90000\n"
+                .repeat(blocks)
+        )
+    }
+
+    #[test]
+    fn a_queue_that_grows_every_step_keeps_the_checkpoints_in_budget() {
+        let mut t = Timeline::new(&flood(2)).unwrap();
+        assert!(t.failure().is_none(), "{:?}", t.failure());
+        t.to_end();
+        let queued = t.sim().windows()[0].queue.len();
+        assert!(queued > 150_000, "{queued} messages queued");
+        let (n, bytes) = t.checkpoints();
+        assert!(
+            bytes <= CHECKPOINT_BUDGET_BYTES,
+            "{bytes} bytes in {n} checkpoints"
+        );
+        let len = t.len();
+        seeks_agree_with_walking(&mut t, &[10, len / 3, len - 1, len]);
+    }
+
+    #[test]
+    fn a_run_that_would_keep_too_much_stops_with_a_message() {
+        let src = flood(6);
+        let whole = Timeline::new(&src).unwrap();
+        assert_eq!((whole.cut(), whole.failure()), (None, None));
+        assert!(whole.kept_bytes() > 4 << 20, "{}", whole.kept_bytes());
+        let mut t = Timeline::start(wsasim::script::Runner::new(&src).unwrap());
+        t.set_memory_limit(2 << 20);
+        t.finish();
+        assert_eq!(t.cut(), Some(Cut::Memory));
+        assert!(t.truncated() && t.is_complete() && t.failure().is_none());
+        // Checked after each step: past the limit by at most one step (here a `repeat` of
+        // 90,000 calls) and the trace's buffer doubling.
+        assert!(
+            t.kept_bytes() > 2 << 20 && t.kept_bytes() < 8 << 20,
+            "{}",
+            t.kept_bytes()
+        );
+        assert!(
+            t.len() < whole.len(),
+            "{} of {} steps",
+            t.len(),
+            whole.len()
+        );
+        let m = Cut::Memory.message(t.len());
+        assert!(m.starts_with("The run stops after step "), "{m}");
+        assert!(
+            m.contains("at most 160 MB") && m.contains("wsasim run"),
+            "{m}"
+        );
+        assert_eq!(
+            Cut::Steps.message(1_000_000),
+            "The run stops after step 1,000,000: the playground keeps at most 1,000,000 steps. \
+             The command line (`wsasim run`) runs it whole."
+        );
+        // The part kept still steps.
+        let len = t.len();
+        seeks_agree_with_walking(&mut t, &[1, len / 2, len]);
     }
 
     #[test]

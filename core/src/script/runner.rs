@@ -174,6 +174,16 @@ impl LineMap {
         }
     }
 
+    /// How many steps that added entries it records.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// True before any step added an entry.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
     fn find(&self, index: usize) -> Option<&(u32, u32, u32)> {
         let i = self
             .starts

@@ -536,6 +536,12 @@ impl Trace {
         self.len() == 0
     }
 
+    /// The memory the held entries take, in bytes: their encoding and the marks to find
+    /// them by (capacity, not length: what the allocator gave).
+    pub fn encoded_bytes(&self) -> usize {
+        self.bytes.capacity() + self.marks.capacity() * core::mem::size_of::<Mark>()
+    }
+
     /// The index of the oldest entry still held.
     pub fn first_index(&self) -> usize {
         self.base

@@ -4,6 +4,7 @@
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
+use crate::playground::MAX_COMPARED_STEPS;
 use crate::state::use_playground;
 
 /// Playing speeds offered, in steps per second.
@@ -168,12 +169,40 @@ pub fn Controls() -> impl IntoView {
                 class="counter"
                 data-testid="step-counter"
                 aria-live="off"
-                data-compared=move || pg.contrast.with(Option::is_some).to_string()
+                data-compared=move || {
+                    if pg.contrast.with(Option::is_some) {
+                        "true"
+                    } else if pg
+                        .run
+                        .with(|r| {
+                            r.as_ref()
+                                .is_some_and(|t| t.is_complete() && t.len() > MAX_COMPARED_STEPS)
+                        })
+                    {
+                        "skipped"
+                    } else {
+                        "false"
+                    }
+                }
             >
                 "Step "
                 <strong>{cursor}</strong>
                 " / "
                 {len}
+                {move || {
+                    pg.run
+                        .with(|r| r.as_ref().is_some_and(|t| t.is_complete() && t.len() > MAX_COMPARED_STEPS))
+                        .then(|| {
+                            view! {
+                                <span
+                                    class="not-compared"
+                                    title="Runs over 250,000 steps are not run again under the other profile for the Win≠ badges (it would double the memory); the compare view still compares them"
+                                >
+                                    " (not compared)"
+                                </span>
+                            }
+                        })
+                }}
                 {move || {
                     pg.run
                         .with(|r| r.as_ref().is_some_and(|t| !t.is_complete()))
@@ -192,6 +221,11 @@ pub fn Controls() -> impl IntoView {
             <output class="clock" data-testid="virtual-time" title="Virtual time">
                 {move || pos.with(|p| p.2.clone())}
             </output>
+            {move || {
+                pg.run
+                    .with(|r| r.as_ref().and_then(|t| t.cut().map(|c| c.message(t.len()))))
+                    .map(|m| view! { <p class="run-cut" data-testid="run-cut" role="status">{m}</p> })
+            }}
         </div>
     }
 }
