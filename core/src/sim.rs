@@ -425,6 +425,13 @@ impl Sim {
             + scheduled
     }
 
+    /// Takes the trace, without copying it, leaving one that holds no entries (their
+    /// count kept), as [`Sim::checkpoint`] has.
+    pub fn take_trace(&mut self) -> Trace {
+        let empty = self.rec.trace.clone_empty();
+        core::mem::replace(&mut self.rec.trace, empty)
+    }
+
     /// Lets go of the trace entries held without decoding them: like
     /// [`Sim::drain_trace`] for a reader who does not want them.
     pub fn forget_trace(&mut self) {

@@ -13,8 +13,8 @@
 
 use core::ops::Range;
 
-use wsasim::script::{Failure, RunOptions, Runner, ScriptError, StepReport};
-use wsasim::trace::{Names, TraceEntry};
+use wsasim::script::{Failure, LineMap, RunOptions, Runner, ScriptError, StepReport};
+use wsasim::trace::{Names, Trace, TraceEntry};
 use wsasim::{Profile, Rule, Sim};
 
 pub use crate::digest::{same_step, TraceDigest};
@@ -128,9 +128,13 @@ pub struct Timeline {
     checkpoint_bytes: usize,
     /// Every step of the run.
     steps: Vec<Step>,
-    /// The run at its end: its world's trace holds every entry (encoded), its line map
-    /// every entry's line.
+    /// The runner computing the run, while it is not complete: its world's trace holds
+    /// every entry so far (encoded), its line map their lines. Once complete, the trace
+    /// and lines move to `record` and this becomes a world with nothing in it, so the
+    /// finished world's buffers are not kept twice.
     end: Runner,
+    /// The finished run's trace and lines (see `end`).
+    record: Option<(Trace, LineMap)>,
     /// How the run ended, if it failed.
     failure: Option<Failure>,
     /// Why the run stopped before its end, if it did.
@@ -193,6 +197,7 @@ impl Timeline {
             checkpoint_bytes: cost,
             steps: Vec::new(),
             end,
+            record: None,
             failure: None,
             cut: None,
             max_bytes: MAX_RUN_BYTES,
@@ -228,8 +233,10 @@ impl Timeline {
             self.steps.push(Step::new(&report));
             self.maybe_checkpoint();
         }
-        if self.complete {
+        if self.complete && self.record.is_none() {
             self.failure = self.end.failure().cloned();
+            self.record = Some(self.end.take_trace());
+            self.end = self.checkpoints[0].checkpoint();
         }
         self.complete
     }
@@ -325,12 +332,12 @@ impl Timeline {
 
     /// The names of the run's hosts and windows, to print its entries.
     pub fn names(&self) -> &Names {
-        self.end.sim().trace().names()
+        self.trace().names()
     }
 
     /// The script line that caused trace entry `index`.
     pub fn line_of(&self, index: usize) -> Option<u32> {
-        self.end.lines().line_of(index)
+        self.lines().line_of(index)
     }
 
     /// A trace entry as text, with the run's names.
@@ -338,24 +345,40 @@ impl Timeline {
         e.display(self.names()).to_string()
     }
 
+    /// The run's trace (so far, while it is not complete).
+    fn trace(&self) -> &Trace {
+        match &self.record {
+            Some((t, _)) => t,
+            None => self.end.sim().trace(),
+        }
+    }
+
+    /// The script lines of the run's entries.
+    fn lines(&self) -> &LineMap {
+        match &self.record {
+            Some((_, l)) => l,
+            None => self.end.lines(),
+        }
+    }
+
     /// The number of entries in the whole run's trace.
     pub fn total_entries(&self) -> usize {
-        self.end.sim().trace().len()
+        self.trace().len()
     }
 
     /// Entry `index` of the whole run's trace (decoded).
     pub fn entry(&self, index: usize) -> Option<TraceEntry> {
-        self.end.sim().trace().get(index)
+        self.trace().get(index)
     }
 
     /// The whole run's entries with indexes in `range` (decoded).
     pub fn entries(&self, range: Range<usize>) -> Vec<TraceEntry> {
-        self.end.sim().trace().range(range).collect()
+        self.trace().range(range).collect()
     }
 
     /// Every entry of the whole run, decoded one by one.
     pub fn all_entries(&self) -> impl Iterator<Item = TraceEntry> + '_ {
-        self.end.sim().trace().iter()
+        self.trace().iter()
     }
 
     /// How many entries the trace has up to the cursor: the index of the next one.
@@ -367,7 +390,7 @@ impl Timeline {
 
     /// The index of the run's first entry.
     fn first_entry(&self) -> usize {
-        self.end.sim().trace().first_index()
+        self.trace().first_index()
     }
 
     /// The last `n` entries up to the cursor, oldest first.
@@ -391,9 +414,7 @@ impl Timeline {
     /// The entry that posted message `id`, if it is up to the cursor (a binary search,
     /// see [`wsasim::trace::Trace::entry_posting`]).
     pub fn entry_posting(&self, id: u64) -> Option<TraceEntry> {
-        self.end
-            .sim()
-            .trace()
+        self.trace()
             .entry_posting(id)
             .filter(|e| e.index < self.trace_len())
     }
@@ -416,9 +437,9 @@ impl Timeline {
     /// The memory the run keeps, about: its encoded trace, its steps and its
     /// checkpoints (see [`MAX_RUN_BYTES`]).
     pub fn kept_bytes(&self) -> usize {
-        self.end.sim().trace().encoded_bytes()
+        self.trace().encoded_bytes()
             + self.steps.capacity() * core::mem::size_of::<Step>()
-            + self.end.lines().len() * 12
+            + self.lines().len() * 12
             + self.checkpoint_bytes
     }
 
@@ -441,6 +462,8 @@ impl Timeline {
         self.costs.truncate(1);
         self.checkpoint_bytes = self.costs[0];
         self.every = self.len().max(1);
+        self.current = self.checkpoints[0].checkpoint();
+        self.cursor = 0;
     }
 
     /// Moves the cursor to `target` (clamped to the run), replaying at most

@@ -359,6 +359,21 @@ impl Runner {
         }
     }
 
+    /// Takes the world's trace and the script lines of its entries, without copying
+    /// them: the runner keeps going as a [`Runner::checkpoint`] would (its trace and line
+    /// map hold nothing, their counts kept). A reader that keeps a finished run's trace
+    /// can then let the runner, and the world's buffers, go.
+    pub fn take_trace(&mut self) -> (Trace, LineMap) {
+        let lines = LineMap {
+            starts: Vec::new(),
+            steps: self.lines.steps,
+        };
+        (
+            self.sim.take_trace(),
+            core::mem::replace(&mut self.lines, lines),
+        )
+    }
+
     /// Lets go of the trace entries the world holds, and their lines, without decoding
     /// them: [`Runner::drain_trace`] for a reader who does not want them.
     pub fn forget_trace(&mut self) {

@@ -105,3 +105,24 @@ fn forgetting_the_trace_keeps_its_count() {
     }
     assert_eq!(all, reference.sim().trace().iter().collect::<Vec<_>>());
 }
+
+#[test]
+fn taking_the_trace_moves_it_out_whole() {
+    for (id, full, all) in runs() {
+        let mut r = full;
+        let (trace, lines) = r.take_trace();
+        assert_eq!(trace.iter().collect::<Vec<_>>(), all, "{id}");
+        assert_eq!(
+            (r.sim().trace().len(), r.sim().trace().iter().count()),
+            (all.len(), 0)
+        );
+        assert!(r.lines().is_empty(), "{id}");
+        for e in &all {
+            assert!(
+                lines.line_of(e.index).is_some() || e.index == 0,
+                "{id} #{}",
+                e.index
+            );
+        }
+    }
+}
