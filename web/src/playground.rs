@@ -223,9 +223,11 @@ impl PlaygroundCtx {
                 profile: Some(other(this.profile.get_untracked())),
                 ..RunOptions::default()
             };
-            let theirs = this
-                .source
-                .with_untracked(|s| Runner::with_options(s, options).ok().map(Timeline::start));
+            // The same parsed script, run again: no second parse, no second copy of it.
+            let theirs = this.run.with_untracked(|r| {
+                r.as_ref()
+                    .map(|t| Timeline::start(t.runner().again(options)))
+            });
             let Some(mut theirs) = theirs else {
                 this.set_contrast(None);
                 return;

@@ -256,6 +256,45 @@ impl Runner {
         Runner::from_script(script, options)
     }
 
+    /// A fresh runner of the same script under `options` (another profile, other
+    /// limits), before its first step: it shares this one's parsed and checked script
+    /// instead of parsing the text again.
+    ///
+    /// ```
+    /// use wsasim::script::{RunOptions, Runner};
+    /// use wsasim::Profile;
+    /// let src = "host a 10.0.0.1\na: WSAStartup()\n";
+    /// let mut r = Runner::new(src).unwrap();
+    /// r.run_to_end();
+    /// let options = RunOptions { profile: Some(Profile::Windows), ..RunOptions::default() };
+    /// let mut w = r.again(options);
+    /// assert_eq!((w.sim().profile(), w.sim().trace().len()), (Profile::Windows, 0));
+    /// w.run_to_end();
+    /// assert_eq!(w.sim().trace().len(), r.sim().trace().len());
+    /// ```
+    pub fn again(&self, options: RunOptions) -> Runner {
+        let profile = options
+            .profile
+            .or(self.script.profile())
+            .unwrap_or_default();
+        Runner {
+            script: self.script.clone(),
+            vars: Vars::new(self.program.slots.len()),
+            program: self.program.clone(),
+            sim: Sim::with_profile(profile),
+            pc: 0,
+            driving: None,
+            hosts: Vec::new(),
+            windows: Vec::new(),
+            failure: None,
+            options,
+            stmt_start: 0,
+            pattern: Arc::new(Vec::new()),
+            lines: LineMap::default(),
+            hooks: Vec::new(),
+        }
+    }
+
     /// Checks an already parsed script.
     pub fn from_script(script: Script, options: RunOptions) -> Result<Runner, Vec<ScriptError>> {
         let program = lower(&script)?;
