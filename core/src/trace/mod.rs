@@ -498,8 +498,9 @@ pub struct Trace {
     base: usize,
     /// How many entries are held.
     held: usize,
-    /// The held entries, encoded one after the other.
-    bytes: Vec<u8>,
+    /// The held entries, encoded one after the other, in chunks of about [`CHUNK`]
+    /// bytes (an entry never spans two): a long trace grows without copying itself.
+    chunks: Vec<Vec<u8>>,
     /// Where held entry `k * MARK_EVERY` starts, and the context it is encoded in.
     marks: Vec<Mark>,
     /// Where the newest entry starts and the context it is encoded in (to re-encode it).
@@ -513,9 +514,19 @@ pub struct Trace {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Mark {
+    /// The chunk it is in.
+    chunk: usize,
+    /// Where in the chunk it starts.
     offset: usize,
     cx: Context,
 }
+
+/// The size of the trace's chunks: a new chunk starts when the last one has less than
+/// [`CHUNK_ROOM`] bytes left (a larger entry grows its chunk).
+const CHUNK: usize = 1 << 20;
+
+/// See [`CHUNK`]: more than nearly every entry takes.
+const CHUNK_ROOM: usize = 4096;
 
 /// One mark per this many entries: reading an entry decodes at most this many.
 const MARK_EVERY: usize = 16;
@@ -539,7 +550,9 @@ impl Trace {
     /// The memory the held entries take, in bytes: their encoding and the marks to find
     /// them by (capacity, not length: what the allocator gave).
     pub fn encoded_bytes(&self) -> usize {
-        self.bytes.capacity() + self.marks.capacity() * core::mem::size_of::<Mark>()
+        self.chunks.iter().map(Vec::capacity).sum::<usize>()
+            + self.chunks.capacity() * core::mem::size_of::<Vec<u8>>()
+            + self.marks.capacity() * core::mem::size_of::<Mark>()
     }
 
     /// The index of the oldest entry still held.
@@ -554,6 +567,7 @@ impl Trace {
         let first = self.base + k - k % MARK_EVERY;
         Entries {
             trace: self,
+            chunk: mark.chunk,
             pos: mark.offset,
             cx: mark.cx,
             next: first,
@@ -566,7 +580,12 @@ impl Trace {
         (self.held > 0).then(|| {
             let mut pos = self.last.offset;
             let mut cx = self.last.cx;
-            codec::decode(&self.bytes, &mut pos, self.len() - 1, &mut cx)
+            codec::decode(
+                &self.chunks[self.last.chunk],
+                &mut pos,
+                self.len() - 1,
+                &mut cx,
+            )
         })
     }
 
@@ -574,6 +593,7 @@ impl Trace {
     pub fn iter(&self) -> impl Iterator<Item = TraceEntry> + '_ {
         Entries {
             trace: self,
+            chunk: 0,
             pos: 0,
             cx: self.marks.first().map_or(self.end, |m| m.cx),
             next: self.base,
@@ -596,7 +616,7 @@ impl Trace {
         let entries: Vec<TraceEntry> = self.iter().collect();
         self.base += self.held;
         self.held = 0;
-        self.bytes.clear();
+        self.chunks.clear();
         self.marks.clear();
         self.last = Mark::default();
         entries.into_iter()
@@ -616,16 +636,23 @@ impl Trace {
     pub fn range(&self, range: core::ops::Range<usize>) -> impl Iterator<Item = TraceEntry> + '_ {
         let start = range.start.max(self.base);
         let end = range.end.min(self.len());
-        let (pos, cx, first) = match start.checked_sub(self.base).filter(|k| *k < self.held) {
+        let (chunk, pos, cx, first) = match start.checked_sub(self.base).filter(|k| *k < self.held)
+        {
             Some(k) => {
                 let mark = self.marks[k / MARK_EVERY];
-                (mark.offset, mark.cx, self.base + k - k % MARK_EVERY)
+                (
+                    mark.chunk,
+                    mark.offset,
+                    mark.cx,
+                    self.base + k - k % MARK_EVERY,
+                )
             }
             // Nothing held in the range: an iterator that is already at the end.
-            None => (0, self.end, self.len()),
+            None => (0, 0, self.end, self.len()),
         };
         Entries {
             trace: self,
+            chunk,
             pos,
             cx,
             next: first,
@@ -644,6 +671,7 @@ impl Trace {
         let mark = self.marks[k];
         let entries = Entries {
             trace: self,
+            chunk: mark.chunk,
             pos: mark.offset,
             cx: mark.cx,
             next: self.base + k * MARK_EVERY,
@@ -666,7 +694,7 @@ impl Trace {
         Trace {
             base: self.len(),
             held: 0,
-            bytes: Vec::new(),
+            chunks: Vec::new(),
             marks: Vec::new(),
             last: Mark::default(),
             end: self.end,
@@ -679,7 +707,7 @@ impl Trace {
     pub(crate) fn forget(&mut self) {
         self.base += self.held;
         self.held = 0;
-        self.bytes.clear();
+        self.chunks.clear();
         self.marks.clear();
         self.last = Mark::default();
     }
@@ -701,14 +729,23 @@ impl Trace {
     /// Appends `entry` (whose `index` must be [`Trace::len`]); returns its index.
     pub(crate) fn push(&mut self, entry: &TraceEntry) -> usize {
         debug_assert_eq!(entry.index, self.len(), "invariant: entries in order");
+        if self
+            .chunks
+            .last()
+            .is_none_or(|c| c.len() + CHUNK_ROOM > CHUNK)
+        {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let chunk = self.chunks.len() - 1;
         self.last = Mark {
-            offset: self.bytes.len(),
+            chunk,
+            offset: self.chunks[chunk].len(),
             cx: self.end,
         };
         if self.held.is_multiple_of(MARK_EVERY) {
             self.marks.push(self.last);
         }
-        codec::encode(entry, &mut self.end, &mut self.bytes);
+        codec::encode(entry, &mut self.end, &mut self.chunks[chunk]);
         self.held += 1;
         debug_assert_eq!(
             self.last().as_ref(),
@@ -721,9 +758,10 @@ impl Trace {
     /// Replaces the newest entry (held) with `entry`, which has its index.
     pub(crate) fn replace_last(&mut self, entry: &TraceEntry) {
         debug_assert!(self.held > 0, "invariant: the newest entry is held");
-        self.bytes.truncate(self.last.offset);
+        let chunk = &mut self.chunks[self.last.chunk];
+        chunk.truncate(self.last.offset);
         self.end = self.last.cx;
-        codec::encode(entry, &mut self.end, &mut self.bytes);
+        codec::encode(entry, &mut self.end, chunk);
         debug_assert_eq!(
             self.last().as_ref(),
             Some(entry),
@@ -740,6 +778,7 @@ impl Trace {
 /// The entries of a [`Trace`], decoded in order from a position.
 struct Entries<'a> {
     trace: &'a Trace,
+    chunk: usize,
     pos: usize,
     cx: Context,
     next: usize,
@@ -752,7 +791,13 @@ impl Iterator for Entries<'_> {
         if self.next >= self.trace.len() {
             return None;
         }
-        let e = codec::decode(&self.trace.bytes, &mut self.pos, self.next, &mut self.cx);
+        let chunks = &self.trace.chunks;
+        if self.pos >= chunks[self.chunk].len() {
+            // The chunk's entries are read: the next one starts the next chunk.
+            self.chunk += 1;
+            self.pos = 0;
+        }
+        let e = codec::decode(&chunks[self.chunk], &mut self.pos, self.next, &mut self.cx);
         self.next += 1;
         Some(e)
     }

@@ -126,3 +126,40 @@ fn taking_the_trace_moves_it_out_whole() {
         }
     }
 }
+
+#[test]
+fn a_trace_of_many_chunks_reads_the_same_everywhere() {
+    // 90,000 one-byte reads, each a trace entry posting FD_READ again: megabytes of trace.
+    let src = "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n\
+        b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n\
+        b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n\
+        a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n\
+        b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n\
+        a: send(C, 90000 bytes)\nrun until idle\n\
+        b: repeat recv(A, 1) until SOCKET_ERROR WSAEWOULDBLOCK => 90000\n";
+    let mut r = Runner::new(src).unwrap();
+    r.run_to_end();
+    assert_eq!(r.failure(), None);
+    let t = r.sim().trace();
+    let all: Vec<TraceEntry> = t.iter().collect();
+    assert!(
+        t.encoded_bytes() > 3 << 20,
+        "{} bytes: several chunks",
+        t.encoded_bytes()
+    );
+    for (i, e) in all.iter().enumerate() {
+        assert_eq!(e.index, i);
+    }
+    for i in (0..all.len()).step_by(509).chain(all.len() - 20..all.len()) {
+        assert_eq!(t.get(i).as_ref(), Some(&all[i]), "entry {i}");
+        let got: Vec<TraceEntry> = t.range(i..i + 40).collect();
+        assert_eq!(got, all[i..(i + 40).min(all.len())], "{i}..");
+    }
+    let last = all.last().unwrap();
+    assert_eq!(t.last().as_ref(), Some(last));
+    for m in all.iter().step_by(1001).flat_map(|e| e.posted()) {
+        assert!(t
+            .entry_posting(m.id)
+            .is_some_and(|e| e.posted().any(|p| p.id == m.id)));
+    }
+}
