@@ -51,10 +51,11 @@ fn measure(name: &str, src: &str, min_steps: usize) {
     let kept = ALLOC.live() - before;
     let peak = ALLOC.peak() - before;
     println!(
-        "{name}: {} steps, {} entries, {} bytes of source",
+        "{name}: {} steps, {} entries, {} bytes of source{}",
         t.len(),
         t.total_entries(),
-        src.len()
+        src.len(),
+        t.cut().map_or(String::new(), |c| format!(" ({c:?} cut)"))
     );
     println!(
         "  load {} | kept {:.1} MB ({:.0} bytes a step), peak {:.1} MB | checkpoints every {} steps",
@@ -98,9 +99,41 @@ fn measure(name: &str, src: &str, min_steps: usize) {
     );
 }
 
+/// The worst script found for buffers: as many connections as 1 MiB of script holds,
+/// every end asking for 1 MiB buffers and every sender filling them (the world grants
+/// 64 MiB beyond the defaults in all).
+pub fn worst_buffers() -> String {
+    let mut src = String::from(
+        "host c 10.0.0.1\nhost s 10.0.0.2\nc: WSAStartup()\ns: WSAStartup()\n\
+         s: L = socket(AF_INET, SOCK_STREAM)\ns: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 1048576)\n\
+         s: setsockopt(L, SOL_SOCKET, SO_SNDBUF, 1048576)\ns: bind(L, 10.0.0.2:80)\ns: listen(L, 5)\n",
+    );
+    let block =
+        "c: C = socket(AF_INET, SOCK_STREAM)\nc: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 1048576)\n\
+                 c: setsockopt(C, SOL_SOCKET, SO_RCVBUF, 1048576)\nc: connect(C, 10.0.0.2:80)\n\
+                 s: A = accept(L)\nc: ioctlsocket(C, FIONBIO, 1)\nc: send(C, 1048576 bytes)\n";
+    while src.len() + block.len() + 20 < wsasim::script::MAX_SOURCE_BYTES {
+        src += block;
+    }
+    src + "run for 10s\n"
+}
+
+/// The worst script found for what the world keeps a step: every recv re-enables FD_READ
+/// and posts it again, and nobody takes the messages (1,000,000 steps of them, cut there).
+pub fn worst_queue() -> String {
+    format!(
+        "{BULK_HEADER}{}",
+        "a: send(C, 90000 bytes)\nrun until idle\n\
+         b: repeat recv(A, 1) until SOCKET_ERROR WSAEWOULDBLOCK => 90000\n"
+            .repeat(12)
+    )
+}
+
 fn main() {
     let ping = format!("{PING_HEADER}{}", PING_BLOCK.repeat(20_000));
     measure("ping (browser figures test)", &ping, 100_000);
     let bulk = format!("{BULK_HEADER}{}", BULK_BLOCK.repeat(694));
     measure("bulk 1,000,000 steps", &bulk, 1_000_000);
+    measure("worst for buffers", &worst_buffers(), 10);
+    measure("worst for queued messages", &worst_queue(), 10);
 }

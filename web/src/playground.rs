@@ -57,9 +57,11 @@ pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Optio
 /// How long after a run shows the comparison with the other profile starts, in ms.
 pub const CONTRAST_DELAY_MS: u32 = 30;
 
-/// How many steps of a run are computed before the page shows it, and in each task
-/// after that: a long run shows its first steps at once and the rest as it comes.
-pub const RUN_PIECE: usize = 20_000;
+/// How much of a run is computed before the page shows it, and in each task after
+/// that, in [`Timeline::extend`]'s units (a step and each entry it records count one):
+/// about 20,000 steps of most runs. A long run shows its first steps at once and the
+/// rest as it comes.
+pub const RUN_PIECE: usize = 40_000;
 
 /// Runs longer than this are not run again under the other profile for the badges and
 /// the Why panel's note: that second run would double the memory the tab needs (the

@@ -208,12 +208,17 @@ impl Timeline {
         }
     }
 
-    /// Runs at most `max_steps` more steps of the run, keeping checkpoints; returns true
-    /// once the run has reached its end (its last step, its first failure, or
-    /// [`MAX_STEPS`]). The cursor stays where it is.
-    pub fn extend(&mut self, max_steps: usize) -> bool {
-        let mut taken = 0;
-        while !self.complete && taken < max_steps {
+    /// Runs more of the run, keeping checkpoints, until `work` is spent: each step
+    /// costs one, and each trace entry it records one more (a `repeat` line is one step
+    /// of up to 100,000 calls). Returns true once the run has reached its end (its last
+    /// step, its first failure, or a [`Cut`]). The cursor stays where it is.
+    pub fn extend(&mut self, work: usize) -> bool {
+        let entries_before = self.end.sim().steps();
+        let mut taken = 0usize;
+        let spent = |t: &Timeline, taken: usize| {
+            taken.saturating_add((t.end.sim().steps() - entries_before) as usize)
+        };
+        while !self.complete && spent(self, taken) < work {
             if self.steps.len() >= MAX_STEPS {
                 self.cut = Some(Cut::Steps);
                 self.complete = true;
@@ -713,9 +718,16 @@ mod tests {
             let mut t = Timeline::start(wsasim::script::Runner::new(src).unwrap());
             assert!(!t.is_complete() && t.is_empty());
             let mut pieces = 0;
+            let mut before = (0, 0);
             while !t.extend(7) {
                 pieces += 1;
-                assert_eq!(t.len(), 7 * pieces, "{id}");
+                // A piece is 7 steps and entries together: a step and its entry count 2.
+                let grew = (t.len() - before.0, t.total_entries() - before.1);
+                assert!(
+                    grew.0 >= 1 && grew.0 + grew.1 >= 7 && grew.0 < 7,
+                    "{id}: {grew:?}"
+                );
+                before = (t.len(), t.total_entries());
                 // The steps computed so far can be visited while the rest waits.
                 t.seek(t.len());
                 assert_eq!(t.cursor(), t.len());
