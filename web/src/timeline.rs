@@ -36,7 +36,8 @@ pub const CHECKPOINT_BUDGET_BYTES: usize = 32 << 20;
 pub const MAX_STEPS: usize = 1_000_000;
 
 /// The most memory a run may keep in the playground, in bytes: its encoded trace, 20
-/// bytes a step and its checkpoints. A run that would keep more stops there, however few
+/// bytes a step, its checkpoints and, while it runs, its world (a queue of messages
+/// nobody takes grows with every step). A run that would keep more stops there, however few
 /// its steps (a step can record thousands of changes: `network down` on a host with
 /// thousands of sockets), so no scenario can take the tab's memory. It is checked after
 /// each step: a run stops at the first step that takes it past the limit.
@@ -141,6 +142,10 @@ pub struct Timeline {
     cut: Option<Cut>,
     /// The most memory the run may keep (see [`MAX_RUN_BYTES`]).
     max_bytes: usize,
+    /// What the running world takes ([`Sim::footprint`]), as last measured, and the
+    /// number of the world's steps at which to measure it again.
+    world_bytes: usize,
+    world_check: u64,
     /// True once the run has reached its end (see [`Timeline::extend`]).
     complete: bool,
     /// What each checkpoint costs (see [`CHECKPOINT_BUDGET_BYTES`]).
@@ -201,6 +206,8 @@ impl Timeline {
             failure: None,
             cut: None,
             max_bytes: MAX_RUN_BYTES,
+            world_bytes: 0,
+            world_check: 0,
             complete: false,
             costs: vec![cost],
             current,
@@ -224,8 +231,14 @@ impl Timeline {
                 self.complete = true;
                 break;
             }
+            // The world itself can grow a step at a time (a queue nobody reads): measured
+            // every 4,096 of its steps, as that walks its sockets and events.
+            if self.end.sim().steps() >= self.world_check {
+                self.world_bytes = self.end.sim().footprint();
+                self.world_check = self.end.sim().steps() + 4096;
+            }
             // One step can add many entries (`repeat` makes up to 100,000 calls).
-            if self.kept_bytes() > self.max_bytes {
+            if self.kept_bytes() + self.world_bytes > self.max_bytes {
                 self.cut = Some(Cut::Memory);
                 self.complete = true;
                 break;
