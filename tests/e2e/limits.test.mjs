@@ -100,7 +100,7 @@ test('a run that would keep too much stops with a message', { timeout: 900_000 }
   const src = worstQueue(40);
   const { page, ms } = await open(src);
   const cut = await page.textContent('[data-testid=run-cut]');
-  assert.match(cut, /The run stops after step [\d,]+: the playground keeps at most 160 MB of a run/);
+  assert.match(cut, /The run stops after step [\d,]+: the playground keeps at most 128 MB of a run/);
   const mb = await memoryMb(page);
   console.log(`FIGURE worst script for queued messages (${src.length} bytes): cut in ${ms} ms, ${mb.toFixed(1)} MB: ${cut}`);
   assert.ok(mb < LIMIT_MB, `${mb} MB`);

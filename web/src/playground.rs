@@ -68,6 +68,12 @@ pub const RUN_PIECE: usize = 40_000;
 /// compare view still compares them when asked).
 pub const MAX_COMPARED_STEPS: usize = 250_000;
 
+/// True if the run is run again under the other profile once complete: not past
+/// [`MAX_COMPARED_STEPS`], and not a run cut for the memory it keeps.
+pub fn is_compared(t: &Timeline) -> bool {
+    t.len() <= MAX_COMPARED_STEPS && t.cut() != Some(crate::timeline::Cut::Memory)
+}
+
 /// Where the cursor goes once a run is complete.
 #[derive(Clone, Copy, Debug)]
 struct AfterRun {
@@ -216,7 +222,7 @@ impl PlaygroundCtx {
             }
             if this
                 .run
-                .with_untracked(|r| r.as_ref().is_some_and(|t| t.len() > MAX_COMPARED_STEPS))
+                .with_untracked(|r| r.as_ref().is_some_and(|t| !is_compared(t)))
             {
                 this.set_contrast(None);
                 return;

@@ -41,7 +41,7 @@ pub const MAX_STEPS: usize = 1_000_000;
 /// its steps (a step can record thousands of changes: `network down` on a host with
 /// thousands of sockets), so no scenario can take the tab's memory. It is checked after
 /// each step: a run stops at the first step that takes it past the limit.
-pub const MAX_RUN_BYTES: usize = 160 << 20;
+pub const MAX_RUN_BYTES: usize = 128 << 20;
 
 /// Why a run stopped before its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -894,7 +894,7 @@ mod tests {
         let m = Cut::Memory.message(t.len());
         assert!(m.starts_with("The run stops after step "), "{m}");
         assert!(
-            m.contains("at most 160 MB") && m.contains("wsasim run"),
+            m.contains("at most 128 MB") && m.contains("wsasim run"),
             "{m}"
         );
         assert_eq!(

@@ -29,6 +29,10 @@ pub const HISTORY_WINDOW: usize = 2_000;
 /// The most consumed messages a window's queue lists (older ones are counted).
 pub const MAX_CONSUMED: usize = 40;
 
+/// The most queued messages a window's list shows: the oldest, which `GetMessage` takes
+/// next; the rest are counted (a queue nobody reads can hold millions).
+pub const MAX_QUEUED_ROWS: usize = 200;
+
 /// The most segments the sequence diagram draws (the newest).
 pub const MAX_ARROWS: usize = 120;
 
@@ -173,6 +177,8 @@ pub struct WindowQueue {
     pub messages: Vec<MessageRow>,
     /// How many messages wait in the queue.
     pub queued: usize,
+    /// Queued messages not listed (after the first [`MAX_QUEUED_ROWS`]).
+    pub later_queued: usize,
 }
 
 /// Every window's queue, in window order; `c` (the other profile's run) marks the
@@ -190,17 +196,26 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     // socket's selection was last cancelled: a `Change::Selection` to no events, which
     // WSAAsyncSelect or WSAEventSelect with no events (SELECT.cancel) and closesocket
     // record. A place is (entry index, change index), so order within a step counts too.
-    let queued_now: BTreeSet<u64> = sim
+    // Messages leave a queue only from its front (GetMessage, PeekMessage with
+    // PM_REMOVE) or all at once (DestroyWindow), and ids grow: a window's messages still
+    // queued are those from its oldest queued one on. (A queue nobody reads can hold
+    // millions: nothing here walks it.)
+    let first_queued: BTreeMap<wsasim::Hwnd, u64> = sim
         .windows()
         .iter()
-        .flat_map(|w| w.queue.iter().map(|m| m.id))
+        .filter_map(|w| w.queue.front().map(|m| (w.hwnd, m.id)))
         .collect();
+    let is_queued = |m: &Message| {
+        first_queued
+            .get(&m.hwnd)
+            .is_some_and(|first| m.id >= *first)
+    };
     let mut posted_at: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
     let mut cancelled_at: BTreeMap<SocketHandle, (usize, usize)> = BTreeMap::new();
     for e in &recent {
         for (k, c) in e.changes.iter().enumerate() {
             match c {
-                Change::Posted(m) if queued_now.contains(&m.id) => {
+                Change::Posted(m) if is_queued(m) => {
                     posted_at.insert(m.id, (e.index, k));
                 }
                 Change::Selection { socket, events, .. } if events.is_empty() => {
@@ -227,11 +242,10 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     sim.windows()
         .iter()
         .map(|w| {
-            let queued_ids: BTreeSet<u64> = w.queue.iter().map(|m| m.id).collect();
             let mut consumed: Vec<MessageRow> = recent
                 .iter()
                 .flat_map(|e| e.posted())
-                .filter(|m| m.hwnd == w.hwnd && !queued_ids.contains(&m.id))
+                .filter(|m| m.hwnd == w.hwnd && !is_queued(m))
                 .map(|m| {
                     let mut row = MessageRow::new(t, m, c);
                     row.consumed = true;
@@ -243,7 +257,7 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
             consumed.drain(..skip);
             let earlier_consumed = w.taken.saturating_sub(consumed.len() as u64);
             let mut messages = consumed;
-            for m in &w.queue {
+            for m in w.queue.iter().take(MAX_QUEUED_ROWS) {
                 let mut row = MessageRow::new(t, m, c);
                 row.fresh = fresh.contains(&m.id);
                 row.after_cancel = cancelled_after(m);
@@ -257,6 +271,7 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
                 earlier_consumed,
                 messages,
                 queued: w.queue.len(),
+                later_queued: w.queue.len().saturating_sub(MAX_QUEUED_ROWS),
             }
         })
         .collect()

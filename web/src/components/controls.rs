@@ -4,7 +4,7 @@
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
-use crate::playground::MAX_COMPARED_STEPS;
+use crate::playground::is_compared;
 use crate::state::use_playground;
 
 /// Playing speeds offered, in steps per second.
@@ -176,7 +176,7 @@ pub fn Controls() -> impl IntoView {
                         .run
                         .with(|r| {
                             r.as_ref()
-                                .is_some_and(|t| t.is_complete() && t.len() > MAX_COMPARED_STEPS)
+                                .is_some_and(|t| t.is_complete() && !is_compared(t))
                         })
                     {
                         "skipped"
@@ -191,12 +191,12 @@ pub fn Controls() -> impl IntoView {
                 {len}
                 {move || {
                     pg.run
-                        .with(|r| r.as_ref().is_some_and(|t| t.is_complete() && t.len() > MAX_COMPARED_STEPS))
+                        .with(|r| r.as_ref().is_some_and(|t| t.is_complete() && !is_compared(t)))
                         .then(|| {
                             view! {
                                 <span
                                     class="not-compared"
-                                    title="Runs over 250,000 steps are not run again under the other profile for the Win≠ badges (it would double the memory); the compare view still compares them"
+                                    title="Runs over 250,000 steps, or cut for their memory, are not run again under the other profile for the Win≠ badges (it would double the memory); the compare view still compares them"
                                 >
                                     " (not compared)"
                                 </span>

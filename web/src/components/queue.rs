@@ -90,6 +90,7 @@ fn WindowQueueView(
     let messages =
         move || mine.with(|w| w.as_ref().map(|w| w.messages.clone()).unwrap_or_default());
     let earlier = move || mine.with(|w| w.as_ref().map_or(0, |w| w.earlier_consumed));
+    let later = move || mine.with(|w| w.as_ref().map_or(0, |w| w.later_queued));
     let status = move || {
         mine.with(|w| match w {
             Some(w) if !w.alive => "destroyed".to_string(),
@@ -141,6 +142,11 @@ fn WindowQueueView(
                     </tbody>
                 </table>
                 </div>
+                <Show when=move || later() != 0>
+                    <p class="later muted" data-testid="later-queued">
+                        {move || format!("… and {} more queued", later())}
+                    </p>
+                </Show>
             </Show>
         </div>
     }
