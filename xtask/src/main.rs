@@ -35,7 +35,7 @@ Commands:
   serve    setup, then `trunk serve` the playground on http://127.0.0.1:8080
            (extra args go to trunk, e.g. `cargo xtask serve --port 9000`)
   dist     setup, then build the static site into dist/ (release, relative URLs)
-  test     setup, then fmt, clippy, cargo test, the wasm builds, the site, the
+  test     setup, then fmt, clippy, rustdoc, cargo test, the wasm builds, the site, the
            gallery exported to C and run under Wine, the browser tests, and 30 s of
            each fuzz target; stops at the first failing stage
   wine     only the Wine stage of `test` (needs `setup` first)
@@ -322,6 +322,10 @@ fn test() -> ExitCode {
                 "cargo clippy -p wsasim-web --target wasm32-unknown-unknown -- -D warnings"
             )
             .run()?)
+        })?;
+        stages.run("rustdoc (no broken links)", || {
+            let _flags = sh.push_env("RUSTDOCFLAGS", "-D warnings");
+            Ok(cmd!(sh, "cargo doc -p wsasim -p wsasim-web --no-deps").run()?)
         })?;
         stages.run("cargo test", || {
             Ok(cmd!(sh, "cargo test --workspace").run()?)

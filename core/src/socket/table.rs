@@ -162,7 +162,7 @@ impl SocketTable {
         granted
     }
 
-    /// True if every port of the [`EPHEMERAL`] range of `host` and type `ty` is in use.
+    /// True if every port of the ephemeral range (`EPHEMERAL`) of `host` and type `ty` is in use.
     pub fn ephemeral_exhausted(&self, host: HostId, ty: SocketType) -> bool {
         self.ephemeral.get(&(host, ty)).copied().unwrap_or(0) == EPHEMERAL.len()
     }

@@ -10,7 +10,7 @@
 //!   order: a row holds a message on both sides, or on one side only, and every
 //!   one-sided row is a difference.
 //! - Positions are runner steps, counted from 1 as the playground's step counter and
-//!   `&step=` count them (see [`StepReport`](super::StepReport)), beside the trace entry's
+//!   `&step=` count them (see [`StepReport`](crate::script::StepReport)), beside the trace entry's
 //!   index; a row missing on one side gives that side's position as the step of its
 //!   previous message (0 before the first), so "go to step" lands where the message would
 //!   have been.
