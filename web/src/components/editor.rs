@@ -2,9 +2,12 @@
 //! the current step highlighted and every parse, name and expectation error marked at its
 //! line and column, and listed under the editor.
 //!
-//! It stays fast on long scripts: the gutter is one text node, markers are a handful of
-//! absolutely positioned boxes, and the text area is only written when a preset or a
-//! link replaces the text (typing never re-renders it).
+//! It stays fast on long scripts: the gutter numbers only the lines near the view (one
+//! small text node, redrawn when the view crosses a block of [`GUTTER_BLOCK`] lines, never
+//! per key), markers are a handful of absolutely positioned boxes, and the text area is
+//! only written when a preset or a link replaces the text (typing never re-renders it).
+//! What remains per key on a very long script is the browser's own text-area editing
+//! (the figures test prints it).
 
 use leptos::html;
 use leptos::prelude::*;
@@ -53,11 +56,30 @@ pub fn line_count(text: &str) -> usize {
     text.split('\n').count()
 }
 
-/// The gutter's text: `1\n2\n…\nn`.
-pub fn gutter_text(lines: usize) -> String {
-    let mut s = String::with_capacity(lines * 6);
-    for i in 1..=lines {
-        if i > 1 {
+/// The gutter numbers lines in blocks of this many, so scrolling redraws it only when the
+/// view reaches another block.
+pub const GUTTER_BLOCK: usize = 64;
+
+/// The lines the gutter numbers, `first..=last` (from 1), for a script of `lines` lines
+/// scrolled to `scroll_top` in a view at most `height` pixels high: the lines in view and
+/// a view's worth either side, widened to whole blocks of [`GUTTER_BLOCK`] lines.
+pub fn gutter_window(lines: usize, scroll_top: f64, height: f64) -> (usize, usize) {
+    let lines = lines.max(1);
+    let line_at = |y: f64| ((y - PAD_TOP).max(0.0) / LINE_HEIGHT) as usize;
+    let top = line_at(scroll_top);
+    let span = (height.max(0.0) / LINE_HEIGHT).ceil() as usize + 1;
+    let first_block = top.saturating_sub(span) / GUTTER_BLOCK;
+    let last_block = (top + 2 * span) / GUTTER_BLOCK;
+    let first = (first_block * GUTTER_BLOCK + 1).min(lines);
+    let last = ((last_block + 1) * GUTTER_BLOCK).min(lines);
+    (first, last)
+}
+
+/// The gutter's text for lines `first..=last`: `first\n…\nlast`.
+pub fn gutter_text(first: usize, last: usize) -> String {
+    let mut s = String::with_capacity((last + 1 - first.min(last)) * 6);
+    for i in first..=last {
+        if i > first {
             s.push('\n');
         }
         s.push_str(&i.to_string());
@@ -87,6 +109,19 @@ pub fn offset_of(text: &str, line: u32, col: u32) -> usize {
     text.chars().count()
 }
 
+/// The height of the text area (and the gutter) for `lines` lines, in CSS pixels.
+fn content_height(lines: usize) -> f64 {
+    lines as f64 * LINE_HEIGHT + 2.0 * PAD_TOP
+}
+
+/// The window's inner height in CSS pixels (a guess before there is a window).
+fn window_height() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(1000.0)
+}
+
 fn top_of(line: u32) -> String {
     format!(
         "top:{}px",
@@ -112,7 +147,20 @@ pub fn Editor() -> impl IntoView {
 
     let lines = Memo::new(move |_| pg.source.with(|t| line_count(t)));
     let width = Memo::new(move |_| pg.source.with(|t| widest_line(t)));
-    let gutter = Memo::new(move |_| gutter_text(lines.get()));
+    // Where the editor is scrolled to, and the window's height (the editor's view is never
+    // higher), for the gutter's window of line numbers.
+    let scroll_top = RwSignal::new(0.0_f64);
+    let view_height = RwSignal::new(window_height());
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        view_height.set(window_height());
+    });
+    on_cleanup(move || resize.remove());
+    let gutter_range =
+        Memo::new(move |_| gutter_window(lines.get(), scroll_top.get(), view_height.get()));
+    let gutter = Memo::new(move |_| {
+        let (first, last) = gutter_range.get();
+        gutter_text(first, last)
+    });
     let current_line = Memo::new(move |_| {
         pg.run
             .with(|r| r.as_ref().and_then(|t| t.current_step().map(|s| s.line)))
@@ -235,6 +283,11 @@ pub fn Editor() -> impl IntoView {
             <div
                 class="code"
                 node_ref=scroller
+                on:scroll=move |_| {
+                    if let Some(el) = scroller.get_untracked() {
+                        scroll_top.set(f64::from(el.scroll_top()));
+                    }
+                }
                 style=move || {
                     format!(
                         "--digits:{};--cols:{}",
@@ -276,9 +329,19 @@ pub fn Editor() -> impl IntoView {
                             .collect_view()
                     }}
                 </div>
-                <pre class="gutter" aria-hidden="true">
-                    {move || gutter.get()}
-                </pre>
+                <div
+                    class="gutter"
+                    aria-hidden="true"
+                    style=move || format!("height:{}px", content_height(lines.get()))
+                >
+                    <pre
+                        class="gutter-lines"
+                        data-first=move || gutter_range.get().0
+                        style=move || top_of(gutter_range.get().0 as u32)
+                    >
+                        {move || gutter.get()}
+                    </pre>
+                </div>
                 <label class="visually-hidden" for="scenario-editor">
                     "Scenario script: one Winsock call, network event or expectation per line"
                 </label>
@@ -294,7 +357,7 @@ pub fn Editor() -> impl IntoView {
                     style=move || {
                         format!(
                             "height:{}px;min-width:calc({}ch + 2rem)",
-                            lines.get() as f64 * LINE_HEIGHT + 2.0 * PAD_TOP,
+                            content_height(lines.get()),
                             width.get(),
                         )
                     }
