@@ -1,7 +1,8 @@
 // Browser tests of the scenario editor on a long script (issue 14): the gutter numbers
 // only the lines near the view, lined up with the text wherever it is scrolled; markers
-// stay at their lines; typing redraws neither the gutter nor the markers. Its speed is
-// printed by figures.test.mjs, never asserted here.
+// stay at their lines; typing redraws neither the gutter nor the markers; a long script
+// is still compared with the other profile. Its speed is printed by figures.test.mjs, never
+// asserted here.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -115,6 +116,34 @@ test('a 20,000-line script: the gutter numbers the lines in view, lined up, and 
   g = await gutter(page);
   assert.ok(g.numbers.length < 500, `numbers: ${g.numbers.length}`);
   near(g.top, lineTop(g, g.first), 'the last numbers');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a long script still gets its comparison with the other profile, after the run', { timeout: 180_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  const editor = page.locator('#scenario-editor');
+  // The first-load example, Connection reset, made longer than a piece of a run (20,000
+  // steps) before its reset: Windows reports the reset as WSAECONNABORTED.
+  const text = (await editor.inputValue()).replace(
+    'reset C\n',
+    'client: ioctlsocket(C, FIONREAD) => 0\n'.repeat(21_000) + 'reset C\n',
+  );
+  await editor.evaluate((ta, t) => {
+    ta.focus();
+    ta.value = t;
+    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  // The whole run, then the other profile's.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=step-counter]');
+    const m = (c?.textContent ?? '').match(/\/\s*(\d+)/);
+    return m && Number(m[1]) > 21_000 && c.dataset.compared === 'true';
+  }, null, { timeout: 120_000 });
+  await page.locator('[data-action="end"]').click();
+  const reset = page.locator('.panel.queue tr.msg', { hasText: 'WSAECONNRESET' }).first();
+  await reset.locator('.win-badge').waitFor({ timeout: 30_000 });
+  assert.match(await reset.locator('.win-badge').getAttribute('aria-label'), /^Under Windows: FD_CLOSE with WSAECONNABORTED/);
   assert.deepEqual(problems, []);
   await page.close();
 });
