@@ -60,16 +60,26 @@ pub fn line_count(text: &str) -> usize {
 /// view reaches another block.
 pub const GUTTER_BLOCK: usize = 64;
 
+/// The gutter numbers this many lines above the view's top line, and this many from it
+/// down: enough for any screen (192 lines are 3,840 CSS pixels), so the view's height
+/// need not be watched.
+pub const GUTTER_ABOVE: usize = 64;
+/// See [`GUTTER_ABOVE`].
+pub const GUTTER_BELOW: usize = 192;
+
+/// The line (from 0) at the top of the editor's view when it is scrolled to `scroll_top`
+/// pixels.
+pub fn line_at(scroll_top: f64) -> usize {
+    ((scroll_top - PAD_TOP).max(0.0) / LINE_HEIGHT) as usize
+}
+
 /// The lines the gutter numbers, `first..=last` (from 1), for a script of `lines` lines
-/// scrolled to `scroll_top` in a view at most `height` pixels high: the lines in view and
-/// a view's worth either side, widened to whole blocks of [`GUTTER_BLOCK`] lines.
-pub fn gutter_window(lines: usize, scroll_top: f64, height: f64) -> (usize, usize) {
+/// whose line `top` (from 0) is at the top of the view: [`GUTTER_ABOVE`] lines above it
+/// and [`GUTTER_BELOW`] from it, widened to whole blocks of [`GUTTER_BLOCK`] lines.
+pub fn gutter_window(lines: usize, top: usize) -> (usize, usize) {
     let lines = lines.max(1);
-    let line_at = |y: f64| ((y - PAD_TOP).max(0.0) / LINE_HEIGHT) as usize;
-    let top = line_at(scroll_top);
-    let span = (height.max(0.0) / LINE_HEIGHT).ceil() as usize + 1;
-    let first_block = top.saturating_sub(span) / GUTTER_BLOCK;
-    let last_block = (top + 2 * span) / GUTTER_BLOCK;
+    let first_block = top.saturating_sub(GUTTER_ABOVE) / GUTTER_BLOCK;
+    let last_block = (top + GUTTER_BELOW) / GUTTER_BLOCK;
     let first = (first_block * GUTTER_BLOCK + 1).min(lines);
     let last = ((last_block + 1) * GUTTER_BLOCK).min(lines);
     (first, last)
@@ -114,14 +124,6 @@ fn content_height(lines: usize) -> f64 {
     lines as f64 * LINE_HEIGHT + 2.0 * PAD_TOP
 }
 
-/// The window's inner height in CSS pixels (a guess before there is a window).
-fn window_height() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64())
-        .unwrap_or(1000.0)
-}
-
 fn top_of(line: u32) -> String {
     format!(
         "top:{}px",
@@ -147,18 +149,11 @@ pub fn Editor() -> impl IntoView {
 
     let lines = Memo::new(move |_| pg.source.with(|t| line_count(t)));
     let width = Memo::new(move |_| pg.source.with(|t| widest_line(t)));
-    // Where the editor is scrolled to, and the window's height (the editor's view is never
-    // higher), for the gutter's window of line numbers.
-    let scroll_top = RwSignal::new(0.0_f64);
-    let view_height = RwSignal::new(window_height());
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        view_height.set(window_height());
-    });
-    on_cleanup(move || resize.remove());
-    let gutter_range =
-        Memo::new(move |_| gutter_window(lines.get(), scroll_top.get(), view_height.get()));
+    // The line at the top of the editor's view, for the gutter's window of line numbers.
+    let top_line = RwSignal::new(0_u32);
+    let gutter_first = Memo::new(move |_| gutter_window(lines.get(), top_line.get() as usize).0);
     let gutter = Memo::new(move |_| {
-        let (first, last) = gutter_range.get();
+        let (first, last) = gutter_window(lines.get(), top_line.get() as usize);
         gutter_text(first, last)
     });
     let current_line = Memo::new(move |_| {
@@ -285,7 +280,10 @@ pub fn Editor() -> impl IntoView {
                 node_ref=scroller
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get_untracked() {
-                        scroll_top.set(f64::from(el.scroll_top()));
+                        let line = line_at(f64::from(el.scroll_top())) as u32;
+                        if top_line.get_untracked() != line {
+                            top_line.set(line);
+                        }
                     }
                 }
                 style=move || {
@@ -336,8 +334,8 @@ pub fn Editor() -> impl IntoView {
                 >
                     <pre
                         class="gutter-lines"
-                        data-first=move || gutter_range.get().0
-                        style=move || top_of(gutter_range.get().0 as u32)
+                        data-first=move || gutter_first.get()
+                        style=move || top_of(gutter_first.get() as u32)
                     >
                         {move || gutter.get()}
                     </pre>

@@ -33,54 +33,36 @@ fn the_gutter_text_numbers_its_lines() {
 }
 
 #[test]
-fn the_gutter_numbers_the_lines_in_view_and_a_view_either_side() {
+fn the_gutter_numbers_the_lines_around_the_view() {
     // A short script: every line.
-    assert_eq!(gutter_window(1, 0.0, 900.0), (1, 1));
-    assert_eq!(gutter_window(30, 0.0, 900.0), (1, 30));
-    // A long one at its top: the first view and the next, in whole blocks.
-    let (first, last) = gutter_window(20_000, 0.0, 900.0);
+    assert_eq!(gutter_window(1, 0), (1, 1));
+    assert_eq!(gutter_window(30, 0), (1, 30));
+    // A long one at its top: the lines from the first, in whole blocks.
+    let (first, last) = gutter_window(20_000, 0);
     assert_eq!(first, 1);
     assert!(
-        last >= 2 * 46 && last % GUTTER_BLOCK == 0 && last < 300,
+        last > GUTTER_BELOW && last % GUTTER_BLOCK == 0 && last < 300,
         "{last}"
     );
-    // Deep in it: the lines in view are covered, and only a few hundred are numbered.
-    let top = PAD_TOP + 9_999.0 * LINE_HEIGHT; // line 10,000 at the top of the view
-    let (first, last) = gutter_window(20_000, top, 900.0);
+    // Deep in it: the lines around the view are covered, and only a few hundred numbered.
+    let top = line_at(PAD_TOP + 9_999.0 * LINE_HEIGHT);
+    assert_eq!(top, 9_999, "line 10,000 at the top of the view");
+    let (first, last) = gutter_window(20_000, top);
     assert!(
-        first <= 10_000 - 46 && last >= 10_000 + 2 * 46,
+        first + GUTTER_ABOVE <= 10_000 && last >= 9_999 + GUTTER_BELOW,
         "{first}..{last}"
     );
     assert!(last - first < 400, "{first}..{last}");
     assert_eq!((first - 1) % GUTTER_BLOCK, 0);
     // At its end: clamped to the last line.
-    let end = PAD_TOP + 19_990.0 * LINE_HEIGHT;
-    assert_eq!(gutter_window(20_000, end, 900.0).1, 20_000);
+    assert_eq!(gutter_window(20_000, 19_990).1, 20_000);
 }
 
 #[test]
 fn the_gutter_keeps_its_lines_while_the_view_moves_within_a_block() {
     // Scrolling by a few lines, or typing a line, leaves the numbered lines as they were,
     // so the gutter is not redrawn.
-    let at = |line: f64| PAD_TOP + line * LINE_HEIGHT;
-    let w = gutter_window(20_000, at(1_030.0), 900.0);
-    assert_eq!(gutter_window(20_000, at(1_040.0), 900.0), w);
-    assert_eq!(gutter_window(20_001, at(1_030.0), 900.0), w);
-}
-
-#[test]
-fn widest_line_counts_characters() {
-    assert_eq!(widest_line(""), 0);
-    assert_eq!(widest_line("ab\nabcd\né"), 4);
-}
-
-#[test]
-fn offsets_find_a_line_and_column() {
-    let t = "ab\ncdé\nf";
-    assert_eq!(offset_of(t, 1, 1), 0);
-    assert_eq!(offset_of(t, 2, 1), 3);
-    assert_eq!(offset_of(t, 2, 3), 5);
-    assert_eq!(offset_of(t, 2, 99), 6, "clamped to the line");
-    assert_eq!(offset_of(t, 3, 1), 7);
-    assert_eq!(offset_of(t, 9, 1), 8, "clamped to the text");
+    let w = gutter_window(20_000, 1_030);
+    assert_eq!(gutter_window(20_000, 1_040), w);
+    assert_eq!(gutter_window(20_001, 1_030), w);
 }
