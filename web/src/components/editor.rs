@@ -151,9 +151,9 @@ pub fn Editor() -> impl IntoView {
     let width = Memo::new(move |_| pg.source.with(|t| widest_line(t)));
     // The line at the top of the editor's view, for the gutter's window of line numbers.
     let top_line = RwSignal::new(0_u32);
-    let gutter_first = Memo::new(move |_| gutter_window(lines.get(), top_line.get() as usize).0);
-    let gutter = Memo::new(move |_| {
-        let (first, last) = gutter_window(lines.get(), top_line.get() as usize);
+    let gutter = move || gutter_window(lines.get(), top_line.get() as usize);
+    let gutter_lines = Memo::new(move |_| {
+        let (first, last) = gutter();
         gutter_text(first, last)
     });
     let current_line = Memo::new(move |_| {
@@ -334,10 +334,9 @@ pub fn Editor() -> impl IntoView {
                 >
                     <pre
                         class="gutter-lines"
-                        data-first=move || gutter_first.get()
-                        style=move || top_of(gutter_first.get() as u32)
+                        style=move || top_of(gutter().0 as u32)
                     >
-                        {move || gutter.get()}
+                        {move || gutter_lines.get()}
                     </pre>
                 </div>
                 <label class="visually-hidden" for="scenario-editor">
