@@ -268,15 +268,19 @@ impl PlaygroundCtx {
         if self.library.with_untracked(|l| l.current.is_none()) && text == EXAMPLE_SCENARIO {
             return; // The first-load example is nobody's work yet.
         }
-        let title = wsasim::script::parse(&text)
-            .ok()
-            .and_then(|s| s.title().map(str::to_string));
-        let name = storage::name_for(title.as_deref());
+        // Only a new entry is named (after the script's title), so a long script already
+        // saved is not parsed again at each save.
+        let name = || {
+            let title = wsasim::script::parse(&text)
+                .ok()
+                .and_then(|s| s.title().map(str::to_string));
+            storage::name_for(title.as_deref())
+        };
         let mut local = storage::browser::local();
         let now = storage::browser::now();
         let changed = self
             .library
-            .try_update_untracked(|l| l.save_current(&mut local, &text, &name, now))
+            .try_update_untracked(|l| l.save_current(&mut local, &text, name, now))
             .unwrap_or(false);
         if changed {
             self.library.notify();

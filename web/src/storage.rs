@@ -224,13 +224,14 @@ impl Library {
         id
     }
 
-    /// Saves the editor's `text` into the current entry (creating one named `name` if
-    /// there is none), unless it is already saved. Returns true if it wrote anything.
+    /// Saves the editor's `text` into the current entry (creating one named `name()` if
+    /// there is none: only then is the name asked for), unless it is already saved.
+    /// Returns true if it wrote anything.
     pub fn save_current(
         &mut self,
         store: &mut impl Store,
         text: &str,
-        name: &str,
+        name: impl FnOnce() -> String,
         now: f64,
     ) -> bool {
         if text.len() > MAX_SAVED_BYTES {
@@ -239,7 +240,7 @@ impl Library {
         let id = match self.current {
             Some(id) => id,
             None => {
-                let id = self.add(store, name, text, now);
+                let id = self.add(store, &name(), text, now);
                 self.current = Some(id);
                 self.write(store);
                 store.set(SCENARIO_KEY, text);

@@ -2,9 +2,12 @@
 //! the current step highlighted and every parse, name and expectation error marked at its
 //! line and column, and listed under the editor.
 //!
-//! It stays fast on long scripts: the gutter is one text node, markers are a handful of
-//! absolutely positioned boxes, and the text area is only written when a preset or a
-//! link replaces the text (typing never re-renders it).
+//! It stays fast on long scripts: the gutter numbers only the lines near the view (one
+//! small text node, redrawn when the view crosses a block of [`GUTTER_BLOCK`] lines, never
+//! per key), markers are a handful of absolutely positioned boxes, and the text area is
+//! only written when a preset or a link replaces the text (typing never re-renders it).
+//! What remains per key on a very long script is the browser's own text-area editing
+//! (the figures test prints it).
 
 use leptos::html;
 use leptos::prelude::*;
@@ -53,11 +56,40 @@ pub fn line_count(text: &str) -> usize {
     text.split('\n').count()
 }
 
-/// The gutter's text: `1\n2\n…\nn`.
-pub fn gutter_text(lines: usize) -> String {
-    let mut s = String::with_capacity(lines * 6);
-    for i in 1..=lines {
-        if i > 1 {
+/// The gutter numbers lines in blocks of this many, so scrolling redraws it only when the
+/// view reaches another block.
+pub const GUTTER_BLOCK: usize = 64;
+
+/// The gutter numbers this many lines above the view's top line, and this many from it
+/// down: enough for any screen (192 lines are 3,840 CSS pixels), so the view's height
+/// need not be watched.
+pub const GUTTER_ABOVE: usize = 64;
+/// See [`GUTTER_ABOVE`].
+pub const GUTTER_BELOW: usize = 192;
+
+/// The line (from 0) at the top of the editor's view when it is scrolled to `scroll_top`
+/// pixels.
+pub fn line_at(scroll_top: f64) -> usize {
+    ((scroll_top - PAD_TOP).max(0.0) / LINE_HEIGHT) as usize
+}
+
+/// The lines the gutter numbers, `first..=last` (from 1), for a script of `lines` lines
+/// whose line `top` (from 0) is at the top of the view: [`GUTTER_ABOVE`] lines above it
+/// and [`GUTTER_BELOW`] from it, widened to whole blocks of [`GUTTER_BLOCK`] lines.
+pub fn gutter_window(lines: usize, top: usize) -> (usize, usize) {
+    let lines = lines.max(1);
+    let first_block = top.saturating_sub(GUTTER_ABOVE) / GUTTER_BLOCK;
+    let last_block = (top + GUTTER_BELOW) / GUTTER_BLOCK;
+    let first = (first_block * GUTTER_BLOCK + 1).min(lines);
+    let last = ((last_block + 1) * GUTTER_BLOCK).min(lines);
+    (first, last)
+}
+
+/// The gutter's text for lines `first..=last`: `first\n…\nlast`.
+pub fn gutter_text(first: usize, last: usize) -> String {
+    let mut s = String::with_capacity((last + 1 - first.min(last)) * 6);
+    for i in first..=last {
+        if i > first {
             s.push('\n');
         }
         s.push_str(&i.to_string());
@@ -87,6 +119,11 @@ pub fn offset_of(text: &str, line: u32, col: u32) -> usize {
     text.chars().count()
 }
 
+/// The height of the text area (and the gutter) for `lines` lines, in CSS pixels.
+fn content_height(lines: usize) -> f64 {
+    lines as f64 * LINE_HEIGHT + 2.0 * PAD_TOP
+}
+
 fn top_of(line: u32) -> String {
     format!(
         "top:{}px",
@@ -112,7 +149,13 @@ pub fn Editor() -> impl IntoView {
 
     let lines = Memo::new(move |_| pg.source.with(|t| line_count(t)));
     let width = Memo::new(move |_| pg.source.with(|t| widest_line(t)));
-    let gutter = Memo::new(move |_| gutter_text(lines.get()));
+    // The line at the top of the editor's view, for the gutter's window of line numbers.
+    let top_line = RwSignal::new(0_u32);
+    let gutter = move || gutter_window(lines.get(), top_line.get() as usize);
+    let gutter_lines = Memo::new(move |_| {
+        let (first, last) = gutter();
+        gutter_text(first, last)
+    });
     let current_line = Memo::new(move |_| {
         pg.run
             .with(|r| r.as_ref().and_then(|t| t.current_step().map(|s| s.line)))
@@ -235,6 +278,14 @@ pub fn Editor() -> impl IntoView {
             <div
                 class="code"
                 node_ref=scroller
+                on:scroll=move |_| {
+                    if let Some(el) = scroller.get_untracked() {
+                        let line = line_at(f64::from(el.scroll_top())) as u32;
+                        if top_line.get_untracked() != line {
+                            top_line.set(line);
+                        }
+                    }
+                }
                 style=move || {
                     format!(
                         "--digits:{};--cols:{}",
@@ -276,9 +327,18 @@ pub fn Editor() -> impl IntoView {
                             .collect_view()
                     }}
                 </div>
-                <pre class="gutter" aria-hidden="true">
-                    {move || gutter.get()}
-                </pre>
+                <div
+                    class="gutter"
+                    aria-hidden="true"
+                    style=move || format!("height:{}px", content_height(lines.get()))
+                >
+                    <pre
+                        class="gutter-lines"
+                        style=move || top_of(gutter().0 as u32)
+                    >
+                        {move || gutter_lines.get()}
+                    </pre>
+                </div>
                 <label class="visually-hidden" for="scenario-editor">
                     "Scenario script: one Winsock call, network event or expectation per line"
                 </label>
@@ -294,7 +354,7 @@ pub fn Editor() -> impl IntoView {
                     style=move || {
                         format!(
                             "height:{}px;min-width:calc({}ch + 2rem)",
-                            lines.get() as f64 * LINE_HEIGHT + 2.0 * PAD_TOP,
+                            content_height(lines.get()),
                             width.get(),
                         )
                     }

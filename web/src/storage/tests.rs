@@ -26,13 +26,18 @@ fn the_single_saved_text_of_earlier_versions_becomes_the_first_entry() {
 fn save_open_rename_duplicate_delete() {
     let mut store = Map::new();
     let mut lib = Library::load(&mut store, 0.0);
-    assert!(lib.save_current(&mut store, "one", "First\tname\\", 5.0));
+    assert!(lib.save_current(&mut store, "one", || "First\tname\\".into(), 5.0));
     let first = lib.current.unwrap();
     assert!(
-        !lib.save_current(&mut store, "one", "ignored", 6.0),
+        !lib.save_current(&mut store, "one", || unreachable!("named already"), 6.0),
         "already saved"
     );
-    assert!(lib.save_current(&mut store, "one more", "ignored", 7.0));
+    assert!(lib.save_current(
+        &mut store,
+        "one more",
+        || unreachable!("named already"),
+        7.0
+    ));
     assert_eq!(lib.get(first).unwrap().saved_at, 7.0);
     assert_eq!(
         Store::get(&store, SCENARIO_KEY).as_deref(),
@@ -62,7 +67,7 @@ fn too_long_texts_are_not_kept() {
     let mut store = Map::new();
     let mut lib = Library::default();
     let long = "x".repeat(MAX_SAVED_BYTES + 1);
-    assert!(!lib.save_current(&mut store, &long, "Long", 0.0));
+    assert!(!lib.save_current(&mut store, &long, || "Long".into(), 0.0));
     assert!(lib.entries.is_empty());
 }
 

@@ -25,25 +25,44 @@ fn the_example_scenario_runs_under_both_profiles() {
 }
 
 #[test]
-fn the_gutter_numbers_every_line() {
-    assert_eq!(gutter_text(1), "1");
-    assert_eq!(gutter_text(3), "1\n2\n3");
-    assert_eq!(gutter_text(1000).lines().count(), 1000);
+fn the_gutter_text_numbers_its_lines() {
+    assert_eq!(gutter_text(1, 1), "1");
+    assert_eq!(gutter_text(1, 3), "1\n2\n3");
+    assert_eq!(gutter_text(65, 128).lines().count(), 64);
+    assert!(gutter_text(65, 128).starts_with("65\n66\n"));
 }
 
 #[test]
-fn widest_line_counts_characters() {
-    assert_eq!(widest_line(""), 0);
-    assert_eq!(widest_line("ab\nabcd\né"), 4);
+fn the_gutter_numbers_the_lines_around_the_view() {
+    // A short script: every line.
+    assert_eq!(gutter_window(1, 0), (1, 1));
+    assert_eq!(gutter_window(30, 0), (1, 30));
+    // A long one at its top: the lines from the first, in whole blocks.
+    let (first, last) = gutter_window(20_000, 0);
+    assert_eq!(first, 1);
+    assert!(
+        last > GUTTER_BELOW && last % GUTTER_BLOCK == 0 && last < 300,
+        "{last}"
+    );
+    // Deep in it: the lines around the view are covered, and only a few hundred numbered.
+    let top = line_at(PAD_TOP + 9_999.0 * LINE_HEIGHT);
+    assert_eq!(top, 9_999, "line 10,000 at the top of the view");
+    let (first, last) = gutter_window(20_000, top);
+    assert!(
+        first + GUTTER_ABOVE <= 10_000 && last >= 9_999 + GUTTER_BELOW,
+        "{first}..{last}"
+    );
+    assert!(last - first < 400, "{first}..{last}");
+    assert_eq!((first - 1) % GUTTER_BLOCK, 0);
+    // At its end: clamped to the last line.
+    assert_eq!(gutter_window(20_000, 19_990).1, 20_000);
 }
 
 #[test]
-fn offsets_find_a_line_and_column() {
-    let t = "ab\ncdé\nf";
-    assert_eq!(offset_of(t, 1, 1), 0);
-    assert_eq!(offset_of(t, 2, 1), 3);
-    assert_eq!(offset_of(t, 2, 3), 5);
-    assert_eq!(offset_of(t, 2, 99), 6, "clamped to the line");
-    assert_eq!(offset_of(t, 3, 1), 7);
-    assert_eq!(offset_of(t, 9, 1), 8, "clamped to the text");
+fn the_gutter_keeps_its_lines_while_the_view_moves_within_a_block() {
+    // Scrolling by a few lines, or typing a line, leaves the numbered lines as they were,
+    // so the gutter is not redrawn.
+    let w = gutter_window(20_000, 1_030);
+    assert_eq!(gutter_window(20_000, 1_040), w);
+    assert_eq!(gutter_window(20_001, 1_030), w);
 }

@@ -1,0 +1,148 @@
+// Browser tests of the scenario editor on a long script (issue 14): the gutter numbers
+// only the lines near the view, lined up with the text wherever it is scrolled; markers
+// stay at their lines; typing redraws neither the gutter nor the markers; a long script
+// is still compared with the other profile. Its speed is printed by figures.test.mjs, never
+// asserted here.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startSite, openFresh, screenshots } from './harness.mjs';
+
+let site;
+before(async () => {
+  site = await startSite();
+});
+after(async () => {
+  await site?.close();
+});
+
+const HEADER =
+  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
+  'b: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n' +
+  'a: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\n' +
+  'b: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\nrun until idle\n';
+const BLOCK = 'a:send(C,"p")\nstep 2\nb:GetMessage(w)\nb:recv(A,9)\n';
+
+// The numbers the gutter shows, and where its first one and the text area's first line
+// are on the page.
+const gutter = (page) =>
+  page.evaluate(() => {
+    const g = document.querySelector('.gutter-lines');
+    const numbers = g.textContent.split('\n').map(Number);
+    return {
+      numbers,
+      first: numbers[0],
+      top: g.getBoundingClientRect().top,
+      textTop: document.querySelector('#scenario-editor').getBoundingClientRect().top,
+    };
+  });
+
+// Where line `n` (from 1) of the text area is on the page: 8 px of padding, 20 px a line.
+const lineTop = (g, n) => g.textTop + 8 + (n - 1) * 20;
+// Positions agree to a fraction of a pixel (deep in a scroller they are not whole).
+const near = (actual, expected, what) =>
+  assert.ok(Math.abs(actual - expected) < 0.5, `${what}: ${actual} is not at ${expected}`);
+
+test('a short script: the gutter numbers every line', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  const lines = (await page.locator('#scenario-editor').inputValue()).split('\n').length;
+  const g = await gutter(page);
+  assert.deepEqual(g.numbers, Array.from({ length: lines }, (_, i) => i + 1));
+  near(g.top, lineTop(g, 1), 'the first number');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a 20,000-line script: the gutter numbers the lines in view, lined up, and typing redraws neither it nor the markers', { timeout: 300_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  const lines = (HEADER + BLOCK.repeat(4_997)).split('\n');
+  const bad = 15_000;
+  lines[bad - 1] = 'b:recieve(A,9)';
+  const text = lines.join('\n');
+  const editor = page.locator('#scenario-editor');
+  await editor.evaluate((ta, t) => {
+    ta.focus();
+    ta.value = t;
+    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  await page.locator('.diag.error').first().waitFor({ timeout: 60_000 });
+  await page.locator('.code').evaluate((c) => { c.scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('.gutter-lines').textContent.startsWith('1\n'));
+
+  // At the top: a few hundred numbers from 1, not 20,000.
+  let g = await gutter(page);
+  assert.equal(g.numbers[0], 1);
+  assert.ok(g.numbers.length >= 45 && g.numbers.length < 500, `numbers: ${g.numbers.length}`);
+  near(g.top, lineTop(g, 1), 'the first number');
+
+  // Go to the error: the view scrolls there, and its number and its marker share its line.
+  await page.locator('.diag.error button').first().click();
+  await page.waitForFunction((n) => {
+    const nums = document.querySelector('.gutter-lines').textContent.split('\n').map(Number);
+    return nums[0] <= n && nums[nums.length - 1] >= n;
+  }, bad);
+  g = await gutter(page);
+  near(g.top, lineTop(g, g.first), 'the numbers');
+  const mark = page.locator(`.mark-line.error[data-line="${bad}"]`);
+  assert.equal(await mark.count(), 1);
+  const markTop = await mark.evaluate((m) => m.getBoundingClientRect().top);
+  near(markTop, lineTop(g, bad), 'the marker');
+  const view = await page.locator('.code').boundingBox();
+  assert.ok(markTop >= view.y && markTop + 20 <= view.y + view.height, 'the marked line is in view');
+  await page.screenshot({ path: path.join(screenshots, 'editor-long-script.png') });
+
+  // Typing on that line, and a new line: neither the gutter's numbers nor the markers
+  // change (the gutter itself grows by a line, as the text area does).
+  await page.evaluate(() => {
+    window.__mutations = 0;
+    const count = (list) => { window.__mutations += list.length; (window.__what ??= []).push(...list.map((m) => `${m.type} ${m.target.className ?? m.target.nodeName} ${m.attributeName ?? ''}`)); };
+    for (const sel of ['.gutter-lines', '.marks']) {
+      new MutationObserver(count).observe(document.querySelector(sel), {
+        subtree: true, childList: true, characterData: true, attributes: true,
+      });
+    }
+  });
+  await page.keyboard.type('xyz');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(100);
+  assert.deepEqual(await page.evaluate(() => window.__what ?? []), [], 'typing redrew the gutter or the markers');
+  assert.equal((await editor.inputValue()).split('\n').length, lines.length + 1);
+
+  // At the end: the last number is the last line's, on that line.
+  await page.locator('.code').evaluate((c) => { c.scrollTop = c.scrollHeight; });
+  await page.waitForFunction((n) => document.querySelector('.gutter-lines').textContent.endsWith(`\n${n}`), lines.length + 1);
+  g = await gutter(page);
+  assert.ok(g.numbers.length < 500, `numbers: ${g.numbers.length}`);
+  near(g.top, lineTop(g, g.first), 'the last numbers');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a long script still gets its comparison with the other profile, after the run', { timeout: 180_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  const editor = page.locator('#scenario-editor');
+  // The first-load example, Connection reset, made longer than a piece of a run (20,000
+  // steps) before its reset: Windows reports the reset as WSAECONNABORTED.
+  const text = (await editor.inputValue()).replace(
+    'reset C\n',
+    'client: ioctlsocket(C, FIONREAD) => 0\n'.repeat(21_000) + 'reset C\n',
+  );
+  await editor.evaluate((ta, t) => {
+    ta.focus();
+    ta.value = t;
+    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  // The whole run, then the other profile's.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=step-counter]');
+    const m = (c?.textContent ?? '').match(/\/\s*(\d+)/);
+    return m && Number(m[1]) > 21_000 && c.dataset.compared === 'true';
+  }, null, { timeout: 120_000 });
+  await page.locator('[data-action="end"]').click();
+  const reset = page.locator('.panel.queue tr.msg', { hasText: 'WSAECONNRESET' }).first();
+  await reset.locator('.win-badge').waitFor({ timeout: 30_000 });
+  assert.match(await reset.locator('.win-badge').getAttribute('aria-label'), /^Under Windows: FD_CLOSE with WSAECONNABORTED/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
