@@ -10,7 +10,7 @@
 use wsasim::net::SegmentHeader;
 use wsasim::queue::Message;
 use wsasim::script::{RunOptions, Runner, ScriptError};
-use wsasim::trace::{Change, TraceEntry};
+use wsasim::trace::{write_json_string, Change, TraceEntry};
 use wsasim::Profile;
 
 use crate::view::segment_label;
@@ -230,19 +230,6 @@ fn messages_csv(r: &Runner) -> String {
     out
 }
 
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// One object a message, with the CSV's columns as fields (`entry` a number, `step` and
 /// `line` a number or null, `error` a string or null).
 fn messages_json(r: &Runner) -> String {
@@ -255,14 +242,14 @@ fn messages_json(r: &Runner) -> String {
                 if i > 0 {
                     out.push(',');
                 }
-                json_str(&mut out, k);
+                write_json_string(&mut out, k);
                 out.push(':');
                 match *k {
                     "entry" => out.push_str(v),
                     "step" | "line" | "error" if v.is_empty() => out.push_str("null"),
                     "step" => out.push_str(v),
                     "line" => out.push_str(v),
-                    _ => json_str(&mut out, v),
+                    _ => write_json_string(&mut out, v),
                 }
             }
             out.push_str("}\n");

@@ -7,7 +7,16 @@ use alloc::string::String;
 use super::{Cause, Names, Outcome, TraceEntry};
 
 /// Writes `s` as a JSON string literal.
-fn json_str(out: &mut String, s: &str) {
+/// Appends `s` to `out` as a JSON string: quoted, with `"`, `\\` and control
+/// characters escaped. The one JSON string writer of the trace's and the playground's
+/// JSON output.
+///
+/// ```
+/// let mut out = String::new();
+/// wsasim::trace::write_json_string(&mut out, "a \"b\"\n\u{1}");
+/// assert_eq!(out, r#""a \"b\"\n\u0001""#);
+/// ```
+pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -25,7 +34,7 @@ fn json_str(out: &mut String, s: &str) {
 
 fn json_opt(out: &mut String, s: Option<&str>) {
     match s {
-        Some(s) => json_str(out, s),
+        Some(s) => write_json_string(out, s),
         None => out.push_str("null"),
     }
 }
@@ -51,7 +60,7 @@ impl TraceEntry {
             self.index,
             self.at.total_micros()
         ));
-        json_str(&mut o, &format!("{}", self.at));
+        write_json_string(&mut o, &format!("{}", self.at));
         o.push_str(",\"line\":");
         match line {
             Some(l) => o.push_str(&format!("{l}")),
@@ -67,9 +76,9 @@ impl TraceEntry {
             Cause::World(_) => "world",
         };
         o.push_str(",\"kind\":");
-        json_str(&mut o, kind);
+        write_json_string(&mut o, kind);
         o.push_str(",\"action\":");
-        json_str(&mut o, &format!("{}", self.cause.display(names)));
+        write_json_string(&mut o, &format!("{}", self.cause.display(names)));
         let (result, error) = match &self.outcome {
             Outcome::None => (None, None),
             Outcome::Ok(v) => (Some(format!("{v}")), None),
@@ -86,19 +95,19 @@ impl TraceEntry {
                 o.push(',');
             }
             o.push_str("{\"hwnd\":");
-            json_str(&mut o, &format!("{}", m.hwnd));
+            write_json_string(&mut o, &format!("{}", m.hwnd));
             o.push_str(",\"window\":");
             json_opt(&mut o, names.window(m.hwnd));
             o.push_str(",\"msg\":");
-            json_str(&mut o, &format!("{}", m.msg));
+            write_json_string(&mut o, &format!("{}", m.msg));
             o.push_str(&format!(",\"wparam\":{},\"lparam\":", m.wparam.0));
-            json_str(&mut o, &format!("{:#010x}", m.lparam.raw()));
+            write_json_string(&mut o, &format!("{:#010x}", m.lparam.raw()));
             o.push_str(",\"event\":");
-            json_str(&mut o, &format!("{}", m.lparam.event()));
+            write_json_string(&mut o, &format!("{}", m.lparam.event()));
             o.push_str(",\"error\":");
             json_opt(&mut o, m.lparam.error().map(|e| e.name()));
             o.push_str(",\"rule\":");
-            json_str(&mut o, m.rule.id());
+            write_json_string(&mut o, m.rule.id());
             o.push('}');
         }
         o.push_str("],\"changes\":[");
@@ -106,7 +115,7 @@ impl TraceEntry {
             if i > 0 {
                 o.push(',');
             }
-            json_str(&mut o, &format!("{c}"));
+            write_json_string(&mut o, &format!("{c}"));
         }
         o.push_str("]}");
         o

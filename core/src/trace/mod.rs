@@ -10,6 +10,7 @@ mod note;
 mod recorder;
 
 pub use crate::names::Names;
+pub use json::write_json_string;
 pub use note::{DropReason, Note};
 pub(crate) use recorder::Recorder;
 
