@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSite, siteDir } from './harness.mjs';
+import { startSite, siteDir, timeKeys } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -116,20 +116,7 @@ test('figures: 100,000 steps loaded, stepped, and the memory they take', { timeo
   await page.evaluate(() => document.activeElement?.blur());
   await page.keyboard.press('End');
   await page.waitForFunction((n) => document.querySelector('[data-testid=step-counter] strong')?.textContent.trim() === String(n), len);
-  const times = await page.evaluate(async () => {
-    const press = async (key) => {
-      const t = performance.now();
-      window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-      await new Promise((r) => setTimeout(r, 0));
-      void document.body.offsetHeight;
-      return performance.now() - t;
-    };
-    const back = [];
-    const fwd = [];
-    for (let i = 0; i < 100; i++) back.push(await press('ArrowLeft'));
-    for (let i = 0; i < 100; i++) fwd.push(await press('ArrowRight'));
-    return { back, fwd };
-  });
+  const times = { back: await timeKeys(page, 'ArrowLeft', 100), fwd: await timeKeys(page, 'ArrowRight', 100) };
   console.log(`FIGURE step back at step ${len}: ${stat(times.back)}`);
   console.log(`FIGURE step forward at step ${len}: ${stat(times.fwd)}`);
   const mem = await memory(page);
@@ -170,17 +157,7 @@ test('figures: 1,000,000 steps loaded and stepped, and the memory they take', { 
   await page.evaluate(() => document.activeElement?.blur());
   await page.keyboard.press('End');
   await page.waitForFunction((n) => document.querySelector('[data-testid=step-counter] strong')?.textContent.trim() === String(n), len);
-  const back = await page.evaluate(async () => {
-    const times = [];
-    for (let i = 0; i < 30; i++) {
-      const t = performance.now();
-      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
-      await new Promise((r) => setTimeout(r, 0));
-      void document.body.offsetHeight;
-      times.push(performance.now() - t);
-    }
-    return times;
-  });
+  const back = await timeKeys(page, 'ArrowLeft', 30);
   const [cursor] = await stepCount(page);
   assert.equal(cursor, len - 30);
   const mem = await memory(page);

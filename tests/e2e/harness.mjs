@@ -137,3 +137,22 @@ export async function pickPreset(page, id) {
   await page.locator('#editor-title', { hasText: title }).waitFor({ timeout: 15_000 });
   await page.waitForFunction(() => /\/\s*[1-9]/.test(document.querySelector('.counter')?.textContent ?? ''), null, { timeout: 15_000 });
 }
+
+// Presses `key` `n` times (a keydown on the window, as the playground's shortcuts read
+// it), timing each from the key to the DOM updated and laid out; returns the times in ms.
+export async function timeKeys(page, key, n) {
+  return page.evaluate(
+    async ([key, n]) => {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+        await new Promise((r) => setTimeout(r, 0));
+        void document.body.offsetHeight;
+        times.push(performance.now() - t);
+      }
+      return times;
+    },
+    [key, n],
+  );
+}

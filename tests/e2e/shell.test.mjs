@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSite, openPage, screenshots } from './harness.mjs';
+import { startSite, openPage, screenshots, timeKeys } from './harness.mjs';
 
 let site;
 
@@ -370,20 +370,7 @@ test('measured: first interactive render, and step updates deep in a 100,000-ste
   await blur(big);
   // Step back then forward 70 times each near the end (two checkpoint intervals), timing
   // each from the key press to the DOM updated and laid out.
-  const times = await big.evaluate(async () => {
-    const press = async (key) => {
-      const t = performance.now();
-      window.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-      await new Promise((r) => setTimeout(r, 0));
-      void document.body.offsetHeight;
-      return performance.now() - t;
-    };
-    const back = [];
-    const fwd = [];
-    for (let i = 0; i < 70; i++) back.push(await press('ArrowLeft'));
-    for (let i = 0; i < 70; i++) fwd.push(await press('ArrowRight'));
-    return { back, fwd };
-  });
+  const times = { back: await timeKeys(big, 'ArrowLeft', 70), fwd: await timeKeys(big, 'ArrowRight', 70) };
   const stat = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
     return `max ${s[s.length - 1].toFixed(1)} ms, median ${s[s.length >> 1].toFixed(1)} ms`;
