@@ -177,7 +177,7 @@ test('figures: 1,000,000 steps loaded and stepped, and the memory they take', { 
 // after it and its effects). Not `setRangeText`, as before: that replaces the text
 // area's whole text node, which Chromium styles and lays out anew (about 250 ms a call on
 // this script), while a typed key edits it in place.
-const timeKeys = async (page, key, n) => {
+const typeKeys = async (page, key, n) => {
   await page.evaluate(() => {
     window.__keys = [];
     window.__app = [];
@@ -238,8 +238,8 @@ test('figures: pasting a 20,000-line script, and typing in it', { timeout: 600_0
   console.log(
     `FIGURE paste of ${lines} lines: input handled in ${result.handled.toFixed(0)} ms, run shown after ${result.ran.toFixed(0)} ms, longest task ${longest(result.pasteTasks)}, longest animation frame ${longest(result.pasteFrames)}`,
   );
-  const typed = await timeKeys(page, 'x', 20);
-  const enter = await timeKeys(page, 'Enter', 10);
+  const typed = await typeKeys(page, 'x', 20);
+  const enter = await typeKeys(page, 'Enter', 10);
   // The pause in typing, then the re-run.
   await page.waitForTimeout(3000);
   const [typeTasks, typeFrames] = await page.evaluate(() => [[...window.__longTasks], [...window.__longFrames]]);
