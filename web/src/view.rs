@@ -835,7 +835,7 @@ pub fn diagram(t: &Timeline) -> Diagram {
         .flatten()
         .collect();
     instants.push(now);
-    instants.sort();
+    sort_short(&mut instants);
     instants.dedup();
     let row = |at: Instant| instants.binary_search(&at).unwrap_or(0);
     let arrows = raw
@@ -1058,6 +1058,19 @@ pub struct WhyView {
     /// Where the page reads two ways at this rule (and event): the model's choice and the
     /// other reading (see [`Ambiguity`]).
     pub ambiguities: Vec<AmbiguityNote>,
+}
+
+/// Sorts a short, nearly sorted list (at most a few hundred items) in place: an insertion
+/// sort, a few dozen bytes of WebAssembly where each use of the standard library's `sort`
+/// adds about 4 KB (README, "Size").
+pub fn sort_short<T: Ord>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 fn words(s: &str) -> String {

@@ -563,3 +563,14 @@ fn network_down_shows_one_error_table_and_why_a_listener_gets_fd_accept() {
     .unwrap();
     assert_eq!(close.items.len(), 3);
 }
+
+#[test]
+fn sort_short_sorts() {
+    let mut v = vec![5, 3, 9, 1, 1, 0, 7];
+    sort_short(&mut v);
+    assert_eq!(v, [0, 1, 1, 3, 5, 7, 9]);
+    let mut long: Vec<u32> = (0..300).rev().collect();
+    sort_short(&mut long);
+    assert!(long.windows(2).all(|w| w[0] <= w[1]));
+    sort_short::<u8>(&mut []);
+}
