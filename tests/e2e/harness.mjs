@@ -131,8 +131,9 @@ export async function openFresh(site, { url, viewport } = {}) {
 }
 
 // The ids of every preset, in the menu's order, once the gallery has arrived (the page
-// fetches it at start: web/src/data.rs).
+// fetches it when the pointer reaches the Presets button: web/src/data.rs).
 export async function presetIds(page) {
+  await page.locator('details.presets > summary').hover();
   await page.locator('.preset[data-id]').first().waitFor({ state: 'attached', timeout: 30_000 });
   return page.locator('.preset[data-id]').evaluateAll((els) => els.map((e) => e.dataset.id));
 }

@@ -3,15 +3,18 @@
 //!
 //! Both are static files beside `index.html`, copied there by Trunk (see `index.html`):
 //! [`GALLERY_FILE`], the core's `gallery::bundle()` written to `static/gallery.txt` (a test
-//! checks it is the core's, byte for byte; `UPDATE_EXPECT=1` rewrites it), and [`SPEC_FILE`], the core's own
-//! `core/spec/WSAAsyncSelect.txt`. They are fetched by relative URL, so the site works
-//! under any sub-path and under `trunk serve`; the Content-Security-Policy allows it with
-//! `connect-src 'self'` (`xtask/src/csp.rs`).
+//! checks it is the core's, byte for byte; `UPDATE_EXPECT=1` rewrites it), and
+//! [`SPEC_FILE`], the core's own `core/spec/WSAAsyncSelect.txt`. They are fetched by
+//! relative URL, so the site works under any sub-path and under `trunk serve`; the
+//! Content-Security-Policy allows it with `connect-src 'self'` (`xtask/src/csp.rs`).
 //!
-//! Until a file arrives, what needs it waits: the presets menu says it is loading (so no
-//! preset can be picked, and the editor keeps the user's text), and the Why panel shows
-//! the rule and its sentence without the page's excerpt. Share links, the user's
-//! scenarios and every run need neither file.
+//! Each is fetched once, when first wanted, so a visit that needs neither loads neither:
+//! the gallery when the pointer or the focus reaches the Presets button, the
+//! specification when the Why panel first has a rule to explain. Until a file arrives,
+//! what needs it waits: the presets menu says it is loading (so no preset can be picked,
+//! and the editor keeps the user's text), and the Why panel shows the rule and its
+//! sentence without the page's excerpt. Share links, the user's scenarios and every run
+//! need neither file.
 
 use std::sync::Arc;
 
@@ -23,9 +26,11 @@ pub const GALLERY_FILE: &str = "gallery.txt";
 /// The specification's file on the site, relative to the page.
 pub const SPEC_FILE: &str = "WSAAsyncSelect.txt";
 
-/// A fetched file: still on its way, arrived, or failed (with why, for a person).
+/// A fetched file: not wanted yet, on its way, arrived, or failed (with why, for a person).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Load<T> {
+    /// Nothing has asked for the file yet.
+    Idle,
     /// The request has not answered yet.
     Loading,
     /// The file, read.
@@ -83,33 +88,46 @@ pub struct DataCtx {
     pub spec: RwSignal<Load<Arc<str>>>,
 }
 
-/// The fetched files.
-pub fn use_data() -> DataCtx {
-    expect_context::<DataCtx>()
+impl DataCtx {
+    /// Fetches the gallery, unless it has been asked for already.
+    pub fn want_gallery(self) {
+        if self.gallery.with_untracked(|g| *g != Load::Idle) {
+            return;
+        }
+        self.gallery.set(Load::Loading);
+        leptos::task::spawn_local(async move {
+            let got = fetch_text(GALLERY_FILE)
+                .await
+                .and_then(|t| Gallery::parse(&t).map_err(|e| format!("{GALLERY_FILE}: {e}")));
+            self.gallery.set(match got {
+                Ok(g) => Load::Ready(Arc::new(g)),
+                Err(e) => Load::Failed(e),
+            });
+        });
+    }
+
+    /// Fetches the specification, unless it has been asked for already.
+    pub fn want_spec(self) {
+        if self.spec.with_untracked(|s| *s != Load::Idle) {
+            return;
+        }
+        self.spec.set(Load::Loading);
+        leptos::task::spawn_local(async move {
+            self.spec.set(match fetch_text(SPEC_FILE).await {
+                Ok(t) => Load::Ready(t.into()),
+                Err(e) => Load::Failed(e),
+            });
+        });
+    }
 }
 
-/// Provides [`DataCtx`] and starts fetching both files.
-pub fn provide_and_fetch() -> DataCtx {
+/// Provides [`DataCtx`], with neither file asked for yet.
+pub fn provide() -> DataCtx {
     let data = DataCtx {
-        gallery: RwSignal::new(Load::Loading),
-        spec: RwSignal::new(Load::Loading),
+        gallery: RwSignal::new(Load::Idle),
+        spec: RwSignal::new(Load::Idle),
     };
     provide_context(data);
-    leptos::task::spawn_local(async move {
-        let got = fetch_text(GALLERY_FILE)
-            .await
-            .and_then(|t| Gallery::parse(&t).map_err(|e| format!("{GALLERY_FILE}: {e}")));
-        data.gallery.set(match got {
-            Ok(g) => Load::Ready(Arc::new(g)),
-            Err(e) => Load::Failed(e),
-        });
-    });
-    leptos::task::spawn_local(async move {
-        data.spec.set(match fetch_text(SPEC_FILE).await {
-            Ok(t) => Load::Ready(t.into()),
-            Err(e) => Load::Failed(e),
-        });
-    });
     data
 }
 

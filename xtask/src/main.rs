@@ -234,10 +234,12 @@ fn size() -> Result<()> {
     let target = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| project_root().join("target"));
+    // Trunk's wasm-bindgen output, the module wasm-opt is given: it keeps the function
+    // names, and wasm-bindgen has already dropped its describe functions.
     let module = target
-        .join("wasm32-unknown-unknown")
+        .join("wasm-bindgen")
         .join("release")
-        .join("wsasim-web.wasm");
+        .join("wsasim-web_bg.wasm");
     let csv = cmd!(sh, "twiggy top -n 1000000 --format csv {module}")
         .quiet()
         .read()?;

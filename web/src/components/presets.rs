@@ -1,6 +1,7 @@
 //! The presets: the gallery's scenarios by section, each with its title and its one
-//! sentence; picking one loads it into the editor. The gallery is fetched at start
-//! (`crate::data`); the menu says so until it has arrived.
+//! sentence; picking one loads it into the editor. The gallery is fetched when the
+//! pointer or the focus first reaches the menu's button (`crate::data`); the menu says it
+//! is loading until it has arrived.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -20,7 +21,7 @@ pub fn Presets() -> impl IntoView {
     // preset can be picked, so the editor keeps the user's text.
     let sections = move || {
         match gallery.get() {
-        Load::Loading => view! { <p class="preset-status" role="status">"Loading the presets…"</p> }.into_any(),
+        Load::Idle | Load::Loading => view! { <p class="preset-status" role="status">"Loading the presets…"</p> }.into_any(),
         Load::Failed(why) => view! {
             <p class="preset-status" role="alert">{format!("The presets could not be loaded ({why}). Reload the page to try again.")}</p>
         }.into_any(),
@@ -45,7 +46,16 @@ pub fn Presets() -> impl IntoView {
     };
     view! {
         <details class="presets" node_ref=menu>
-            <summary class="tool" node_ref=summary>"Presets"</summary>
+            // The gallery is fetched when the menu is about to be wanted.
+            <summary
+                class="tool"
+                node_ref=summary
+                on:pointerenter=move |_| pg.data.want_gallery()
+                on:focus=move |_| pg.data.want_gallery()
+                on:click=move |_| pg.data.want_gallery()
+            >
+                "Presets"
+            </summary>
             <div class="preset-menu" role="group" aria-label="Preset scenarios">
                 {sections}
             </div>

@@ -28,6 +28,13 @@ pub fn Why() -> impl IntoView {
             })
         })
     });
+    // The first explanation asks for the page's text; it shows once it has arrived.
+    let data = use_playground().data;
+    Effect::new(move |_| {
+        if model.with(Option::is_some) {
+            data.want_spec();
+        }
+    });
     let source = move || match selection.get() {
         Selection::None => "the step just taken",
         Selection::Message(_) => "the selected message",
