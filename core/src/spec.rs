@@ -193,6 +193,10 @@ impl fmt::Display for Rule {
 /// Its copy of the page had lost some headings; they are restored and marked `‡`, and a
 /// note at the top of the text says which (the `Event: FD_…` heading of each error table,
 /// and the `• FD_WRITE:`, `• FD_ACCEPT:`, `• FD_CONNECT:` … headings of the summary).
+///
+/// Compiled in with the `texts` feature (on by default); the playground turns it off and
+/// fetches the same file (`core/spec/WSAAsyncSelect.txt`, copied into the site).
+#[cfg(feature = "texts")]
 pub const SPECIFICATION: &str = include_str!("../spec/WSAAsyncSelect.txt");
 
 /// The page's error table that lists the error codes a message of `event` may carry
@@ -204,9 +208,15 @@ pub const SPECIFICATION: &str = include_str!("../spec/WSAAsyncSelect.txt");
 /// assert!(t.starts_with("Event: FD_ACCEPT ‡"));
 /// assert!(t.ends_with("WSAENETDOWN The network subsystem failed."));
 /// ```
+#[cfg(feature = "texts")]
 pub fn error_table(event: crate::event::NetworkEvent) -> Option<&'static str> {
+    error_table_in(SPECIFICATION, event)
+}
+
+/// [`error_table`] in `specification`, a copy of [`SPECIFICATION`] read at run time.
+pub fn error_table_in(specification: &str, event: crate::event::NetworkEvent) -> Option<&str> {
     let heading = alloc::format!("Event: {} ‡", event.name()?);
-    SPECIFICATION
+    specification
         .split("\n\n")
         .map(str::trim)
         .find(|p| p.contains("Error code Meaning") && p.lines().any(|l| l == heading))
@@ -229,7 +239,7 @@ pub fn network_down_reason(event: crate::event::NetworkEvent) -> Option<&'static
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "texts"))]
 mod tests {
     use super::*;
 

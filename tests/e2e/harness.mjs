@@ -24,6 +24,7 @@ const types = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
   '.md': 'text/markdown; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 export const launchArgs = [
@@ -127,6 +128,14 @@ export async function openFresh(site, { url, viewport } = {}) {
   await page.goto(url ?? site.baseUrl, { waitUntil: 'load' });
   await page.locator('.panel.queue').waitFor({ state: 'visible', timeout: 30_000 });
   return { page, problems };
+}
+
+// The ids of every preset, in the menu's order, once the gallery has arrived (the page
+// fetches it when the pointer reaches the Presets button: web/src/data.rs).
+export async function presetIds(page) {
+  await page.locator('details.presets > summary').hover();
+  await page.locator('.preset[data-id]').first().waitFor({ state: 'attached', timeout: 30_000 });
+  return page.locator('.preset[data-id]').evaluateAll((els) => els.map((e) => e.dataset.id));
 }
 
 // Picks the preset `id` from the Presets menu and waits until its run is shown.

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startSite, openFresh, pickPreset, screenshots } from './harness.mjs';
+import { startSite, openFresh, pickPreset, presetIds, screenshots } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -86,7 +86,7 @@ test('learning mode: a wrong and a right answer, the score, and a share link', {
 test('learning mode works under the Windows profile and for every preset', { timeout: 300_000 }, async () => {
   const { page, problems } = await openFresh(site);
   await page.locator('details.presets > summary').click();
-  const ids = await page.locator('.preset[data-id]').evaluateAll((ps) => ps.map((p) => p.dataset.id));
+  const ids = await presetIds(page);
   await page.locator('details.presets > summary').click();
   assert.ok(ids.length > 10);
   await page.locator('[data-action=quiz]').click();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSite, openFresh, pickPreset, siteDir } from './harness.mjs';
+import { startSite, openFresh, pickPreset, presetIds, siteDir } from './harness.mjs';
 
 let site;
 
@@ -49,7 +49,7 @@ test('every preset and a share link run under the policy with no violation', asy
   // openFresh makes its own page: the watcher goes on the context, before any script.
   await watchViolations(site.context);
   const { page: p, problems } = await openFresh(site);
-  const ids = await p.locator('.preset[data-id]').evaluateAll((els) => els.map((e) => e.dataset.id));
+  const ids = await presetIds(p);
   assert.ok(ids.length >= 40, `only ${ids.length} presets`);
   for (const id of ids) {
     await pickPreset(p, id);

@@ -43,6 +43,9 @@ fn main() {
     time!("latches", view::latches(&t));
     time!("sockets", view::sockets(&t));
     time!("diagram", view::diagram(&t));
-    time!("why", view::why(&t, sel, None));
+    time!(
+        "why",
+        view::why(&t, sel, None, Some(wsasim::spec::SPECIFICATION))
+    );
     time!("trace_log", view::trace_log(&t));
 }

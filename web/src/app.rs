@@ -92,6 +92,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         library: RwSignal::new(library),
         undo: RwSignal::new(None),
         quiz: RwSignal::new(None),
+        data: crate::data::provide(),
     };
     provide_context(RunCtx(pg.run));
     provide_context(ErrorsCtx(pg.errors));

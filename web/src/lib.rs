@@ -9,6 +9,7 @@
 //! - `playground`: what the controls do (run, seek, profile, compare, open a link).
 //! - `state`: the newtyped contexts; `timeline`: the run with checkpoints; `digest`: what
 //!   a trace entry means, as bytes, for share-link digests and the compare view.
+//! - `data`: the gallery and the specification, fetched as static files at start.
 //! - `share`, `storage`, `keys`: plain-Rust share links, local storage and shortcuts,
 //!   tested natively; `panic`: the hook that shows a panic in the page.
 //!
@@ -17,6 +18,7 @@
 pub mod app;
 pub mod components;
 pub mod contrast;
+pub mod data;
 pub mod digest;
 pub mod exports;
 pub mod keys;

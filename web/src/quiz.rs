@@ -126,7 +126,8 @@ pub fn choices(qs: &[Question]) -> Vec<Choice> {
             }
         }
     }
-    events.sort_by_key(|e| e.bits());
+    // In bit order (`NetworkEvent`'s order is its bits').
+    crate::view::sort_short(&mut events);
     let mut out: Vec<Choice> = events.into_iter().map(Choice::Event).collect();
     out.push(Choice::Error);
     out.push(Choice::Nothing);

@@ -6,34 +6,36 @@
 
 use wsasim::script::compare::{compare, DiffKind};
 use wsasim::script::export_c::{export_c, ExportOptions};
-use wsasim::{gallery, Profile};
+use wsasim::Profile;
 
+use crate::data::Gallery;
 use crate::timeline::Timeline;
 
 #[cfg(test)]
 mod tests;
 
 /// The scenario `src` as a C file under `profile`: its name and text, or every
-/// `LINE:COL: cannot export …: why` error.
-pub fn export_file(src: &str, profile: Profile) -> Result<(String, String), Vec<String>> {
+/// `LINE:COL: cannot export …: why` error. A preset of `gallery` (once fetched) is named
+/// by its id.
+pub fn export_file(
+    src: &str,
+    profile: Profile,
+    gallery: Option<&Gallery>,
+) -> Result<(String, String), Vec<String>> {
     let options = ExportOptions {
         profile: Some(profile),
         ..ExportOptions::default()
     };
     let text = export_c(src, options)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    Ok((format!("{}.c", file_stem(src)), text))
+    Ok((format!("{}.c", file_stem(src, gallery)), text))
 }
 
 /// The file name for `src` (without `.c`): the gallery id of a preset left as it is,
 /// else the slug of its title, else `scenario`.
-pub fn file_stem(src: &str) -> String {
-    let preset = gallery::sections()
-        .into_iter()
-        .flat_map(gallery::in_section)
-        .find(|s| s.source == src);
-    if let Some(s) = preset {
-        return s.id.to_string();
+pub fn file_stem(src: &str, gallery: Option<&Gallery>) -> String {
+    if let Some(s) = gallery.and_then(|g| g.find_source(src)) {
+        return s.id.clone();
     }
     let title = wsasim::script::parse(src)
         .ok()

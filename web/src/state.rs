@@ -129,6 +129,8 @@ pub struct PlaygroundCtx {
     pub undo: RwSignal<Option<Undo>>,
     /// The learning-mode session, while the mode is on.
     pub quiz: RwSignal<Option<crate::components::quiz::Session>>,
+    /// The gallery and the specification, fetched at start (`crate::data`).
+    pub data: crate::data::DataCtx,
 }
 
 /// A preset or a link opened as a new scenario, and what the editor held before.

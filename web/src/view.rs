@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use wsasim::net::{SegmentHeader, SegmentKind, TcpFlags};
 use wsasim::select::{is_level_triggered, reenabling_call, reenabling_calls, ReenablingCall};
 use wsasim::socket::{Notify, Socket, SocketType};
-use wsasim::spec::SPECIFICATION;
 use wsasim::trace::{Cause, Change, Outcome, TraceEntry};
 use wsasim::{Ambiguity, HostId, Ipv4, Message, NetworkEvent, Profile, Rule, SocketHandle};
 
@@ -836,7 +835,7 @@ pub fn diagram(t: &Timeline) -> Diagram {
         .flatten()
         .collect();
     instants.push(now);
-    instants.sort();
+    sort_short(&mut instants);
     instants.dedup();
     let row = |at: Instant| instants.binary_search(&at).unwrap_or(0);
     let arrows = raw
@@ -903,8 +902,8 @@ pub struct SpecItem {
 
 /// The summary list item the sentence is in: the heading above it and every item under
 /// that heading (a note line joins the item before it).
-fn summary_list(needle: &str) -> Option<SpecContext> {
-    let lines: Vec<&str> = SPECIFICATION.lines().collect();
+fn summary_list(spec: &str, needle: &str) -> Option<SpecContext> {
+    let lines: Vec<&str> = spec.lines().collect();
     let is_heading = |l: &str| l.starts_with("  • ") && !l.starts_with("    ");
     let is_item = |l: &str| l.starts_with("    ") && !l.starts_with("      ");
     let hit = lines
@@ -962,8 +961,8 @@ fn summary_list(needle: &str) -> Option<SpecContext> {
 
 /// The error table of `event` (a network-down message): its `Event:` headings, its rows
 /// with the sentence's row marked, and the core's reason.
-fn error_table_context(needle: &str, event: NetworkEvent) -> Option<SpecContext> {
-    let table = wsasim::spec::error_table(event)?;
+fn error_table_context(spec: &str, needle: &str, event: NetworkEvent) -> Option<SpecContext> {
+    let table = wsasim::spec::error_table_in(spec, event)?;
     let mut headings = Vec::new();
     let mut items = Vec::new();
     for l in table.lines() {
@@ -995,15 +994,16 @@ fn error_table_context(needle: &str, event: NetworkEvent) -> Option<SpecContext>
 
 /// Where the page says `rule`'s sentence, for a message of `event` if there is one: the
 /// network-down rule under `event`'s error table, a summary item under its heading, else
-/// the sentence's paragraph.
-pub fn rule_context(rule: Rule, event: Option<NetworkEvent>) -> Option<SpecContext> {
+/// the sentence's paragraph. `spec` is the specification's text (the site fetches it,
+/// see [`crate::data`]).
+pub fn rule_context(spec: &str, rule: Rule, event: Option<NetworkEvent>) -> Option<SpecContext> {
     let needle = words(rule.sentence());
     if rule == Rule::NetworkDown {
-        if let Some(c) = event.and_then(|e| error_table_context(&needle, e)) {
+        if let Some(c) = event.and_then(|e| error_table_context(spec, &needle, e)) {
             return Some(c);
         }
     }
-    summary_list(&needle).or_else(|| spec_context(rule.sentence()))
+    summary_list(spec, &needle).or_else(|| spec_context(spec, rule.sentence()))
 }
 
 /// A place where the page reads two ways, at the rule the Why panel explains.
@@ -1060,14 +1060,27 @@ pub struct WhyView {
     pub ambiguities: Vec<AmbiguityNote>,
 }
 
+/// Sorts a short, nearly sorted list (at most a few hundred items) in place: an insertion
+/// sort, a few dozen bytes of WebAssembly where each use of the standard library's `sort`
+/// adds about 4 KB (README, "Size").
+pub fn sort_short<T: Ord>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 fn words(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The paragraph of [`SPECIFICATION`] that holds `sentence`, split around it.
-pub fn spec_context(sentence: &str) -> Option<SpecContext> {
+/// The paragraph of the specification's text `spec` that holds `sentence`, split around it.
+pub fn spec_context(spec: &str, sentence: &str) -> Option<SpecContext> {
     let needle = words(sentence);
-    let paragraphs = SPECIFICATION.split("\n\n");
+    let paragraphs = spec.split("\n\n");
     let mut prev: Option<String> = None;
     for p in paragraphs {
         let flat = words(p);
@@ -1136,6 +1149,7 @@ fn trim_after(text: &str) -> String {
 }
 
 fn explain(
+    spec: Option<&str>,
     subject: String,
     rule: Rule,
     ambiguities: Vec<Ambiguity>,
@@ -1150,12 +1164,17 @@ fn explain(
         sentence: rule.sentence(),
         rule_note: other.as_ref().and_then(|_| rule.windows_differs()),
         other,
-        context: rule_context(rule, event),
+        context: spec.and_then(|spec| rule_context(spec, rule, event)),
         also,
     }
 }
 
-fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<WhyView> {
+fn explain_entry(
+    spec: Option<&str>,
+    t: &Timeline,
+    e: &TraceEntry,
+    c: Option<&Contrast>,
+) -> Option<WhyView> {
     let names = t.names();
     let mut ruled = e.changes.iter().filter_map(|c| c.rule().map(|r| (c, r)));
     let first = ruled
@@ -1187,14 +1206,28 @@ fn explain_entry(t: &Timeline, e: &TraceEntry, c: Option<&Contrast>) -> Option<W
         Change::Posted(m) => Some(m.lparam.event()),
         _ => None,
     };
-    Some(explain(subject, first.1, ambiguities, event, also, other))
+    Some(explain(
+        spec,
+        subject,
+        first.1,
+        ambiguities,
+        event,
+        also,
+        other,
+    ))
 }
 
 /// What the Why panel explains: the selected message, else the selected entry, else the
 /// step just taken (its first posted message, or its first change that carries a rule).
 /// With `c`, the other profile's run, it says what that profile does instead where it
-/// does something else.
-pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView> {
+/// does something else. `spec` is the specification's text, once the site has fetched it
+/// (see [`crate::data`]): without it the explanation has no [`WhyView::context`].
+pub fn why(
+    t: &Timeline,
+    sel: Selection,
+    c: Option<&Contrast>,
+    spec: Option<&str>,
+) -> Option<WhyView> {
     match sel {
         Selection::Message(id) => {
             let m = find_message(t, id)?;
@@ -1212,6 +1245,7 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
             let other = c.and_then(|c| c.for_message(id));
             let ambiguities = Ambiguity::at(m.rule, m.lparam.event());
             Some(explain(
+                spec,
                 subject,
                 m.rule,
                 ambiguities,
@@ -1223,11 +1257,11 @@ pub fn why(t: &Timeline, sel: Selection, c: Option<&Contrast>) -> Option<WhyView
         Selection::Entry(i) => t
             .entry(i)
             .filter(|e| e.index < t.trace_len())
-            .and_then(|e| explain_entry(t, &e, c)),
+            .and_then(|e| explain_entry(spec, t, &e, c)),
         Selection::None => t
             .current_entries()
             .iter()
-            .find_map(|e| explain_entry(t, e, c)),
+            .find_map(|e| explain_entry(spec, t, e, c)),
     }
 }
 

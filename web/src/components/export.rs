@@ -10,7 +10,12 @@ use crate::state::{use_playground, Notice, PlaygroundCtx};
 /// every refusal.
 pub fn export(pg: PlaygroundCtx) {
     let src = pg.source.get_untracked();
-    match export_file(&src, pg.profile.get_untracked()) {
+    let gallery = pg.data.gallery.get_untracked();
+    match export_file(
+        &src,
+        pg.profile.get_untracked(),
+        gallery.ready().map(|g| &**g),
+    ) {
         Ok((name, text)) => {
             if matches!(pg.notice.get_untracked(), Some(Notice::ExportRefused(_))) {
                 pg.notice.set(None);

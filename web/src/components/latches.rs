@@ -32,24 +32,27 @@ fn short(event: NetworkEvent) -> &'static str {
 pub fn Latches() -> impl IntoView {
     let run = use_run();
     let rows = Memo::new(move |_| run.with(|r| r.as_ref().map(view::latches).unwrap_or_default()));
-    let heads = NetworkEvent::ALL
-        .iter()
-        .map(|e| {
-            let name = e.name().unwrap_or("?");
-            let level = wsasim::select::is_level_triggered(*e);
-            let trig = if level {
-                "level-triggered"
-            } else {
-                "edge-triggered"
-            };
-            view! {
-                <th scope="col" title=format!("{name} ({trig})") data-event=name>
-                    <abbr title=name>{short(*e)}</abbr>
-                    <span class="trig">{if level { "L" } else { "E" }}</span>
-                </th>
-            }
-        })
-        .collect_view();
+    // A function, not a view: the headings are built each time the grid shows.
+    let heads = || {
+        NetworkEvent::ALL
+            .iter()
+            .map(|e| {
+                let name = e.name().unwrap_or("?");
+                let level = wsasim::select::is_level_triggered(*e);
+                let trig = if level {
+                    "level-triggered"
+                } else {
+                    "edge-triggered"
+                };
+                view! {
+                    <th scope="col" title=format!("{name} ({trig})") data-event=name>
+                        <abbr title=name>{short(*e)}</abbr>
+                        <span class="trig">{if level { "L" } else { "E" }}</span>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <section class="panel latches" aria-labelledby="latches-title">
             <div class="panel-head">
@@ -71,7 +74,7 @@ pub fn Latches() -> impl IntoView {
                         <thead>
                             <tr>
                                 <th scope="col" class="sock-col">"socket"</th>
-                                {heads.clone()}
+                                {heads()}
                             </tr>
                         </thead>
                         <tbody>

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::state::{use_contrast, use_run, use_selection, Selection};
+use crate::state::{use_contrast, use_playground, use_run, use_selection, Selection};
 use crate::view::{self, SpecContext, SpecItem, WhyView};
 
 /// The Why panel.
@@ -17,9 +17,23 @@ pub fn Why() -> impl IntoView {
     let run = use_run();
     let selection = use_selection();
     let contrast = use_contrast();
+    // The page's excerpt appears once the specification has arrived (`crate::data`).
+    let spec = use_playground().data.spec;
     let model = Memo::new(move |_| {
         let sel = selection.get();
-        contrast.with(|c| run.with(|r| r.as_ref().and_then(|t| view::why(t, sel, c.as_ref()))))
+        spec.with(|spec| {
+            let spec = spec.ready().map(|s| &**s);
+            contrast.with(|c| {
+                run.with(|r| r.as_ref().and_then(|t| view::why(t, sel, c.as_ref(), spec)))
+            })
+        })
+    });
+    // The first explanation asks for the page's text; it shows once it has arrived.
+    let data = use_playground().data;
+    Effect::new(move |_| {
+        if model.with(Option::is_some) {
+            data.want_spec();
+        }
     });
     let source = move || match selection.get() {
         Selection::None => "the step just taken",

@@ -1,9 +1,14 @@
 //! Tests for the export file and the real-run comparison.
 
 use super::*;
+use wsasim::gallery;
 
 const WINE_RUN: &str =
     include_str!("../../../cli/tests/fixtures/fd-read-level-triggered.wine.jsonl");
+
+fn shipped() -> Gallery {
+    Gallery::parse(&gallery::bundle()).unwrap()
+}
 
 fn preset(id: &str) -> &'static str {
     gallery::get(id)
@@ -13,11 +18,18 @@ fn preset(id: &str) -> &'static str {
 
 #[test]
 fn a_preset_exports_under_its_id_and_a_title_as_a_slug() {
-    let (name, text) = export_file(preset("fd-read-level-triggered"), Profile::Windows).unwrap();
+    let read = preset("fd-read-level-triggered");
+    let (name, text) = export_file(read, Profile::Windows, Some(&shipped())).unwrap();
     assert_eq!(name, "fd-read-level-triggered.c");
+    // Before the gallery has arrived, a preset is named by its title.
+    let (early, _) = export_file(read, Profile::Windows, None).unwrap();
+    assert_eq!(early, "fd-read-is-level-triggered.c");
     assert!(text.starts_with("/*"), "{}", &text[..80]);
-    assert_eq!(file_stem("title \"My  first: test!\"\n"), "my-first-test");
-    assert_eq!(file_stem("host a 10.0.0.1\n"), "scenario");
+    assert_eq!(
+        file_stem("title \"My  first: test!\"\n", Some(&shipped())),
+        "my-first-test"
+    );
+    assert_eq!(file_stem("host a 10.0.0.1\n", None), "scenario");
 }
 
 #[test]
@@ -25,6 +37,7 @@ fn a_partition_is_refused_with_its_line() {
     let errors = export_file(
         "host a 10.0.0.1\nhost b 10.0.0.2\npartition a b\n",
         Profile::Documented,
+        None,
     )
     .unwrap_err();
     assert!(

@@ -1,6 +1,10 @@
 //! Tests of the view models, on gallery scenarios run through a [`Timeline`].
 
 use super::*;
+use wsasim::spec::SPECIFICATION;
+
+/// The specification's text, as the site has it once fetched.
+const SPEC: Option<&str> = Some(SPECIFICATION);
 
 fn timeline(id: &str) -> Timeline {
     let src = wsasim::gallery::get(id).expect("in the gallery").source;
@@ -123,7 +127,7 @@ fn why_notes_only_what_the_other_profile_does_differently() {
         .find(|m| m.rule.id() == "FD_CLOSE.2")
         .expect("FD_CLOSE by FD_CLOSE.2")
         .id;
-    let w = why(&t, Selection::Message(close), Some(&c)).unwrap();
+    let w = why(&t, Selection::Message(close), Some(&c), SPEC).unwrap();
     assert_eq!(w.rule, "FD_CLOSE.2");
     assert_eq!(w.other, None);
     assert_eq!(w.rule_note, None, "the rule's note alone is not shown");
@@ -150,7 +154,7 @@ fn why_notes_only_what_the_other_profile_does_differently() {
         })
         .expect("FD_CLOSE with WSAECONNRESET")
         .id;
-    let w = why(&t, Selection::Message(reset), Some(&c)).unwrap();
+    let w = why(&t, Selection::Message(reset), Some(&c), SPEC).unwrap();
     let other = w.other.expect("Windows posts something else");
     assert!(other
         .headline
@@ -282,11 +286,14 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     let mut t = timeline(id);
     seek_after(&mut t, id, "server: recv(A, 50)");
     // The step posted FD_READ again, by FD_READ.3.
-    let w = why(&t, Selection::None, None).expect("the step posted");
+    let w = why(&t, Selection::None, None, SPEC).expect("the step posted");
     assert_eq!(w.rule, "FD_READ.3");
     assert!(w.sentence.starts_with("After recv or recvfrom is called"));
     let ctx = w.context.as_ref().expect("in the specification");
     assert!(ctx.sentence.starts_with("After recv or recvfrom"));
+    // Before the site has fetched the specification, the same explanation has no excerpt.
+    let early = why(&t, Selection::None, None, None).expect("the step posted");
+    assert_eq!((early.rule, early.context), (w.rule, None));
     // Under its heading, with the other items of FD_READ's list around it.
     assert_eq!(ctx.heading.as_deref(), Some("• FD_READ:"));
     assert!(ctx.items.len() >= 3);
@@ -297,7 +304,7 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     );
 
     let posted = t.current_entries()[0].posted().next().unwrap().id;
-    let m = why(&t, Selection::Message(posted), None).unwrap();
+    let m = why(&t, Selection::Message(posted), None, SPEC).unwrap();
     assert_eq!(m.rule, "FD_READ.3");
     assert!(
         m.subject.contains("FD_READ") && m.subject.contains("A ("),
@@ -306,16 +313,16 @@ fn why_explains_a_message_an_entry_and_the_last_step() {
     );
 
     // An entry with a Windows note: FD_WRITE.2 has none here; CloseGraceful does.
-    let e = why(&t, Selection::Entry(0), None);
+    let e = why(&t, Selection::Entry(0), None, SPEC);
     assert!(e.is_none(), "WSAStartup applies no rule");
-    assert!(why(&t, Selection::Message(9_999), None).is_none());
+    assert!(why(&t, Selection::Message(9_999), None, SPEC).is_none());
     assert!(selected_message(&t, Selection::Message(posted)).is_some());
 }
 
 #[test]
 fn every_rule_sentence_is_found_in_context() {
     for rule in Rule::ALL {
-        let c = spec_context(rule.sentence())
+        let c = spec_context(SPECIFICATION, rule.sentence())
             .unwrap_or_else(|| panic!("{} not found in the specification", rule.id()));
         assert_eq!(words(&c.sentence), words(rule.sentence()));
         assert!(
@@ -335,7 +342,7 @@ fn every_rule_sentence_is_found_in_context() {
 
 #[test]
 fn context_is_cut_at_sentences() {
-    let c = spec_context(Rule::ReadAfterRecv.sentence()).unwrap();
+    let c = spec_context(SPECIFICATION, Rule::ReadAfterRecv.sentence()).unwrap();
     println!("{c:?}");
     assert!(c.before.starts_with("… ") || c.before.len() <= CONTEXT_CHARS);
     assert!(!c.before.contains("WSAAsyncSelect function (winsock.h)"));
@@ -398,7 +405,7 @@ fn view_models_cost_on_a_long_run() {
     time("latches", &|| drop(latches(&t)));
     time("sockets", &|| drop(sockets(&t)));
     time("diagram", &|| drop(diagram(&t)));
-    time("why", &|| drop(why(&t, Selection::None, None)));
+    time("why", &|| drop(why(&t, Selection::None, None, SPEC)));
     time("trace_log", &|| drop(trace_log(&t)));
     let d = diagram(&t);
     assert!((MAX_ARROWS / 2..=MAX_ARROWS).contains(&d.arrows.len()));
@@ -468,7 +475,7 @@ fn why_says_where_the_page_is_ambiguous() {
         .flat_map(|e| e.posted().cloned().collect::<Vec<_>>())
         .find(|m| m.rule == Rule::ConnectOutcome)
         .expect("FD_CONNECT was posted");
-    let w = why(&t, Selection::Message(m.id), None).unwrap();
+    let w = why(&t, Selection::Message(m.id), None, SPEC).unwrap();
     let ids: Vec<&str> = w.ambiguities.iter().map(|a| a.id).collect();
     assert_eq!(
         ids,
@@ -501,7 +508,7 @@ fn why_says_where_the_page_is_ambiguous() {
             })
         })
         .expect("a suppressed FD_CONNECT");
-    let w = why(&t, Selection::Entry(step), None).unwrap();
+    let w = why(&t, Selection::Entry(step), None, SPEC).unwrap();
     assert!(w
         .ambiguities
         .iter()
@@ -511,7 +518,7 @@ fn why_says_where_the_page_is_ambiguous() {
     let id = "fd-read-level-triggered";
     let mut t = timeline(id);
     seek_after(&mut t, id, "server: recv(A, 50)");
-    assert!(why(&t, Selection::None, None)
+    assert!(why(&t, Selection::None, None, SPEC)
         .unwrap()
         .ambiguities
         .is_empty());
@@ -519,7 +526,7 @@ fn why_says_where_the_page_is_ambiguous() {
 
 #[test]
 fn summary_sentences_show_under_their_event_heading_as_a_numbered_list() {
-    let c = rule_context(Rule::AcceptOnSelect, None).unwrap();
+    let c = rule_context(SPECIFICATION, Rule::AcceptOnSelect, None).unwrap();
     assert_eq!(c.heading.as_deref(), Some("• FD_ACCEPT:"));
     assert!(c.restored, "the FD_ACCEPT heading was restored");
     assert!(c.numbered);
@@ -527,22 +534,43 @@ fn summary_sentences_show_under_their_event_heading_as_a_numbered_list() {
     assert_eq!(c.items[0].number, Some(1));
     assert!(c.items[0].sentence.is_some());
     assert!(c.items[1].sentence.is_none() && c.items[2].sentence.is_none());
-    let read = rule_context(Rule::ReadAfterRecv, None).unwrap();
+    let read = rule_context(SPECIFICATION, Rule::ReadAfterRecv, None).unwrap();
     assert_eq!(read.heading.as_deref(), Some("• FD_READ:"));
     assert!(!read.restored);
     for rule in Rule::ALL {
-        let c = rule_context(*rule, None).expect("found");
+        let c = rule_context(SPECIFICATION, *rule, None).expect("found");
         assert_eq!(words(&c.sentence), words(rule.sentence()), "{}", rule.id());
     }
 }
 
 #[test]
 fn network_down_shows_one_error_table_and_why_a_listener_gets_fd_accept() {
-    let c = rule_context(Rule::NetworkDown, Some(NetworkEvent::FD_ACCEPT)).unwrap();
+    let c = rule_context(
+        SPECIFICATION,
+        Rule::NetworkDown,
+        Some(NetworkEvent::FD_ACCEPT),
+    )
+    .unwrap();
     assert!(c.heading.as_deref().unwrap().contains("FD_ACCEPT"));
     assert_eq!(c.items.len(), 1, "the table once: {c:?}");
     assert!(c.items[0].sentence.is_some());
     assert!(c.note.unwrap().contains("listening"));
-    let close = rule_context(Rule::NetworkDown, Some(NetworkEvent::FD_CLOSE)).unwrap();
+    let close = rule_context(
+        SPECIFICATION,
+        Rule::NetworkDown,
+        Some(NetworkEvent::FD_CLOSE),
+    )
+    .unwrap();
     assert_eq!(close.items.len(), 3);
+}
+
+#[test]
+fn sort_short_sorts() {
+    let mut v = vec![5, 3, 9, 1, 1, 0, 7];
+    sort_short(&mut v);
+    assert_eq!(v, [0, 1, 1, 3, 5, 7, 9]);
+    let mut long: Vec<u32> = (0..300).rev().collect();
+    sort_short(&mut long);
+    assert!(long.windows(2).all(|w| w[0] <= w[1]));
+    sort_short::<u8>(&mut []);
 }
