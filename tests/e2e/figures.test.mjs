@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSite, siteDir, timeKeys } from './harness.mjs';
+import { startSite, siteDir, timeKeys, linkFor } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -18,9 +18,6 @@ after(async () => {
   await site?.close();
 });
 
-const base64url = (buf) =>
-  Buffer.from(buf).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const linkFor = (text) => `#v1.${base64url(zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }))}`;
 
 const HEADER =
   'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +

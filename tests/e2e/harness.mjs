@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -165,3 +166,8 @@ export async function timeKeys(page, key, n) {
     [key, n],
   );
 }
+
+// A share link's fragment for `text` (`#v1.` and the raw-deflated text in URL-safe
+// base64, as the playground writes it), with `extra` parts after it (`&step=3`, …).
+export const linkFor = (text, extra = '') =>
+  `#v1.${zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64url')}${extra}`;

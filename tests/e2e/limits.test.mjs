@@ -6,8 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
-import { startSite } from './harness.mjs';
+import { startSite, linkFor } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -17,9 +16,6 @@ after(async () => {
   await site?.close();
 });
 
-const base64url = (buf) =>
-  Buffer.from(buf).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const linkFor = (text) => `#v1.${base64url(zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }))}`;
 
 const MAX_SOURCE_BYTES = 1 << 20;
 const LIMIT_MB = 512;

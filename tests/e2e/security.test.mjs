@@ -7,8 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { startSite, openFresh, pickPreset, presetIds, siteDir } from './harness.mjs';
+import { startSite, openFresh, pickPreset, presetIds, siteDir, linkFor } from './harness.mjs';
 
 let site;
 
@@ -20,8 +19,6 @@ after(async () => {
   await site?.close();
 });
 
-const linkFor = (text, extra = '') =>
-  `#v1.${zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64url')}${extra}`;
 
 // Records CSP violations from the first script on, in every page and frame of `context`.
 async function watchViolations(context) {

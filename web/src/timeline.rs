@@ -805,16 +805,19 @@ mod tests {
         seeks_agree_with_walking(&mut t, &[1, 63, 64, 65, 20_000, len - 1, len]);
     }
 
+    /// Two hosts, a connection whose ends have 4 MiB buffers, and a window for FD_READ.
+    const BIG_BUFFERS: &str = "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\n\
+        b: WSAStartup()\nb: L = socket(AF_INET, SOCK_STREAM)\n\
+        b: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n\
+        a: C = socket(AF_INET, SOCK_STREAM)\na: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\n\
+        a: connect(C, 10.0.0.2:80)\nb: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n";
+
     #[test]
     fn checkpoints_keep_within_their_budget() {
         // Every 1 MiB send leaves megabytes in the buffers for a thousand steps or so.
         let src = format!(
             "{}{}",
-            "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n\
-             b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n\
-             b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n\
-             a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n\
-             b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n",
+            BIG_BUFFERS,
             "a: send(C, 1048576 bytes)\nrun until idle\nb: recv(A, 1048576)\n".repeat(40)
         );
         let mut t = Timeline::new(&src).unwrap();
@@ -840,11 +843,7 @@ mod tests {
     fn flood(blocks: usize) -> String {
         format!(
             "{}{}",
-            "host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n\
-             b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n\
-             b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n\
-             a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n\
-             b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n",
+            BIG_BUFFERS,
             "a: send(C, 90000 bytes)\nrun until idle\n\
              b: repeat recv(A, 1) until SOCKET_ERROR WSAEWOULDBLOCK => 90000\n"
                 .repeat(blocks)

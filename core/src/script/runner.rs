@@ -273,14 +273,16 @@ impl Runner {
     /// assert_eq!(w.sim().trace().len(), r.sim().trace().len());
     /// ```
     pub fn again(&self, options: RunOptions) -> Runner {
-        let profile = options
-            .profile
-            .or(self.script.profile())
-            .unwrap_or_default();
+        Runner::fresh(self.script.clone(), self.program.clone(), options)
+    }
+
+    /// A runner of `script`, lowered to `program`, before its first step.
+    fn fresh(script: Arc<Script>, program: Arc<Program>, options: RunOptions) -> Runner {
+        let profile = options.profile.or(script.profile()).unwrap_or_default();
         Runner {
-            script: self.script.clone(),
-            vars: Vars::new(self.program.slots.len()),
-            program: self.program.clone(),
+            vars: Vars::new(program.slots.len()),
+            script,
+            program,
             sim: Sim::with_profile(profile),
             pc: 0,
             driving: None,
@@ -298,23 +300,7 @@ impl Runner {
     /// Checks an already parsed script.
     pub fn from_script(script: Script, options: RunOptions) -> Result<Runner, Vec<ScriptError>> {
         let program = lower(&script)?;
-        let sim = Sim::with_profile(options.profile.or(script.profile()).unwrap_or_default());
-        Ok(Runner {
-            script: Arc::new(script),
-            vars: Vars::new(program.slots.len()),
-            program: Arc::new(program),
-            sim,
-            pc: 0,
-            driving: None,
-            hosts: Vec::new(),
-            windows: Vec::new(),
-            failure: None,
-            options,
-            stmt_start: 0,
-            pattern: Arc::new(Vec::new()),
-            lines: LineMap::default(),
-            hooks: Vec::new(),
-        })
+        Ok(Runner::fresh(Arc::new(script), Arc::new(program), options))
     }
 
     /// The parsed script.
