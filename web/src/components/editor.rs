@@ -204,7 +204,8 @@ pub fn Editor() -> impl IntoView {
             return;
         };
         let Some(el) = scroller.get() else { return };
-        // After the frame's layout, so reading the scroll position forces no extra layout.
+        // In the next animation frame, once the step's DOM changes are in: the layout this
+        // read forces (rAF runs before the frame's own) is then the frame's only one.
         request_animation_frame(move || {
             let top = PAD_TOP + (f64::from(line) - 1.0) * LINE_HEIGHT;
             let view_top = f64::from(el.scroll_top());

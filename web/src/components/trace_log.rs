@@ -39,7 +39,8 @@ pub fn TraceLog() -> impl IntoView {
     Effect::new(move |_| {
         model.track();
         let Some(el) = scroller.get() else { return };
-        // After the frame's layout, so reading positions forces no extra layout.
+        // In the next animation frame, once the step's DOM changes are in: the layout these
+        // reads force (rAF runs before the frame's own) is then the frame's only one.
         request_animation_frame(move || {
             let Ok(Some(cur)) = el.query_selector(".trace-entry.current") else {
                 el.set_scroll_top(el.scroll_height());
