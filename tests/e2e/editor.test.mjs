@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startSite, openFresh, screenshots } from './harness.mjs';
+import { startSite, openFresh, screenshots, PING_HEADER, PING_BLOCK } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -17,12 +17,6 @@ after(async () => {
   await site?.close();
 });
 
-const HEADER =
-  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
-  'b: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n' +
-  'a: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\n' +
-  'b: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\nrun until idle\n';
-const BLOCK = 'a:send(C,"p")\nstep 2\nb:GetMessage(w)\nb:recv(A,9)\n';
 
 // The numbers the gutter shows, and where its first one and the text area's first line
 // are on the page.
@@ -56,7 +50,7 @@ test('a short script: the gutter numbers every line', { timeout: 120_000 }, asyn
 
 test('a 20,000-line script: the gutter numbers the lines in view, lined up, and typing redraws neither it nor the markers', { timeout: 300_000 }, async () => {
   const { page, problems } = await openFresh(site);
-  const lines = (HEADER + BLOCK.repeat(4_997)).split('\n');
+  const lines = (PING_HEADER + PING_BLOCK.repeat(4_997)).split('\n');
   const bad = 15_000;
   lines[bad - 1] = 'b:recieve(A,9)';
   const text = lines.join('\n');

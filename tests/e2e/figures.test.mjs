@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startSite, siteDir, timeKeys, linkFor } from './harness.mjs';
+import { startSite, siteDir, timeKeys, linkFor, PING_HEADER, PING_BLOCK, BULK_HEADER } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -19,13 +19,6 @@ after(async () => {
 });
 
 
-const HEADER =
-  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
-  'b: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n' +
-  'a: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\n' +
-  'b: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\nrun until idle\n';
-// Five steps and four lines a block: send, the data and its ACK delivered, GetMessage, recv.
-const BLOCK = 'a:send(C,"p")\nstep 2\nb:GetMessage(w)\nb:recv(A,9)\n';
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -80,19 +73,24 @@ test('figure: the size of the site', () => {
   assert.ok(total > 0);
 });
 
-test('figures: 100,000 steps loaded, stepped, and the memory they take', { timeout: 600_000 }, async () => {
-  const src = 'title "100,000 steps"\n' + HEADER + BLOCK.repeat(20_000);
+// Opens `src` from a share link in a new instrumented page and waits for the first
+// piece of its run, which shows (and can be stepped) before the rest is computed.
+const openLink = async (src) => {
   const page = await site.context.newPage();
   await page.addInitScript(instrument);
   const t0 = Date.now();
   await page.goto(site.baseUrl + linkFor(src), { waitUntil: 'load' });
-  // The first piece of the run shows (and can be stepped) before the rest is computed.
   await page.waitForFunction(
     () => / \/ \d+/.test(document.querySelector('[data-testid=step-counter]')?.textContent ?? ''),
     null,
-    { timeout: 300_000 },
+    { timeout: 600_000 },
   );
-  const firstShown = Date.now() - t0;
+  return { page, t0, firstShown: Date.now() - t0 };
+};
+
+test('figures: 100,000 steps loaded, stepped, and the memory they take', { timeout: 600_000 }, async () => {
+  const src = 'title "100,000 steps"\n' + PING_HEADER + PING_BLOCK.repeat(20_000);
+  const { page, t0, firstShown } = await openLink(src);
   await page.waitForFunction(
     () => {
       const c = document.querySelector('[data-testid=step-counter]');
@@ -126,26 +124,11 @@ test('figures: 100,000 steps loaded, stepped, and the memory they take', { timeo
 // 1 MiB sends, each drained by one recv: about 1,440 steps a block, so 694 blocks make
 // 1,000,000 steps from 43 KB of script (the parser takes at most 1 MiB). The same
 // scenario as `cargo bench -p wsasim-web --bench timeline`.
-const BULK_HEADER =
-  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
-  'b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n' +
-  'b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n' +
-  'a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n' +
-  'b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n';
 const BULK_BLOCK = 'a: send(C, 1048576 bytes)\nrun until idle\nb: recv(A, 1048576)\n';
 
 test('figures: 1,000,000 steps loaded and stepped, and the memory they take', { timeout: 900_000 }, async () => {
   const src = 'title "1,000,000 steps"\n' + BULK_HEADER + BULK_BLOCK.repeat(694);
-  const page = await site.context.newPage();
-  await page.addInitScript(instrument);
-  const t0 = Date.now();
-  await page.goto(site.baseUrl + linkFor(src), { waitUntil: 'load' });
-  await page.waitForFunction(
-    () => / \/ \d+/.test(document.querySelector('[data-testid=step-counter]')?.textContent ?? ''),
-    null,
-    { timeout: 600_000 },
-  );
-  const firstShown = Date.now() - t0;
+  const { page, t0, firstShown } = await openLink(src);
   // Runs this long are not run again under the other profile (it would double the memory).
   await page.waitForSelector('[data-testid=step-counter][data-compared=skipped]', { timeout: 600_000 });
   const loaded = Date.now() - t0;
@@ -201,7 +184,7 @@ test('figures: pasting a 20,000-line script, and typing in it', { timeout: 600_0
   await page.addInitScript(instrument);
   await page.goto(site.baseUrl, { waitUntil: 'load' });
   await page.locator('#scenario-editor').waitFor();
-  const src = 'title "20,000 lines"\n' + HEADER + BLOCK.repeat(4_997);
+  const src = 'title "20,000 lines"\n' + PING_HEADER + PING_BLOCK.repeat(4_997);
   const lines = src.split('\n').length - 1;
   const result = await page.evaluate(async (text) => {
     const ta = document.querySelector('#scenario-editor');

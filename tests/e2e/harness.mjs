@@ -171,3 +171,21 @@ export async function timeKeys(page, key, n) {
 // base64, as the playground writes it), with `extra` parts after it (`&step=3`, …).
 export const linkFor = (text, extra = '') =>
   `#v1.${zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 9 }).toString('base64url')}${extra}`;
+
+// Scenario texts shared by the speed, editor and limit tests.
+// Two hosts, one connection, FD_READ selected on the accepting end.
+export const PING_HEADER =
+  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
+  'b: L = socket(AF_INET, SOCK_STREAM)\nb: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\n' +
+  'a: C = socket(AF_INET, SOCK_STREAM)\na: connect(C, 10.0.0.2:80)\nb: A = accept(L)\n' +
+  'b: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\nrun until idle\n';
+// Five steps and four lines a block: send, the data and its ACK delivered, GetMessage, recv.
+export const PING_BLOCK = 'a:send(C,"p")\nstep 2\nb:GetMessage(w)\nb:recv(A,9)\n';
+// The same, with 4 MiB buffers at both ends (the `cargo bench -p wsasim-web --bench
+// timeline` scenarios).
+export const BULK_HEADER =
+  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
+  'b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n' +
+  'b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n' +
+  'a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n' +
+  'b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n';

@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, linkFor } from './harness.mjs';
+import { startSite, linkFor, BULK_HEADER } from './harness.mjs';
 
 let site;
 before(async () => {
@@ -38,11 +38,7 @@ const worstBuffers = () => {
 // Every recv re-enables FD_READ and posts it again, and nobody takes the messages: the
 // trace and the window's queue grow by an entry and a message a call, 90,000 calls a line.
 const worstQueue = (blocks) =>
-  'host a 10.0.0.1\nhost b 10.0.0.2\nwindow b w\na: WSAStartup()\nb: WSAStartup()\n' +
-  'b: L = socket(AF_INET, SOCK_STREAM)\nb: setsockopt(L, SOL_SOCKET, SO_RCVBUF, 4194304)\n' +
-  'b: bind(L, 10.0.0.2:80)\nb: listen(L, 5)\na: C = socket(AF_INET, SOCK_STREAM)\n' +
-  'a: setsockopt(C, SOL_SOCKET, SO_SNDBUF, 4194304)\na: connect(C, 10.0.0.2:80)\n' +
-  'b: A = accept(L)\nb: WSAAsyncSelect(A, w, WM_USER+1, FD_READ)\n' +
+  BULK_HEADER +
   'a: send(C, 90000 bytes)\nrun until idle\nb: repeat recv(A, 1) until SOCKET_ERROR WSAEWOULDBLOCK => 90000\n'.repeat(
     blocks,
   );

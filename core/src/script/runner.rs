@@ -174,6 +174,15 @@ impl LineMap {
         }
     }
 
+    /// A map with no lines that goes on counting steps from where this one is: what a
+    /// runner keeps once its trace has been taken or drained.
+    fn emptied(&self) -> LineMap {
+        LineMap {
+            starts: Vec::new(),
+            steps: self.steps,
+        }
+    }
+
     /// How many steps that added entries it records.
     pub fn len(&self) -> usize {
         self.starts.len()
@@ -375,10 +384,7 @@ impl Runner {
             failure: self.failure.clone(),
             options: self.options,
             stmt_start: self.stmt_start,
-            lines: LineMap {
-                starts: Vec::new(),
-                steps: self.lines.steps,
-            },
+            lines: self.lines.emptied(),
             hooks: self.hooks.clone(),
             pattern: self.pattern.clone(),
         }
@@ -389,10 +395,7 @@ impl Runner {
     /// map hold nothing, their counts kept). A reader that keeps a finished run's trace
     /// can then let the runner, and the world's buffers, go.
     pub fn take_trace(&mut self) -> (Trace, LineMap) {
-        let lines = LineMap {
-            starts: Vec::new(),
-            steps: self.lines.steps,
-        };
+        let lines = self.lines.emptied();
         (
             self.sim.take_trace(),
             core::mem::replace(&mut self.lines, lines),
@@ -409,8 +412,8 @@ impl Runner {
     /// Takes the trace entries the world holds, each with the script line that caused it
     /// and the runner step (from 1) that made it (see [`Sim::drain_trace`]).
     pub fn drain_trace(&mut self) -> Vec<(TraceEntry, Option<u32>, Option<usize>)> {
-        let lines = core::mem::take(&mut self.lines);
-        self.lines.steps = lines.steps;
+        let emptied = self.lines.emptied();
+        let lines = core::mem::replace(&mut self.lines, emptied);
         self.sim
             .drain_trace()
             .map(|e| {

@@ -615,11 +615,7 @@ impl Trace {
     /// goes on from where they ended.
     pub fn drain(&mut self) -> alloc::vec::IntoIter<TraceEntry> {
         let entries: Vec<TraceEntry> = self.iter().collect();
-        self.base += self.held;
-        self.held = 0;
-        self.chunks.clear();
-        self.marks.clear();
-        self.last = Mark::default();
+        self.forget();
         entries.into_iter()
     }
 
