@@ -67,3 +67,48 @@ test('a message Windows posts differently is marked and explained', { timeout: 1
     await page.close();
   }
 });
+
+test('the badge comes to a row already on screen when the other profile\'s run ends', { timeout: 180_000 }, async () => {
+  // The rows are drawn before the other profile's run is computed (it comes 30 ms
+  // later): the row must be drawn again with its badge. A row keyed by its id alone kept
+  // its first look, which lost the badge whenever the machine was slow (a CI failure).
+  const { page, problems } = await openFresh(site);
+  await pickPreset(page, 'windows-reset-connaborted');
+  const before = await page.evaluate(async () => {
+    document.querySelector('[data-profile="documented"]').click();
+    document.querySelector('[data-action="end"]').click();
+    await new Promise((r) => setTimeout(r, 0));
+    const rows = [...document.querySelectorAll('.panel.queue tr.msg')];
+    return {
+      compared: document.querySelector('.counter').dataset.compared,
+      reset: rows.some((r) => r.textContent.includes('WSAECONNRESET')),
+    };
+  });
+  assert.deepEqual(before, { compared: 'false', reset: true }, 'the rows are on screen before the comparison');
+  const reset = page.locator('.panel.queue tr.msg', { hasText: 'WSAECONNRESET' }).first();
+  await reset.locator('.win-badge').waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('.counter').getAttribute('data-compared'), 'true');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an edit that changes a message or an entry of the same number redraws its row', { timeout: 180_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  await pickPreset(page, 'wouldblock-race');
+  await page.locator('[data-action="end"]').click();
+  const msgs = page.locator('.panel.queue tr.msg');
+  await msgs.first().waitFor();
+  const rowText = () => msgs.evaluateAll((rs) => rs.map((r) => r.textContent).join('\n'));
+  assert.match(await rowText(), /WM_USER\+1/);
+  const editor = page.locator('#scenario-editor');
+  const text = await editor.inputValue();
+  // Same messages with the same ids, another wMsg; the same entries, other data.
+  await editor.fill(text.replaceAll('WM_USER+1', 'WM_USER+7').replaceAll('"hello"', '"howdy"'));
+  await page.locator('.panel.queue tr.msg', { hasText: 'WM_USER+7' }).first().waitFor({ timeout: 10_000 });
+  assert.doesNotMatch(await rowText(), /WM_USER\+1\b/, 'no row keeps the old wMsg');
+  const log = await page.locator('.trace-entry').evaluateAll((rs) => rs.map((r) => r.textContent).join('\n'));
+  assert.doesNotMatch(log, /hello/, 'no trace row keeps the old data');
+  assert.match(log, /howdy/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -65,7 +65,9 @@ fn socket_label(t: &Timeline, s: SocketHandle) -> String {
 /// One message in a window's queue panel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MessageRow {
-    /// `Message::id`, unique in the run: the key of the row.
+    /// `Message::id`, unique in the run. (The row's `<For>` key is the whole row: a row
+    /// is drawn once, so one that shows anything else, such as the badge that comes
+    /// with the other profile's run or another run's message of the same id, is new.)
     pub id: u64,
     /// `hWnd`, `0x00010010`.
     pub hwnd: String,
@@ -143,11 +145,6 @@ impl MessageRow {
             fresh: false,
             after_cancel: false,
         }
-    }
-
-    /// The `<For>` key: the id, with the flags that change how the row looks.
-    pub fn key(&self) -> (u64, bool, bool, bool) {
-        (self.id, self.consumed, self.fresh, self.after_cancel)
     }
 
     /// `A (108)` or `108`.
@@ -1272,7 +1269,8 @@ pub fn why(
 /// One trace entry in the log.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TraceRow {
-    /// The entry's index: the row's key.
+    /// The entry's index. (The row's `<For>` key is the whole row, as for
+    /// [`MessageRow`]: an edited script's entry of the same index is a new row.)
     pub index: usize,
     /// The step that added it (from 1, as the step counter counts).
     pub step: usize,

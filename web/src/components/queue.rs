@@ -56,7 +56,7 @@ pub fn MessageQueue() -> impl IntoView {
             >
                 <For
                     each=move || queues.get()
-                    key=|w: &WindowQueue| (w.hwnd.clone(), w.name.clone())
+                    key=|w: &WindowQueue| (w.hwnd.clone(), w.name.clone(), w.host.clone())
                     let(w)
                 >
                     <WindowQueueView hwnd=w.hwnd.clone() name=w.name.clone() host=w.host.clone() queues />
@@ -136,7 +136,7 @@ fn WindowQueueView(
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=messages key=|m: &MessageRow| m.key() let(m)>
+                        <For each=messages key=|m: &MessageRow| m.clone() let(m)>
                             <MessageRowView m />
                         </For>
                     </tbody>

@@ -77,7 +77,7 @@ pub fn TraceLog() -> impl IntoView {
                     fallback=|| view! { <p class="panel-empty">"Nothing has happened yet: step forward."</p> }
                 >
                     <ol class="trace-list" aria-label="Trace entries: one tab stop, arrow keys move between entries">
-                        <For each=move || model.get().rows key=|r: &TraceRow| (r.index, r.current) let(r)>
+                        <For each=move || model.get().rows key=|r: &TraceRow| r.clone() let(r)>
                             <TraceRowView r stop />
                         </For>
                     </ol>
