@@ -428,7 +428,7 @@ pub fn App() -> impl IntoView {
         let title = move || {
             pg.run.with(|r| {
                 r.as_ref()
-                    .and_then(|t| t.runner().script().title().map(str::to_string))
+                    .and_then(|t| t.title().map(str::to_string))
                     .unwrap_or_else(|| "wsasim scenario".into())
             })
         };

@@ -153,6 +153,10 @@ pub struct Timeline {
     /// The runner after `cursor` steps.
     current: Runner,
     cursor: usize,
+    /// The script's `title` and `about`, found once: [`wsasim::script::Script::title`]
+    /// reads every statement, and the panels ask at each step.
+    title: Option<String>,
+    about: Option<String>,
 }
 
 impl Timeline {
@@ -196,6 +200,11 @@ impl Timeline {
         let first = end.checkpoint();
         let cost = end.sim().footprint();
         let current = first.checkpoint();
+        let script = end.script();
+        let (title, about) = (
+            script.title().map(str::to_string),
+            script.about().map(str::to_string),
+        );
         Timeline {
             checkpoints: vec![first],
             every: CHECKPOINT_EVERY,
@@ -212,7 +221,19 @@ impl Timeline {
             costs: vec![cost],
             current,
             cursor: 0,
+            title,
+            about,
         }
+    }
+
+    /// The script's `title` line's text, if it has one.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The script's `about` line's text, if it has one.
+    pub fn about(&self) -> Option<&str> {
+        self.about.as_deref()
     }
 
     /// Runs more of the run, keeping checkpoints, until `work` is spent: each step
@@ -586,6 +607,20 @@ mod tests {
             .expect("in the gallery")
             .source
             .to_string()
+    }
+
+    #[test]
+    fn title_and_about_are_the_scripts_and_stay_through_the_run() {
+        let src = example();
+        let script = wsasim::script::parse(&src).unwrap();
+        let mut t = Timeline::new(&src).unwrap();
+        assert!(script.title().is_some() && script.about().is_some());
+        assert_eq!(t.title(), script.title());
+        assert_eq!(t.about(), script.about());
+        t.to_end();
+        assert_eq!(t.title(), script.title());
+        let bare = Timeline::new("host a 10.0.0.1\n").unwrap();
+        assert_eq!((bare.title(), bare.about()), (None, None));
     }
 
     #[test]

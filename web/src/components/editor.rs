@@ -186,16 +186,12 @@ pub fn Editor() -> impl IntoView {
         marks
     });
     let title = Memo::new(move |_| {
-        pg.run.with(|r| {
-            r.as_ref()
-                .and_then(|t| t.runner().script().title().map(str::to_string))
-        })
+        pg.run
+            .with(|r| r.as_ref().and_then(|t| t.title().map(str::to_string)))
     });
     let about = Memo::new(move |_| {
-        pg.run.with(|r| {
-            r.as_ref()
-                .and_then(|t| t.runner().script().about().map(str::to_string))
-        })
+        pg.run
+            .with(|r| r.as_ref().and_then(|t| t.about().map(str::to_string)))
     });
 
     // Keep the current step's line in view.

@@ -10,10 +10,9 @@ use crate::state::{use_playground, Notice, PlaygroundCtx};
 
 /// The scenario's file-name stem: its title, or `scenario`.
 fn stem(pg: PlaygroundCtx) -> String {
-    let title = pg.run.with_untracked(|r| {
-        r.as_ref()
-            .and_then(|t| t.runner().script().title().map(str::to_string))
-    });
+    let title = pg
+        .run
+        .with_untracked(|r| r.as_ref().and_then(|t| t.title().map(str::to_string)));
     file_stem(title.as_deref().unwrap_or(""))
 }
 

@@ -119,8 +119,9 @@ pub fn Wire() -> impl IntoView {
                         aria-label="Sequence diagram of the segments between the hosts"
                         width=move || w().to_string()
                         height=move || h().to_string()
-                        viewBox=move || format!("0 0 {} {}", w(), h())
                     >
+                        // No viewBox: user units are pixels anyway, and with one every
+                        // change of its height (a step adds a row) re-laid out every arrow.
                         <defs>
                             <marker id="wire-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                                 <path d="M 0 0 L 10 5 L 0 10 z" class="wire-head"></path>
