@@ -74,6 +74,21 @@ pub fn is_compared(t: &Timeline) -> bool {
     t.len() <= MAX_COMPARED_STEPS && t.cut() != Some(crate::timeline::Cut::Memory)
 }
 
+/// Calls `piece` (which computes a piece of a run and says whether the run is complete)
+/// in tasks of their own, letting the page draw and take input between two pieces,
+/// until the run is complete (true) or `current` says a newer run replaced it (false).
+async fn in_pieces(mut piece: impl FnMut() -> bool, current: impl Fn() -> bool) -> bool {
+    loop {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if !current() {
+            return false;
+        }
+        if piece() {
+            return true;
+        }
+    }
+}
+
 /// Where the cursor goes once a run is complete.
 #[derive(Clone, Copy, Debug)]
 struct AfterRun {
@@ -136,19 +151,14 @@ impl PlaygroundCtx {
     fn run_rest_soon(&self, generation: u64, after: AfterRun) {
         let this = *self;
         leptos::task::spawn_local(async move {
-            loop {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                if this.run_generation.get_value() != generation {
-                    return;
-                }
-                let complete = this
-                    .run
+            let piece = || {
+                this.run
                     .try_update(|r| r.as_mut().is_none_or(|t| t.extend(RUN_PIECE)))
-                    .unwrap_or(true);
-                if complete {
-                    this.run_complete(after);
-                    return;
-                }
+                    .unwrap_or(true)
+            };
+            let current = || this.run_generation.get_value() == generation;
+            if in_pieces(piece, current).await {
+                this.run_complete(after);
             }
         });
     }
@@ -241,13 +251,9 @@ impl PlaygroundCtx {
                 return;
             };
             // A piece at a time, like the run itself, so stepping stays quick meanwhile.
-            while !theirs.extend(RUN_PIECE) {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                if !current() {
-                    return;
-                }
+            if theirs.extend(RUN_PIECE) || in_pieces(|| theirs.extend(RUN_PIECE), current).await {
+                this.set_contrast(Some(theirs));
             }
-            this.set_contrast(Some(theirs));
         });
     }
 

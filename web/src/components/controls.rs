@@ -46,6 +46,13 @@ pub fn Controls() -> impl IntoView {
     let cursor = move || pos.with(|p| p.0);
     let len = move || pos.with(|p| p.1);
     let no_run = move || pg.run.with(Option::is_none);
+    // A complete run that is not run again under the other profile (see `is_compared`).
+    let skipped = Memo::new(move |_| {
+        pg.run.with(|r| {
+            r.as_ref()
+                .is_some_and(|t| t.is_complete() && !is_compared(t))
+        })
+    });
 
     use_interval(
         Signal::derive(move || pg.playing.get()),
@@ -172,13 +179,7 @@ pub fn Controls() -> impl IntoView {
                 data-compared=move || {
                     if pg.contrast.with(Option::is_some) {
                         "true"
-                    } else if pg
-                        .run
-                        .with(|r| {
-                            r.as_ref()
-                                .is_some_and(|t| t.is_complete() && !is_compared(t))
-                        })
-                    {
+                    } else if skipped.get() {
                         "skipped"
                     } else {
                         "false"
@@ -190,8 +191,8 @@ pub fn Controls() -> impl IntoView {
                 " / "
                 {len}
                 {move || {
-                    pg.run
-                        .with(|r| r.as_ref().is_some_and(|t| t.is_complete() && !is_compared(t)))
+                    skipped
+                        .get()
                         .then(|| {
                             view! {
                                 <span
