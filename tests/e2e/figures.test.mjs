@@ -118,6 +118,44 @@ test('figures: 100,000 steps loaded, stepped, and the memory they take', { timeo
   console.log(
     `FIGURE memory with ${len} steps: JS heap ${mem.heap.toFixed(1)} MB + wasm memory ${mem.wasm.toFixed(1)} MB = ${(mem.heap + mem.wasm).toFixed(1)} MB`,
   );
+  // An edit (a key typed at the end of the text), as the issue counts it: from the key
+  // to the new run's first steps on screen, and to the whole run, with the view at the
+  // last step and at step 0. The playground runs the text 250 ms (DEBOUNCE_MS) after
+  // the last key; the key itself costs Chromium's text area about 100 ms at 80,000 lines.
+  const editAt = (where) =>
+    page.evaluate(async (where) => {
+      const ta = document.querySelector('#scenario-editor');
+      const counter = document.querySelector('[data-testid=step-counter]');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      ta.focus();
+      ta.setSelectionRange(ta.value.length, ta.value.length);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = counter.textContent;
+      const t0 = performance.now();
+      document.execCommand('insertText', false, where === 'end' ? '#' : ' ');
+      let first = null;
+      for (;;) {
+        await frame();
+        const text = counter.textContent;
+        if (first === null && text !== before) first = performance.now() - t0;
+        if (first !== null && !counter.querySelector('.running') && / \/ \d{6}/.test(text)) break;
+        if (performance.now() - t0 > 60_000) break;
+      }
+      ta.blur();
+      return { first, whole: performance.now() - t0, after: counter.textContent.replace(/\s+/g, ' ').trim() };
+    }, where);
+  const edit = await editAt('end');
+  console.log(
+    `FIGURE 100k edit at step ${len}: from the key to the new run shown ${edit.first?.toFixed(0)} ms, to the whole run ${edit.whole.toFixed(0)} ms (each with the 250 ms pause after typing)`,
+  );
+  assert.match(edit.after, new RegExp(`Step ${len} / ${len}`), 'the edit keeps the step');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-counter] strong')?.textContent.trim() === '0');
+  const early = await editAt('start');
+  console.log(
+    `FIGURE 100k edit at step 0: from the key to the new run's first steps shown ${early.first?.toFixed(0)} ms, to the whole run ${early.whole.toFixed(0)} ms (each with the 250 ms pause after typing)`,
+  );
+  assert.match(early.after, new RegExp(`Step 0 / ${len}`), 'the edit keeps step 0');
   await page.close();
 });
 

@@ -57,11 +57,16 @@ pub fn divergence(a: &Timeline, pa: Profile, b: &Timeline, pb: Profile) -> Optio
 /// How long after a run shows the comparison with the other profile starts, in ms.
 pub const CONTRAST_DELAY_MS: u32 = 30;
 
-/// How much of a run is computed before the page shows it, and in each task after
-/// that, in [`Timeline::extend`]'s units (a step and each entry it records count one):
-/// about 20,000 steps of most runs. A long run shows its first steps at once and the
-/// rest as it comes.
+/// How much of a run is computed in each task after the first piece, in
+/// [`Timeline::extend`]'s units (a step and each entry it records count one): about
+/// 20,000 steps of most runs. A long run shows its first steps at once and the rest as
+/// it comes.
 pub const RUN_PIECE: usize = 40_000;
+
+/// How much of a run is computed before the page shows it: about 4,000 steps, a few
+/// milliseconds, more than a screen shows; any longer and an edit of a long script
+/// waits for it (the rest follows in pieces of [`RUN_PIECE`]).
+pub const FIRST_PIECE: usize = 8_000;
 
 /// Runs longer than this are not run again under the other profile for the badges and
 /// the Why panel's note: that second run would double the memory the tab needs (the
@@ -122,7 +127,12 @@ impl PlaygroundCtx {
                 self.refresh_contrast_soon();
             }
             Ok(mut t) => {
-                let complete = t.extend(RUN_PIECE);
+                let mut complete = t.extend(FIRST_PIECE);
+                if !complete && keep_cursor && t.len() < cursor {
+                    // The step kept is further on: up to a whole piece more before the
+                    // page shows the run, rather than show step 0 and then jump.
+                    complete = t.extend(RUN_PIECE - FIRST_PIECE);
+                }
                 self.script_profile.set(t.runner().script().profile());
                 let effective = t.sim().profile();
                 if self.profile.get_untracked() != effective {
