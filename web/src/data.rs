@@ -91,34 +91,36 @@ pub struct DataCtx {
 impl DataCtx {
     /// Fetches the gallery, unless it has been asked for already.
     pub fn want_gallery(self) {
-        if self.gallery.with_untracked(|g| *g != Load::Idle) {
-            return;
-        }
-        self.gallery.set(Load::Loading);
-        leptos::task::spawn_local(async move {
-            let got = fetch_text(GALLERY_FILE)
-                .await
-                .and_then(|t| Gallery::parse(&t).map_err(|e| format!("{GALLERY_FILE}: {e}")));
-            self.gallery.set(match got {
-                Ok(g) => Load::Ready(Arc::new(g)),
-                Err(e) => Load::Failed(e),
-            });
+        fetch_once(self.gallery, GALLERY_FILE, |t| {
+            Gallery::parse(&t)
+                .map(Arc::new)
+                .map_err(|e| format!("{GALLERY_FILE}: {e}"))
         });
     }
 
     /// Fetches the specification, unless it has been asked for already.
     pub fn want_spec(self) {
-        if self.spec.with_untracked(|s| *s != Load::Idle) {
-            return;
-        }
-        self.spec.set(Load::Loading);
-        leptos::task::spawn_local(async move {
-            self.spec.set(match fetch_text(SPEC_FILE).await {
-                Ok(t) => Load::Ready(t.into()),
-                Err(e) => Load::Failed(e),
-            });
-        });
+        fetch_once(self.spec, SPEC_FILE, |t| Ok(t.into()));
     }
+}
+
+/// Fetches `url` into `slot` unless it has been asked for already: `slot` is loading
+/// meanwhile, then holds what `read` makes of the text, or why there is nothing.
+fn fetch_once<T: Send + Sync + 'static>(
+    slot: RwSignal<Load<T>>,
+    url: &'static str,
+    read: impl FnOnce(String) -> Result<T, String> + 'static,
+) {
+    if slot.with_untracked(|s| !matches!(s, Load::Idle)) {
+        return;
+    }
+    slot.set(Load::Loading);
+    leptos::task::spawn_local(async move {
+        slot.set(match fetch_text(url).await.and_then(read) {
+            Ok(t) => Load::Ready(t),
+            Err(e) => Load::Failed(e),
+        });
+    });
 }
 
 /// Provides [`DataCtx`], with neither file asked for yet.

@@ -6,7 +6,6 @@ use alloc::string::String;
 
 use super::{Cause, Names, Outcome, TraceEntry};
 
-/// Writes `s` as a JSON string literal.
 /// Appends `s` to `out` as a JSON string: quoted, with `"`, `\\` and control
 /// characters escaped. The one JSON string writer of the trace's and the playground's
 /// JSON output.
