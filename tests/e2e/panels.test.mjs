@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { screenshots, startSite } from './harness.mjs';
+import { screenshots, startSite, linkFor, PING_HEADER, PING_BLOCK } from './harness.mjs';
 
 let baseUrl;
 let context;
@@ -191,5 +191,44 @@ test('a step on a long run updates the panels quickly (printed, not asserted)', 
   const counter = await page.locator('.counter').textContent();
   console.log(`step updates on a long run (${counter.trim()}): ${times.join(', ')} ms (click until the panels are updated, before paint)`);
   assert.deepEqual(problems, [], 'the page logged no errors or warnings');
+  await page.close();
+});
+
+// Chromium lays out every arrow of the diagram again when the SVG's size is written, even
+// with the same value: a step must leave the SVG alone while its rows fit, and keep the
+// arrows it does not change.
+test('a step keeps the diagram: its size is not rewritten and its arrows stay', async () => {
+  const page = await context.newPage();
+  await page.goto(baseUrl + linkFor(PING_HEADER + PING_BLOCK.repeat(10)), { waitUntil: 'load' });
+  await page.waitForFunction(() => / \/ [1-9]/.test(document.querySelector('[data-testid=step-counter]')?.textContent ?? ''));
+  await page.locator('[data-action="end"]').click();
+  await page.locator('.wire-arrow').nth(19).waitFor({ timeout: 10_000 });
+  const before = await page.evaluate(() => {
+    const svg = document.querySelector('.wire-svg');
+    window.__svgWrites = [];
+    new MutationObserver((ms) => window.__svgWrites.push(...ms.map((m) => m.attributeName))).observe(svg, { attributes: true });
+    const arrows = [...document.querySelectorAll('.wire-arrow')];
+    arrows.forEach((a, i) => (a.__probe = i));
+    return { arrows: arrows.length, rows: document.querySelectorAll('.wire-time').length };
+  });
+  assert.ok(before.arrows >= 20 && before.rows < 30, JSON.stringify(before));
+  // Back over one exchange (recv, GetMessage, the ACK and the data delivered, send): two
+  // arrows and two instants (rows) fewer, within the first chunk of the SVG's height.
+  for (let i = 0; i < 5; i++) {
+    await page.locator('[data-action="back"]').click();
+    await page.waitForTimeout(100);
+  }
+  const after = await page.evaluate(() => ({
+    writes: window.__svgWrites,
+    kept: [...document.querySelectorAll('.wire-arrow')].filter((a) => a.__probe !== undefined).length,
+    arrows: document.querySelectorAll('.wire-arrow').length,
+    rows: document.querySelectorAll('.wire-time').length,
+  }));
+  assert.deepEqual(after.writes, [], 'the SVG element was not written');
+  assert.equal(after.arrows, before.arrows - 2);
+  assert.equal(after.rows, before.rows - 2);
+  // An arrow is keyed by all it shows: the one or two whose "fresh" mark the steps
+  // changed are drawn anew, every other is the node drawn before.
+  assert.ok(after.kept >= after.arrows - 2, `arrows kept: ${after.kept} of ${after.arrows}`);
   await page.close();
 });

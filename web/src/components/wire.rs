@@ -19,6 +19,8 @@ const LEFT: f64 = 74.0;
 const ROW_H: f64 = 24.0;
 /// Space above the first row.
 const TOP: f64 = 6.0;
+/// The SVG's height grows in steps of this many rows (see [`Wire`]).
+const ROWS_CHUNK: usize = 32;
 
 fn x(col: usize) -> f64 {
     LEFT + COL_W * col as f64 + COL_W / 2.0
@@ -57,7 +59,14 @@ pub fn Wire() -> impl IntoView {
         }
     });
     let w = move || model.with(|m| width(m.hosts.len()));
-    let h = move || model.with(|m| TOP * 2.0 + ROW_H * m.times.len().max(1) as f64);
+    let rows = move || model.with(|m| m.times.len().max(1));
+    let h = move || TOP * 2.0 + ROW_H * rows() as f64;
+    // Chromium lays out every arrow again whenever the SVG's size changes (measured: each
+    // step that adds or removes an instant re-laid out all of them). So the SVG grows in
+    // chunks of rows, and a clipping box of the exact height shows the rows in use.
+    let svg_h =
+        move || TOP * 2.0 + ROW_H * rows().div_ceil(ROWS_CHUNK).max(1) as f64 * ROWS_CHUNK as f64;
+    let px = |v: f64| format!("{v}px");
     let summary = move || {
         model.with(|m| {
             let lost = m
@@ -113,43 +122,45 @@ pub fn Wire() -> impl IntoView {
                     </For>
                 </div>
                 <div class="wire-scroll" node_ref=scroller>
-                    <svg
-                        class="wire-svg"
-                        role="img"
-                        aria-label="Sequence diagram of the segments between the hosts"
-                        width=move || w().to_string()
-                        height=move || h().to_string()
-                    >
-                        // No viewBox: user units are pixels anyway, and with one every
-                        // change of its height (a step adds a row) re-laid out every arrow.
-                        <defs>
-                            <marker id="wire-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                                <path d="M 0 0 L 10 5 L 0 10 z" class="wire-head"></path>
-                            </marker>
-                        </defs>
-                        <For
-                            each=move || model.with(|m| m.times.iter().cloned().enumerate().collect::<Vec<_>>())
-                            key=|t| t.clone()
-                            let((row, at))
+                    <div class="wire-clip" style:width=move || px(w()) style:height=move || px(h())>
+                        <svg
+                            class="wire-svg"
+                            role="img"
+                            aria-label="Sequence diagram of the segments between the hosts"
+                            style:width=move || px(w())
+                            style:height=move || px(svg_h())
                         >
-                            <text class="wire-time" x=(LEFT - 8.0).to_string() y=(y(row) + 4.0).to_string() text-anchor="end">{at}</text>
-                        </For>
-                        <For
-                            each=move || model.with(|m| (0..m.hosts.len()).collect::<Vec<_>>())
-                            key=|i| *i
-                            let(i)
-                        >
-                            <line class="lifeline" x1=x(i).to_string() x2=x(i).to_string() y1="0" y2=move || h().to_string()></line>
-                        </For>
-                        {move || model.with(|m| m.now_row).map(|row| view! {
-                            <line class="wire-now" x1=(LEFT - 4.0).to_string() x2=w().to_string() y1=y(row).to_string() y2=y(row).to_string()>
-                                <title>"now"</title>
-                            </line>
-                        })}
-                        <For each=move || model.get().arrows key=|a: &Arrow| a.clone() let(a)>
-                            <ArrowView a />
-                        </For>
-                    </svg>
+                            // No viewBox: user units are pixels anyway, and with one every
+                            // change of its height (a step adds a row) re-laid out every arrow.
+                            <defs>
+                                <marker id="wire-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                                    <path d="M 0 0 L 10 5 L 0 10 z" class="wire-head"></path>
+                                </marker>
+                            </defs>
+                            <For
+                                each=move || model.with(|m| m.times.iter().cloned().enumerate().collect::<Vec<_>>())
+                                key=|t| t.clone()
+                                let((row, at))
+                            >
+                                <text class="wire-time" x=(LEFT - 8.0).to_string() y=(y(row) + 4.0).to_string() text-anchor="end">{at}</text>
+                            </For>
+                            <For
+                                each=move || model.with(|m| (0..m.hosts.len()).collect::<Vec<_>>())
+                                key=|i| *i
+                                let(i)
+                            >
+                                <line class="lifeline" x1=x(i).to_string() x2=x(i).to_string() y1="0" y2=move || svg_h().to_string()></line>
+                            </For>
+                            {move || model.with(|m| m.now_row).map(|row| view! {
+                                <line class="wire-now" x1=(LEFT - 4.0).to_string() x2=w().to_string() y1=y(row).to_string() y2=y(row).to_string()>
+                                    <title>"now"</title>
+                                </line>
+                            })}
+                            <For each=move || model.get().arrows key=|a: &Arrow| a.clone() let(a)>
+                                <ArrowView a />
+                            </For>
+                        </svg>
+                    </div>
                 </div>
                 <p class="panel-foot legend">
                     <span class="wire-key delivered"></span>"delivered"
