@@ -1,7 +1,8 @@
 // Browser tests of the scenario editor on a long script (issue 14): the gutter numbers
 // only the lines near the view, lined up with the text wherever it is scrolled; markers
 // stay at their lines; typing redraws neither the gutter nor the markers; a long script
-// is still compared with the other profile. Its speed is printed by figures.test.mjs, never
+// is still compared with the other profile; an edit far into a long run keeps its step
+// on screen. Its speed is printed by figures.test.mjs, never
 // asserted here.
 
 import { test, before, after } from 'node:test';
@@ -137,6 +138,63 @@ test('a long script still gets its comparison with the other profile, after the 
   const reset = page.locator('.panel.queue tr.msg', { hasText: 'WSAECONNRESET' }).first();
   await reset.locator('.win-badge').waitFor({ timeout: 30_000 });
   assert.match(await reset.locator('.win-badge').getAttribute('aria-label'), /^Under Windows: FD_CLOSE with WSAECONNABORTED/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// After an edit the view stays at its step. When that step lies beyond the first piece of
+// the new run, the page keeps the run before the edit until the new one reaches it, so
+// the step counter never shows another step on the way.
+test('an edit far into a long run keeps the step on screen throughout', { timeout: 300_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  const editor = page.locator('#scenario-editor');
+  await editor.evaluate((ta, t) => {
+    ta.focus();
+    ta.value = t;
+    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, 'title "far"\n' + PING_HEADER + PING_BLOCK.repeat(12_000));
+  const steps = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('[data-testid=step-counter]');
+      const m = c.textContent.replace(/\s+/g, ' ').match(/Step (\d+) \/ (\d+)/);
+      return { at: Number(m?.[1]), of: Number(m?.[2]), running: !!c.querySelector('.running') };
+    });
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=step-counter]');
+    return / \/ \d{5}/.test(c?.textContent ?? '') && !c.querySelector('.running');
+  }, null, { timeout: 120_000 });
+  await editor.evaluate((ta) => ta.blur());
+  await page.keyboard.press('End');
+  const before = await steps();
+  assert.ok(before.at === before.of && before.of > 50_000, JSON.stringify(before));
+  // Every step number the counter shows from the edit on.
+  await page.evaluate(() => {
+    window.__shown = [];
+    const c = document.querySelector('[data-testid=step-counter]');
+    new MutationObserver(() => window.__shown.push(c.querySelector('strong')?.textContent.trim())).observe(c, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  await editor.evaluate((ta) => {
+    ta.focus();
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+    document.execCommand('insertText', false, 'a:send(C,"p")\n');
+  });
+  // One step more: the new run is in once the counter says so.
+  await page.waitForFunction(
+    (n) => {
+      const c = document.querySelector('[data-testid=step-counter]');
+      return new RegExp(` / ${n}\\b`).test(c.textContent.replace(/\s+/g, ' ')) && !c.querySelector('.running');
+    },
+    before.of + 1,
+    { timeout: 120_000 },
+  );
+  const after = await steps();
+  assert.deepEqual(after, { ...before, of: before.of + 1 }, 'the new run is shown at the same step');
+  const shown = await page.evaluate(() => [...new Set(window.__shown)]);
+  assert.deepEqual(shown, [String(before.at)], 'no other step was shown on the way');
   assert.deepEqual(problems, []);
   await page.close();
 });

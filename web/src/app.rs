@@ -88,6 +88,7 @@ fn provide_state(embed: bool) -> PlaygroundCtx {
         contrast: RwSignal::new(None),
         contrast_generation: StoredValue::new(0),
         run_generation: StoredValue::new(0),
+        pending_run: StoredValue::new(None),
         selection: RwSignal::new(Selection::None),
         library: RwSignal::new(library),
         undo: RwSignal::new(None),

@@ -65,7 +65,8 @@ pub const RUN_PIECE: usize = 40_000;
 
 /// How much of a run is computed before the page shows it: about 4,000 steps, a few
 /// milliseconds, more than a screen shows; any longer and an edit of a long script
-/// waits for it (the rest follows in pieces of [`RUN_PIECE`]).
+/// waits for it (the rest follows in pieces of [`RUN_PIECE`]). After an edit with the
+/// view further on, the new run is shown once it reaches the view's step instead.
 pub const FIRST_PIECE: usize = 8_000;
 
 /// Runs longer than this are not run again under the other profile for the badges and
@@ -119,6 +120,7 @@ impl PlaygroundCtx {
         };
         let generation = self.run_generation.get_value() + 1;
         self.run_generation.set_value(generation);
+        self.pending_run.set_value(None);
         match Runner::with_options(&src, options).map(Timeline::start) {
             Err(errors) => {
                 self.errors.set(errors);
@@ -127,33 +129,90 @@ impl PlaygroundCtx {
                 self.refresh_contrast_soon();
             }
             Ok(mut t) => {
-                let mut complete = t.extend(FIRST_PIECE);
+                let complete = t.extend(FIRST_PIECE);
                 if !complete && keep_cursor && t.len() < cursor {
-                    // The step kept is further on: up to a whole piece more before the
-                    // page shows the run, rather than show step 0 and then jump.
-                    complete = t.extend(RUN_PIECE - FIRST_PIECE);
-                }
-                self.script_profile.set(t.runner().script().profile());
-                let effective = t.sim().profile();
-                if self.profile.get_untracked() != effective {
-                    self.profile.set(effective);
-                }
-                self.run.set(Some(t));
-                self.errors.set(Vec::new());
-                self.stale.set(false);
-                self.selection.set(Selection::None);
-                let after = AfterRun {
-                    keep_cursor,
-                    cursor,
-                };
-                if complete {
-                    self.run_complete(after);
+                    // The step kept lies further on: the page keeps the run before the
+                    // edit until the new one reaches it, rather than show step 0 and jump.
+                    self.pending_run.set_value(Some((t, cursor)));
+                    self.errors.set(Vec::new());
+                    self.run_pending_soon(generation);
                 } else {
-                    self.run_rest_soon(generation, after);
+                    self.show_run(
+                        t,
+                        complete,
+                        generation,
+                        AfterRun {
+                            keep_cursor,
+                            cursor,
+                        },
+                    );
                 }
             }
         }
         self.flush();
+    }
+
+    /// Shows a new run (computed up to its first piece at least), and then computes its
+    /// rest in pieces unless it is `complete`.
+    fn show_run(&self, t: Timeline, complete: bool, generation: u64, after: AfterRun) {
+        self.script_profile.set(t.runner().script().profile());
+        let effective = t.sim().profile();
+        if self.profile.get_untracked() != effective {
+            self.profile.set(effective);
+        }
+        self.run.set(Some(t));
+        self.errors.set(Vec::new());
+        self.stale.set(false);
+        self.selection.set(Selection::None);
+        if complete {
+            self.run_complete(after);
+        } else {
+            self.run_rest_soon(generation, after);
+        }
+    }
+
+    /// Computes the pending run in pieces until it reaches its step (or ends), then shows
+    /// it there. A newer run, or [`finish_run`](Self::finish_run), stops it.
+    fn run_pending_soon(&self, generation: u64) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            let piece = || {
+                this.pending_run
+                    .try_update_value(|p| {
+                        p.as_mut()
+                            .is_none_or(|(t, cursor)| t.extend(RUN_PIECE) || t.len() >= *cursor)
+                    })
+                    .unwrap_or(true)
+            };
+            let current = || this.run_generation.get_value() == generation;
+            if in_pieces(piece, current).await {
+                this.show_pending(generation);
+            }
+        });
+    }
+
+    /// Shows the pending run at its step; its rest, if any, follows in pieces.
+    fn show_pending(&self, generation: u64) {
+        let Some((mut t, cursor)) = self.pending_run.try_update_value(Option::take).flatten()
+        else {
+            return;
+        };
+        let complete = t.is_complete();
+        if !complete {
+            t.seek(cursor);
+        }
+        // Once shown at its step, the run's end does not move the cursor again (the user
+        // may have stepped meanwhile).
+        let keep_cursor = complete;
+        self.show_run(
+            t,
+            complete,
+            generation,
+            AfterRun {
+                keep_cursor,
+                cursor,
+            },
+        );
     }
 
     /// Runs the rest of a long run a piece at a time, each in a task of its own, so the
@@ -176,14 +235,24 @@ impl PlaygroundCtx {
     /// Runs the rest of the run now, if part of it is still to come: for what needs the
     /// whole run (a share link's digest, a step past the part computed, learning mode).
     pub fn finish_run(&self) {
+        // The pieces still queued see a newer generation and stop.
+        let generation = self.run_generation.get_value() + 1;
+        if self.pending_run.with_value(Option::is_some) {
+            self.run_generation.set_value(generation);
+            self.pending_run.update_value(|p| {
+                if let Some((t, _)) = p {
+                    t.finish();
+                }
+            });
+            self.show_pending(generation);
+            return;
+        }
         if self
             .run
             .with_untracked(|r| r.as_ref().is_none_or(Timeline::is_complete))
         {
             return;
         }
-        // The pieces still queued see a newer generation and stop.
-        let generation = self.run_generation.get_value() + 1;
         self.run_generation.set_value(generation);
         let cursor = self
             .run

@@ -121,6 +121,9 @@ pub struct PlaygroundCtx {
     /// Counts the runs, so the pieces of a long run still to compute stop when a newer
     /// run starts.
     pub run_generation: StoredValue<u64>,
+    /// A new run of an edited script, with the step to show it at, while it is computed
+    /// up to that step: until then the page keeps showing the run before the edit.
+    pub pending_run: StoredValue<Option<(Timeline, usize)>>,
     /// The selection.
     pub selection: RwSignal<Selection>,
     /// The user's saved scenarios (the list; texts stay in local storage).
