@@ -1,13 +1,15 @@
-// Issue 14 (size): the gallery and the specification are static files the page fetches
-// when first wanted (web/src/data.rs), not part of the WebAssembly module. A visit that
-// needs neither fetches neither; each is fetched once, from under the site's sub-path;
-// until they arrive the presets menu says so and the Why panel shows the rule without the
-// page's excerpt, and the user's text is kept; a failed fetch is said in the menu and the
-// rest of the page works.
+// Issue 14 (size): the gallery, the specification and Export as C's prelude are static
+// files the page fetches when first wanted (web/src/data.rs), not part of the WebAssembly
+// module. A visit that needs none fetches none; each is fetched once, from under the
+// site's sub-path; until they arrive the presets menu says so, the Why panel shows the
+// rule without the page's excerpt, an export waits, and the user's text is kept; a failed
+// fetch is said and the rest of the page works.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openFresh, pickPreset, startSite, subPath } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openFresh, pickPreset, root, startSite, subPath } from './harness.mjs';
 
 let site;
 
@@ -89,5 +91,67 @@ test('a gallery that cannot be fetched is said in the menu; the page still runs'
     await page.close();
   } finally {
     await site.context.unroute(/\/gallery\.txt$/, fail);
+  }
+});
+
+// Export as C's shared C comes from `prelude.c`, fetched when first wanted: an export
+// asked for before it arrives (by two presses) is one download, made once it does, with
+// the core's prelude in it; a prelude that cannot be fetched is said, and nothing else.
+test('Export as C waits for its prelude, then downloads once; a missing prelude is said', { timeout: 120_000 }, async () => {
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  const fetched = [];
+  const hold = async (route) => {
+    fetched.push(new URL(route.request().url()).pathname);
+    await gate;
+    await route.continue();
+  };
+  await site.context.route(/\/prelude\.c$/, hold);
+  try {
+    const { page, problems } = await openFresh(site);
+    await page.waitForTimeout(300);
+    assert.deepEqual(fetched, [], 'not fetched at start');
+    // (The first-load example resets a connection, which cannot be exported.)
+    await pickPreset(page, 'fd-read-level-triggered');
+    const downloads = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.locator('[data-action="export-c"]').click();
+    await page.locator('[data-action="export-c"]').click();
+    await page.waitForTimeout(300);
+    assert.deepEqual(fetched, [`${subPath}prelude.c`]);
+    assert.equal(downloads.length, 0, 'nothing before the prelude arrives');
+    release();
+    await page.waitForEvent('download', { timeout: 15_000 }).catch(() => {});
+    await page.waitForTimeout(500);
+    assert.equal(downloads.length, 1, 'one download for the two presses');
+    const text = fs.readFileSync(await downloads[0].path(), 'utf8');
+    const prelude = fs.readFileSync(path.join(root, 'core', 'src', 'script', 'export_c', 'prelude.c'), 'utf8');
+    assert.ok(text.includes(prelude + '\nint main(void) {'), 'the core\'s prelude, before main');
+    // Once there, a press downloads at once.
+    await Promise.all([page.waitForEvent('download'), page.locator('[data-action="export-c"]').click()]);
+    assert.equal(fetched.length, 1, 'fetched once');
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await site.context.unroute(/\/prelude\.c$/, hold);
+  }
+  const fail = (route) => route.fulfill({ status: 404, body: 'gone' });
+  await site.context.route(/\/prelude\.c$/, fail);
+  try {
+    const { page } = await openFresh(site);
+    await pickPreset(page, 'fd-read-level-triggered');
+    await page.locator('[data-action="export-c"]').click();
+    const notice = page.locator('[data-testid=export-notice]');
+    await notice.waitFor({ timeout: 10_000 });
+    assert.match(await notice.textContent(), /prelude\.c: HTTP 404/);
+    // A later press asks again.
+    const asked = [];
+    page.on('request', (r) => /\/prelude\.c$/.test(r.url()) && asked.push(r.url()));
+    await page.locator('[data-action="export-c"]').click();
+    await page.waitForTimeout(500);
+    assert.equal(asked.length, 1, 'a failed prelude is fetched again on the next export');
+    await page.close();
+  } finally {
+    await site.context.unroute(/\/prelude\.c$/, fail);
   }
 });

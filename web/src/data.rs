@@ -1,16 +1,19 @@
-//! The texts the playground fetches instead of compiling in: the gallery's scenarios and
-//! the specification's page. Together they were a sixth of the WebAssembly module's data.
+//! The texts the playground fetches instead of compiling in: the gallery's scenarios,
+//! the specification's page and the C every exported program shares. Together they were
+//! a fifth of the WebAssembly module's data.
 //!
-//! Both are static files beside `index.html`, copied there by Trunk (see `index.html`):
+//! They are static files beside `index.html`, copied there by Trunk (see `index.html`):
 //! [`GALLERY_FILE`], the core's `gallery::bundle()` written to `static/gallery.txt` (a test
-//! checks it is the core's, byte for byte; `UPDATE_EXPECT=1` rewrites it), and
-//! [`SPEC_FILE`], the core's own `core/spec/WSAAsyncSelect.txt`. They are fetched by
+//! checks it is the core's, byte for byte; `UPDATE_EXPECT=1` rewrites it),
+//! [`SPEC_FILE`], the core's own `core/spec/WSAAsyncSelect.txt`, and [`PRELUDE_FILE`], the
+//! core's `export_c::PRELUDE` (`core/src/script/export_c/prelude.c`). They are fetched by
 //! relative URL, so the site works under any sub-path and under `trunk serve`; the
 //! Content-Security-Policy allows it with `connect-src 'self'` (`xtask/src/csp.rs`).
 //!
 //! Each is fetched once, when first wanted, so a visit that needs neither loads neither:
 //! the gallery when the pointer or the focus reaches the Presets button, the
-//! specification when the Why panel first has a rule to explain. Until a file arrives,
+//! specification when the Why panel first has a rule to explain, the prelude when the
+//! pointer or the focus reaches Export as C (or it is used). Until a file arrives,
 //! what needs it waits: the presets menu says it is loading (so no preset can be picked,
 //! and the editor keeps the user's text), and the Why panel shows the rule and its
 //! sentence without the page's excerpt. Share links, the user's scenarios and every run
@@ -25,6 +28,8 @@ use wsasim::gallery::{self, Entry};
 pub const GALLERY_FILE: &str = "gallery.txt";
 /// The specification's file on the site, relative to the page.
 pub const SPEC_FILE: &str = "WSAAsyncSelect.txt";
+/// The exported programs' shared C on the site, relative to the page.
+pub const PRELUDE_FILE: &str = "prelude.c";
 
 /// A fetched file: not wanted yet, on its way, arrived, or failed (with why, for a person).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +91,8 @@ pub struct DataCtx {
     pub gallery: RwSignal<Load<Arc<Gallery>>>,
     /// The specification's text.
     pub spec: RwSignal<Load<Arc<str>>>,
+    /// The C every exported program shares (the core's `export_c::PRELUDE`).
+    pub prelude: RwSignal<Load<Arc<str>>>,
 }
 
 impl DataCtx {
@@ -101,6 +108,11 @@ impl DataCtx {
     /// Fetches the specification, unless it has been asked for already.
     pub fn want_spec(self) {
         fetch_once(self.spec, SPEC_FILE, |t| Ok(t.into()));
+    }
+
+    /// Fetches the exported programs' shared C, unless it has been asked for already.
+    pub fn want_prelude(self) {
+        fetch_once(self.prelude, PRELUDE_FILE, |t| Ok(t.into()));
     }
 }
 
@@ -128,6 +140,7 @@ pub fn provide() -> DataCtx {
     let data = DataCtx {
         gallery: RwSignal::new(Load::Idle),
         spec: RwSignal::new(Load::Idle),
+        prelude: RwSignal::new(Load::Idle),
     };
     provide_context(data);
     data

@@ -5,7 +5,7 @@
 //! difference's step in the run shown.
 
 use wsasim::script::compare::{compare, DiffKind};
-use wsasim::script::export_c::{export_c, ExportOptions};
+use wsasim::script::export_c::{export_c_with_prelude, ExportOptions};
 use wsasim::Profile;
 
 use crate::data::Gallery;
@@ -14,19 +14,20 @@ use crate::timeline::Timeline;
 #[cfg(test)]
 mod tests;
 
-/// The scenario `src` as a C file under `profile`: its name and text, or every
-/// `LINE:COL: cannot export …: why` error. A preset of `gallery` (once fetched) is named
-/// by its id.
+/// The scenario `src` as a C file under `profile`, with `prelude` (the core's
+/// `export_c::PRELUDE`, fetched): its name and text, or every `LINE:COL: cannot export
+/// …: why` error. A preset of `gallery` (once fetched) is named by its id.
 pub fn export_file(
     src: &str,
     profile: Profile,
     gallery: Option<&Gallery>,
+    prelude: &str,
 ) -> Result<(String, String), Vec<String>> {
     let options = ExportOptions {
         profile: Some(profile),
         ..ExportOptions::default()
     };
-    let text = export_c(src, options)
+    let text = export_c_with_prelude(src, options, prelude)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     Ok((format!("{}.c", file_stem(src, gallery)), text))
 }

@@ -19,8 +19,9 @@ use crate::Result;
 ///   an attribute cannot run script.
 /// - `img-src 'self' data:`: the empty `data:` favicon.
 /// - `connect-src 'self'`: fetching the site's own files and nothing else: the `.wasm`
-///   module, and the gallery (`gallery.txt`) and the specification (`WSAAsyncSelect.txt`)
-///   that the playground loads at start instead of compiling them in (`web/src/data.rs`).
+///   module, and the gallery (`gallery.txt`), the specification (`WSAAsyncSelect.txt`)
+///   and Export as C's shared C (`prelude.c`), which the playground loads when first
+///   wanted instead of compiling them in (`web/src/data.rs`).
 /// - `base-uri 'none'`, `form-action 'none'`, `object-src 'none'`: no base URL, forms or
 ///   plug-ins. (`frame-ancestors` cannot be set by a `<meta>`; see README for embedding.)
 pub const POLICY: &str = "default-src 'none'; script-src 'self' {scripts} 'wasm-unsafe-eval'; \

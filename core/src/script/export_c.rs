@@ -107,6 +107,13 @@ impl fmt::Display for ExportError {
 
 impl core::error::Error for ExportError {}
 
+/// The C the exported program shares with every scenario (its JSON printer, message
+/// pump, queue and checks), which [`export_c_with_prelude`] puts before `main`. Without
+/// the `texts` feature it is not compiled in: the playground fetches the same text
+/// (`core/src/script/export_c/prelude.c`) when it first exports.
+#[cfg(feature = "texts")]
+pub const PRELUDE: &str = include_str!("export_c/prelude.c");
+
 /// Writes `src` as a C99 program for Windows (MinGW or MSVC) that makes the scenario's
 /// calls for real and prints a JSON line per statement. Every error is returned: syntax
 /// and name errors as [`ExportError::Script`], statements one machine cannot perform as
@@ -125,14 +132,35 @@ impl core::error::Error for ExportError {}
 ///     .unwrap_err();
 /// assert!(errors[0].to_string().starts_with("3:1: cannot export partition:"));
 /// ```
+#[cfg(feature = "texts")]
 pub fn export_c(src: &str, options: ExportOptions) -> Result<String, Vec<ExportError>> {
+    export_c_with_prelude(src, options, PRELUDE)
+}
+
+/// [`export_c`] with the shared C (its [`PRELUDE`]) given, for a build without the
+/// `texts` feature that loads it at run time.
+pub fn export_c_with_prelude(
+    src: &str,
+    options: ExportOptions,
+    prelude: &str,
+) -> Result<String, Vec<ExportError>> {
     let script = super::parse(src)
         .map_err(|e| e.into_iter().map(ExportError::Script).collect::<Vec<_>>())?;
-    export_script(&script, options)
+    export_script_with_prelude(&script, options, prelude)
 }
 
 /// [`export_c`] for a script already parsed.
+#[cfg(feature = "texts")]
 pub fn export_script(script: &Script, options: ExportOptions) -> Result<String, Vec<ExportError>> {
+    export_script_with_prelude(script, options, PRELUDE)
+}
+
+/// [`export_script`] with the shared C given (see [`export_c_with_prelude`]).
+pub fn export_script_with_prelude(
+    script: &Script,
+    options: ExportOptions,
+    prelude: &str,
+) -> Result<String, Vec<ExportError>> {
     let program =
         lower(script).map_err(|e| e.into_iter().map(ExportError::Script).collect::<Vec<_>>())?;
     let profile = options
@@ -166,7 +194,7 @@ pub fn export_script(script: &Script, options: ExportOptions) -> Result<String, 
     if !w.errors.is_empty() {
         return Err(w.errors);
     }
-    Ok(w.finish(script))
+    Ok(w.finish(script, prelude))
 }
 
 fn unwrap_only(a: &Action) -> &Action {
@@ -357,7 +385,7 @@ impl Writer {
         }
     }
 
-    fn finish(self, script: &Script) -> String {
+    fn finish(self, script: &Script, prelude: &str) -> String {
         let mut c = String::new();
         let title = script.title().unwrap_or("(untitled)").replace("*/", "* /");
         let _ = writeln!(
@@ -451,7 +479,7 @@ impl Writer {
             .map(|e| format!("\"{}\"", e.name().unwrap_or("?")))
             .collect();
         let _ = writeln!(c, "{}}};\n", names.join(", "));
-        c.push_str(include_str!("export_c/prelude.c"));
+        c.push_str(prelude);
         c.push_str("\nint main(void) {\n    int i;\n    for (i = 0; i < NVAR; i++) sock[i] = INVALID_SOCKET, evt[i] = WSA_INVALID_EVENT;\n");
         c.push_str("    CloseHandle(CreateThread(NULL, 0, watchdog, NULL, 0, NULL));\n\n");
         c.push_str(&self.body);

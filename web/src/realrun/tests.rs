@@ -2,6 +2,7 @@
 
 use super::*;
 use wsasim::gallery;
+use wsasim::script::export_c::PRELUDE;
 
 const WINE_RUN: &str =
     include_str!("../../../cli/tests/fixtures/fd-read-level-triggered.wine.jsonl");
@@ -19,10 +20,10 @@ fn preset(id: &str) -> &'static str {
 #[test]
 fn a_preset_exports_under_its_id_and_a_title_as_a_slug() {
     let read = preset("fd-read-level-triggered");
-    let (name, text) = export_file(read, Profile::Windows, Some(&shipped())).unwrap();
+    let (name, text) = export_file(read, Profile::Windows, Some(&shipped()), PRELUDE).unwrap();
     assert_eq!(name, "fd-read-level-triggered.c");
     // Before the gallery has arrived, a preset is named by its title.
-    let (early, _) = export_file(read, Profile::Windows, None).unwrap();
+    let (early, _) = export_file(read, Profile::Windows, None, PRELUDE).unwrap();
     assert_eq!(early, "fd-read-is-level-triggered.c");
     assert!(text.starts_with("/*"), "{}", &text[..80]);
     assert_eq!(
@@ -38,6 +39,7 @@ fn a_partition_is_refused_with_its_line() {
         "host a 10.0.0.1\nhost b 10.0.0.2\npartition a b\n",
         Profile::Documented,
         None,
+        PRELUDE,
     )
     .unwrap_err();
     assert!(
@@ -68,4 +70,30 @@ fn bad_input_is_the_cores_line_error() {
     let src = preset("fd-read-level-triggered");
     let e = compare_real("{not json\n", src, Profile::Windows, None).unwrap_err();
     assert!(e.starts_with("1: not a JSON line"), "{e}");
+}
+
+#[test]
+fn the_prelude_given_is_the_one_in_the_program() {
+    let (_, text) = export_file(
+        preset("fd-read-level-triggered"),
+        Profile::Windows,
+        None,
+        "/* PRELUDE */",
+    )
+    .unwrap();
+    assert!(text.contains("/* PRELUDE */\nint main(void) {"), "{text}");
+    assert!(!text.contains(PRELUDE), "only the prelude given");
+}
+
+/// The site's `prelude.c` is the core's `export_c::PRELUDE` (Trunk copies the core's
+/// file; this keeps the path in `index.html` and the constant together).
+#[test]
+fn the_site_copies_the_cores_prelude() {
+    let index = include_str!("../../../index.html");
+    assert!(index.contains(r#"rel="copy-file" href="core/src/script/export_c/prelude.c""#));
+    assert_eq!(
+        include_str!("../../../core/src/script/export_c/prelude.c"),
+        PRELUDE
+    );
+    assert_eq!(crate::data::PRELUDE_FILE, "prelude.c");
 }
