@@ -232,3 +232,37 @@ test('a step keeps the diagram: its size is not rewritten and its arrows stay', 
   assert.ok(after.kept >= after.arrows - 2, `arrows kept: ${after.kept} of ${after.arrows}`);
   await page.close();
 });
+
+// A step changes a few cells: the sockets table, the latch grid and the trace log update
+// those in place and keep every row they already drew.
+test('a step keeps the rows of the sockets, the latches and the trace, and updates their cells', async () => {
+  const page = await context.newPage();
+  await page.goto(baseUrl + linkFor(PING_HEADER + PING_BLOCK.repeat(3)), { waitUntil: 'load' });
+  await page.waitForFunction(() => / \/ [1-9]/.test(document.querySelector('[data-testid=step-counter]')?.textContent ?? ''));
+  // To just before the second send: its step adds C's unacknowledged byte.
+  await page.locator('[data-action="end"]').click();
+  for (let i = 0; i < 10; i++) await page.locator('[data-action="back"]').click();
+  await page.locator('.trace-entry.current').first().waitFor();
+  const mark = () =>
+    page.evaluate(() => {
+      const rows = [...document.querySelectorAll('.socket-table tbody tr, .latch-grid tbody tr, .trace-entry')];
+      rows.forEach((r) => (r.__probe = true));
+      return {
+        rows: rows.length,
+        text: document.querySelector('.socket-table tbody').textContent,
+        current: [...document.querySelectorAll('.trace-entry.current')].map((e) => e.dataset.index),
+      };
+    });
+  const before = await mark();
+  await page.locator('[data-action="forward"]').click();
+  await page.waitForFunction((t) => document.querySelector('.socket-table tbody').textContent !== t, before.text);
+  const after = await page.evaluate(() => ({
+    kept: [...document.querySelectorAll('.socket-table tbody tr, .latch-grid tbody tr, .trace-entry')].filter((r) => r.__probe).length,
+    current: [...document.querySelectorAll('.trace-entry.current')].map((e) => e.dataset.index),
+    rows: document.querySelectorAll('.socket-table tbody tr, .latch-grid tbody tr, .trace-entry').length,
+  }));
+  assert.equal(after.kept, before.rows, 'every row drawn before is still the same node');
+  assert.equal(after.rows, before.rows + 1, 'the step added one entry to the log');
+  assert.ok(after.current.length >= 1 && !after.current.some((i) => before.current.includes(i)), JSON.stringify({ before, after }));
+  await page.close();
+});

@@ -1269,8 +1269,8 @@ pub fn why(
 /// One trace entry in the log.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TraceRow {
-    /// The entry's index. (The row's `<For>` key is the whole row, as for
-    /// [`MessageRow`]: an edited script's entry of the same index is a new row.)
+    /// The entry's index. (The row's `<For>` key is the whole row but [`current`](Self::current),
+    /// as for [`MessageRow`]: an edited script's entry of the same index is a new row.)
     pub index: usize,
     /// The step that added it (from 1, as the step counter counts).
     pub step: usize,

@@ -78,8 +78,17 @@ pub fn Latches() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            <For each=move || rows.get() key=|r: &LatchRow| r.clone() let(r)>
-                                <LatchRowView r />
+                            // Keyed by handle: a step that changes a latch draws that cell
+                            // again, not the socket's whole row.
+                            <For
+                                each=move || rows.with(|rs| rs.iter().map(|r| r.socket).collect::<Vec<_>>())
+                                key=|socket| *socket
+                                let(socket)
+                            >
+                                <LatchRowView
+                                    socket
+                                    row=Memo::new(move |_| rows.with(|rs| rs.iter().find(|r| r.socket == socket).cloned()))
+                                />
                             </For>
                         </tbody>
                     </table>
@@ -104,23 +113,35 @@ pub fn Latches() -> impl IntoView {
     }
 }
 
-/// One socket's row.
+/// One socket's row: its handle, and its row of the model while it has one.
 #[component]
 fn LatchRowView(
-    /// The row.
-    r: LatchRow,
+    /// The handle.
+    socket: u32,
+    /// The socket's row.
+    row: Memo<Option<LatchRow>>,
 ) -> impl IntoView {
-    let socket = r.socket;
-    let cells = r
-        .cells
-        .into_iter()
-        .map(|c| view! { <LatchCellView c socket /> })
+    let text = move |f: fn(&LatchRow) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let cells = (0..NetworkEvent::ALL.len())
+        .map(|i| {
+            // A memo per cell: a step redraws only the cells it changed.
+            let cell =
+                Memo::new(move |_| row.with(|r| r.as_ref().and_then(|r| r.cells.get(i).cloned())));
+            move || cell.get().map(|c| view! { <LatchCellView c socket /> })
+        })
         .collect_view();
     view! {
         <tr data-socket=socket.to_string()>
-            <th scope="row" class="sock-col" class:changed=r.selection_changed title=r.selection.clone()>
-                <span class="sock-name">{r.label}</span>
-                <span class="sock-host muted">{r.host}</span>
+            <th
+                scope="row"
+                class="sock-col"
+                class:changed=move || row.with(|r| r.as_ref().is_some_and(|r| r.selection_changed))
+                title=text(|r| r.selection.clone())
+            >
+                <span class="sock-name">{text(|r| r.label.clone())}</span>
+                <span class="sock-host muted">{text(|r| r.host.clone())}</span>
             </th>
             {cells}
         </tr>

@@ -66,8 +66,19 @@ pub fn Sockets() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            <For each=move || model.with(|m| m.sockets.clone()) key=|s: &SocketRow| s.clone() let(s)>
-                                <SocketRowView s />
+                            // Keyed by handle: a step that changes a socket updates its
+                            // row's cells in place instead of drawing the row again.
+                            <For
+                                each=move || model.with(|m| m.sockets.iter().map(|s| s.socket).collect::<Vec<_>>())
+                                key=|socket| *socket
+                                let(socket)
+                            >
+                                <SocketRowView
+                                    socket
+                                    row=Memo::new(move |_| {
+                                        model.with(|m| m.sockets.iter().find(|s| s.socket == socket).cloned())
+                                    })
+                                />
                             </For>
                         </tbody>
                     </table>
@@ -77,18 +88,59 @@ pub fn Sockets() -> impl IntoView {
     }
 }
 
-/// One socket.
+/// One socket: its handle, and its row while it has one.
 #[component]
 fn SocketRowView(
-    /// The socket.
-    s: SocketRow,
+    /// The handle.
+    socket: u32,
+    /// The socket's row of the model.
+    row: Memo<Option<SocketRow>>,
 ) -> impl IntoView {
-    let closed = !s.open;
-    let urgent = match s.oob_mark {
+    let text = move |f: fn(&SocketRow) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let flag = move |f: fn(&SocketRow) -> bool| move || row.with(|r| r.as_ref().is_some_and(f));
+    view! {
+        <tr class:changed=flag(|s| s.changed) class:closed=flag(|s| !s.open) data-socket=socket.to_string()>
+            <th scope="row">
+                <span class="sock-name">{text(|s| s.name.clone().unwrap_or_else(|| "—".into()))}</span>
+                " "
+                <code class="muted">{socket}</code>
+                <span class="sock-host muted">{text(|s| s.host.clone())}</span>
+            </th>
+            <td>
+                <span class="kind">{text(|s| s.kind.to_string())}</span>
+                <span class="tcp-state" data-state=text(|s| s.state.clone())>{text(|s| s.state.clone())}</span>
+                {move || {
+                    row.with(|r| r.as_ref().filter(|s| !s.open).map(|s| s.status.clone()))
+                        .map(|status| view! { <span class="status-tag">{status}</span> })
+                }}
+                {move || {
+                    row.with(|r| r.as_ref().and_then(|s| s.error.clone()))
+                        .map(|e| view! { <span class="err-tag">{e}</span> })
+                }}
+            </td>
+            <td class="addrs"><code>{text(|s| s.local.clone())}</code> " → " <code>{text(|s| s.remote.clone())}</code></td>
+            <td class="num">{text(|s| s.rx.to_string())} <span class="muted">"/ " {text(|s| s.rcvbuf.to_string())}</span></td>
+            <td class="num">{text(|s| s.tx.to_string())} <span class="muted">"/ " {text(|s| s.sndbuf.to_string())}</span></td>
+            <td>{text(urgent)}</td>
+            <td>{text(options)}</td>
+            <td class="selection">{text(|s| s.selection.clone())}</td>
+        </tr>
+    }
+}
+
+/// The urgent column: the OOB mark with SO_OOBINLINE, else the urgent bytes waiting.
+fn urgent(s: &SocketRow) -> String {
+    match s.oob_mark {
         Some(mark) => format!("mark at {mark}"),
         None if s.urgent > 0 => format!("{} byte(s)", s.urgent),
         None => "—".to_string(),
-    };
+    }
+}
+
+/// The options column: FIONBIO and SO_OOBINLINE, or `blocking`.
+fn options(s: &SocketRow) -> String {
     let mut options = Vec::new();
     if s.nonblocking {
         options.push("nonblocking");
@@ -96,36 +148,9 @@ fn SocketRowView(
     if s.oob_inline {
         options.push("SO_OOBINLINE");
     }
-    let options = if options.is_empty() {
+    if options.is_empty() {
         "blocking".to_string()
     } else {
         options.join(" · ")
-    };
-    let status = (!s.open).then(|| view! { <span class="status-tag">{s.status.clone()}</span> });
-    let error = s
-        .error
-        .clone()
-        .map(|e| view! { <span class="err-tag">{e}</span> });
-    view! {
-        <tr class:changed=s.changed class:closed=closed data-socket=s.socket.to_string()>
-            <th scope="row">
-                <span class="sock-name">{s.name.clone().unwrap_or_else(|| "—".into())}</span>
-                " "
-                <code class="muted">{s.socket}</code>
-                <span class="sock-host muted">{s.host.clone()}</span>
-            </th>
-            <td>
-                <span class="kind">{s.kind}</span>
-                <span class="tcp-state" data-state=s.state.clone()>{s.state.clone()}</span>
-                {status}
-                {error}
-            </td>
-            <td class="addrs"><code>{s.local.clone()}</code> " → " <code>{s.remote.clone()}</code></td>
-            <td class="num">{s.rx} <span class="muted">"/ " {s.rcvbuf}</span></td>
-            <td class="num">{s.tx} <span class="muted">"/ " {s.sndbuf}</span></td>
-            <td>{urgent}</td>
-            <td>{options}</td>
-            <td class="selection">{s.selection.clone()}</td>
-        </tr>
     }
 }

@@ -34,6 +34,15 @@ pub fn TraceLog() -> impl IntoView {
                 .unwrap_or(usize::MAX)
         })
     });
+    // The first entry the step just taken added (the current ones are it and later).
+    let current_first = Memo::new(move |_| {
+        model.with(|m| {
+            m.rows
+                .iter()
+                .find(|r| r.current)
+                .map_or(usize::MAX, |r| r.index)
+        })
+    });
     let scroller = NodeRef::<leptos::html::Div>::new();
     // Keep the current step in view, scrolling the log only (never the page).
     Effect::new(move |_| {
@@ -77,8 +86,18 @@ pub fn TraceLog() -> impl IntoView {
                     fallback=|| view! { <p class="panel-empty">"Nothing has happened yet: step forward."</p> }
                 >
                     <ol class="trace-list" aria-label="Trace entries: one tab stop, arrow keys move between entries">
-                        <For each=move || model.get().rows key=|r: &TraceRow| r.clone() let(r)>
-                            <TraceRowView r stop />
+                        // Keyed by all a row shows but `current`, which each row follows
+                        // itself: a step redraws only the entries it adds or removes.
+                        <For
+                            each=move || {
+                                model.with(|m| {
+                                    m.rows.iter().map(|r| TraceRow { current: false, ..r.clone() }).collect::<Vec<_>>()
+                                })
+                            }
+                            key=|r: &TraceRow| r.clone()
+                            let(r)
+                        >
+                            <TraceRowView r stop current_first />
                         </For>
                     </ol>
                 </Show>
@@ -94,9 +113,12 @@ fn TraceRowView(
     r: TraceRow,
     /// The index of the entry that is the log's one tab stop.
     stop: Signal<usize>,
+    /// The first entry the step just taken added.
+    current_first: Memo<usize>,
 ) -> impl IntoView {
     let selection = use_selection();
     let index = r.index;
+    let current = move || index >= current_first.get();
     let selected = move || selection.get() == Selection::Entry(index);
     let select = move || selection.set(Selection::Entry(index));
     let changes = (!r.changes.is_empty()).then(|| {
@@ -123,13 +145,13 @@ fn TraceRowView(
     view! {
         <li
             class="trace-entry"
-            class:current=r.current
+            class:current=current
             class:selected=selected
             data-index=r.index.to_string()
             tabindex=move || if stop.get() == index { "0" } else { "-1" }
             data-row=""
             aria-label=label
-            aria-current=r.current.then_some("step")
+            aria-current=move || current().then_some("step")
             on:click=move |_| select()
             on:keydown=move |ev| {
                 match ev.key().as_str() {
