@@ -23,7 +23,8 @@ after(async () => {
 
 const files = /\/(gallery\.txt|WSAAsyncSelect\.txt)$/;
 
-test('the presets and the excerpt wait for their files, and the user keeps their text', { timeout: 120_000 }, async () => {
+// A route handler that records each request's path and holds it until `release()`.
+const holdRequests = () => {
   let release;
   const gate = new Promise((resolve) => { release = resolve; });
   const fetched = [];
@@ -32,6 +33,11 @@ test('the presets and the excerpt wait for their files, and the user keeps their
     await gate;
     await route.continue();
   };
+  return { fetched, hold, release };
+};
+
+test('the presets and the excerpt wait for their files, and the user keeps their text', { timeout: 120_000 }, async () => {
+  const { fetched, hold, release } = holdRequests();
   await site.context.route(files, hold);
   try {
     const { page, problems } = await openFresh(site);
@@ -98,14 +104,7 @@ test('a gallery that cannot be fetched is said in the menu; the page still runs'
 // asked for before it arrives (by two presses) is one download, made once it does, with
 // the core's prelude in it; a prelude that cannot be fetched is said, and nothing else.
 test('Export as C waits for its prelude, then downloads once; a missing prelude is said', { timeout: 120_000 }, async () => {
-  let release;
-  const gate = new Promise((resolve) => { release = resolve; });
-  const fetched = [];
-  const hold = async (route) => {
-    fetched.push(new URL(route.request().url()).pathname);
-    await gate;
-    await route.continue();
-  };
+  const { fetched, hold, release } = holdRequests();
   await site.context.route(/\/prelude\.c$/, hold);
   try {
     const { page, problems } = await openFresh(site);
