@@ -95,6 +95,19 @@ async fn in_pieces(mut piece: impl FnMut() -> bool, current: impl Fn() -> bool) 
     }
 }
 
+/// Drops `value` in a task of its own a moment later: a long run's timeline takes tens of
+/// milliseconds to free (at 100,000 steps, 25 ms for the run and its comparison), which
+/// would otherwise delay the new run on screen.
+fn drop_later(value: Box<dyn std::any::Any>) {
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(DROP_AFTER_MS).await;
+        drop(value);
+    });
+}
+
+/// How long [`drop_later`] waits: past the frame that shows the new run.
+const DROP_AFTER_MS: u32 = 50;
+
 /// Where the cursor goes once a run is complete.
 #[derive(Clone, Copy, Debug)]
 struct AfterRun {
@@ -160,7 +173,7 @@ impl PlaygroundCtx {
         if self.profile.get_untracked() != effective {
             self.profile.set(effective);
         }
-        self.run.set(Some(t));
+        drop_later(Box::new(self.run.try_update(|r| r.replace(t))));
         self.errors.set(Vec::new());
         self.stale.set(false);
         self.selection.set(Selection::None);
@@ -295,7 +308,7 @@ impl PlaygroundCtx {
         let generation = self.contrast_generation.get_value() + 1;
         self.contrast_generation.set_value(generation);
         if self.contrast.with_untracked(Option::is_some) {
-            self.contrast.set(None);
+            drop_later(Box::new(self.contrast.try_update(Option::take)));
         }
         let this = *self;
         let run = self.run_generation.get_value();
