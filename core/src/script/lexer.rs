@@ -104,24 +104,36 @@ fn is_ident_continue(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// Lexes one line (without its line terminator).
-pub(crate) fn lex_line(line: &str) -> Result<Vec<Token<'_>>, LexError> {
-    Lexer {
-        line,
-        chars: line.char_indices().collect(),
-        pos: 0,
-    }
-    .run()
+/// The buffers [`lex_line`] fills, kept from one line to the next so a script's lines do
+/// not each allocate their own.
+#[derive(Default)]
+pub(crate) struct LexBuffers<'a> {
+    chars: Vec<(usize, char)>,
+    /// The line's tokens, once [`lex_line`] has returned `Ok`.
+    pub(crate) tokens: Vec<Token<'a>>,
 }
 
-struct Lexer<'a> {
+/// Lexes one line (without its line terminator) into `buf.tokens`.
+pub(crate) fn lex_line<'a>(line: &'a str, buf: &mut LexBuffers<'a>) -> Result<(), LexError> {
+    buf.chars.clear();
+    buf.chars.extend(line.char_indices());
+    buf.tokens.clear();
+    Lexer {
+        line,
+        chars: &buf.chars,
+        pos: 0,
+    }
+    .run(&mut buf.tokens)
+}
+
+struct Lexer<'a, 'b> {
     line: &'a str,
-    chars: Vec<(usize, char)>,
+    chars: &'b [(usize, char)],
     /// Index into `chars`.
     pos: usize,
 }
 
-impl<'a> Lexer<'a> {
+impl<'a> Lexer<'a, '_> {
     fn peek_at(&self, i: usize) -> Option<char> {
         self.chars.get(i).map(|&(_, c)| c)
     }
@@ -172,8 +184,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn run(mut self) -> Result<Vec<Token<'a>>, LexError> {
-        let mut tokens = Vec::new();
+    fn run(mut self, tokens: &mut Vec<Token<'a>>) -> Result<(), LexError> {
         while let Some(c) = self.peek_at(self.pos) {
             let start = self.pos;
             let punct = match c {
@@ -234,7 +245,7 @@ impl<'a> Lexer<'a> {
             };
             tokens.push(self.token(kind, start, self.pos));
         }
-        Ok(tokens)
+        Ok(())
     }
 
     /// A `"…"` string starting at `self.pos`.

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 
 use super::ast::*;
-use super::lexer::{lex_line, quote_found, Tok, Token};
+use super::lexer::{lex_line, quote_found, LexBuffers, Tok, Token};
 use super::{Parsed, ScriptError, MAX_ERRORS, MAX_LINES, MAX_SOURCE_BYTES};
 use crate::profile::Profile;
 use crate::time::Duration;
@@ -74,10 +74,11 @@ pub(crate) fn parse_source(src: &str) -> Parsed {
     // At most a statement a line: one allocation instead of the doublings (each copies
     // every statement so far), and what blank and comment lines leave is given back.
     parsed.script.stmts.reserve_exact(line_count);
+    let mut buf = LexBuffers::default();
     for (index, raw) in body.split('\n').enumerate() {
         let line = to_u32(index + 1);
         let text = raw.strip_suffix('\r').unwrap_or(raw);
-        match parse_line(text, line) {
+        match parse_line(text, line, &mut buf) {
             Ok(Some(stmt)) => parsed.script.stmts.push(stmt),
             Ok(None) => {}
             Err(error) => {
@@ -102,20 +103,26 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Parses one line: `Ok(None)` for a blank or comment-only line.
-fn parse_line(text: &str, line: u32) -> Result<Option<Stmt>, ScriptError> {
-    let tokens = lex_line(text).map_err(|e| ScriptError {
+/// Parses one line: `Ok(None)` for a blank or comment-only line. `buf` is the lexer's,
+/// kept from line to line.
+fn parse_line<'a>(
+    text: &'a str,
+    line: u32,
+    buf: &mut LexBuffers<'a>,
+) -> Result<Option<Stmt>, ScriptError> {
+    lex_line(text, buf).map_err(|e| ScriptError {
         line,
         col: e.col,
         expected: e.expected,
         found: e.found,
     })?;
+    let tokens = &buf.tokens;
     let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
         return Ok(None);
     };
     let span = Span::new(line, first.col, first.len).to(Span::new(line, last.col, last.len));
     let mut p = LineParser {
-        toks: &tokens,
+        toks: tokens,
         pos: 0,
         line,
     };
