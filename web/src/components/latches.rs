@@ -121,9 +121,7 @@ fn LatchRowView(
     /// The socket's row.
     row: Memo<Option<LatchRow>>,
 ) -> impl IntoView {
-    let text = move |f: fn(&LatchRow) -> String| {
-        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
-    };
+    let text = move |f: fn(&LatchRow) -> String| super::field(row, f);
     let cells = (0..NetworkEvent::ALL.len())
         .map(|i| {
             // A memo per cell: a step redraws only the cells it changed.
@@ -137,7 +135,7 @@ fn LatchRowView(
             <th
                 scope="row"
                 class="sock-col"
-                class:changed=move || row.with(|r| r.as_ref().is_some_and(|r| r.selection_changed))
+                class:changed=super::field(row, |r| r.selection_changed)
                 title=text(|r| r.selection.clone())
             >
                 <span class="sock-name">{text(|r| r.label.clone())}</span>

@@ -41,3 +41,16 @@ pub use sockets::Sockets;
 pub use trace_log::TraceLog;
 pub use why::Why;
 pub use wire::Wire;
+
+use leptos::prelude::*;
+
+/// A cell of a row kept across steps (the sockets table, the latch grid): what `f` reads
+/// from the row's memo, or the default once the row is gone. The cell updates in place
+/// when the row changes.
+fn field<R, T>(row: Memo<Option<R>>, f: fn(&R) -> T) -> impl Fn() -> T + Copy
+where
+    R: Send + Sync + 'static,
+    T: Default,
+{
+    move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+}

@@ -96,10 +96,8 @@ fn SocketRowView(
     /// The socket's row of the model.
     row: Memo<Option<SocketRow>>,
 ) -> impl IntoView {
-    let text = move |f: fn(&SocketRow) -> String| {
-        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
-    };
-    let flag = move |f: fn(&SocketRow) -> bool| move || row.with(|r| r.as_ref().is_some_and(f));
+    let text = move |f: fn(&SocketRow) -> String| super::field(row, f);
+    let flag = move |f: fn(&SocketRow) -> bool| super::field(row, f);
     view! {
         <tr class:changed=flag(|s| s.changed) class:closed=flag(|s| !s.open) data-socket=socket.to_string()>
             <th scope="row">
