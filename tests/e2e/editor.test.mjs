@@ -145,6 +145,66 @@ test('a long script still gets its comparison with the other profile, after the 
 // After an edit the view stays at its step. When that step lies beyond the first piece of
 // the new run, the page keeps the run before the edit until the new one reaches it, so
 // the step counter never shows another step on the way.
+// While the mended script's run catches up with the step kept, the note under the editor
+// says so; it never says "the script has errors" with no error listed.
+test('mending a broken script far into a long run says the new run is on its way', { timeout: 300_000 }, async () => {
+  const { page, problems } = await openFresh(site);
+  const editor = page.locator('#scenario-editor');
+  await editor.evaluate((ta, t) => {
+    ta.focus();
+    ta.value = t;
+    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, 'title "far"\n' + PING_HEADER + PING_BLOCK.repeat(12_000));
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid=step-counter]');
+    return / \/ \d{5}/.test(c?.textContent ?? '') && !c.querySelector('.running');
+  }, null, { timeout: 120_000 });
+  await editor.evaluate((ta) => ta.blur());
+  await page.keyboard.press('End');
+  const bad = 'a:send(C,';
+  await editor.evaluate((ta, bad) => {
+    ta.focus();
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+    document.execCommand('insertText', false, bad);
+  }, bad);
+  await page.waitForSelector('#editor-diagnostics .stale-note', { timeout: 60_000 });
+  await page.waitForSelector('#editor-diagnostics li', { timeout: 60_000 });
+  // Every state of the note and the list from the mend on.
+  await page.evaluate(() => {
+    window.__notes = [];
+    const d = document.getElementById('editor-diagnostics');
+    const record = () =>
+      window.__notes.push({
+        note: d.querySelector('.stale-note')?.textContent.trim() ?? '',
+        errors: d.querySelectorAll('li').length,
+      });
+    new MutationObserver(record).observe(d, { subtree: true, childList: true, characterData: true });
+  });
+  await editor.evaluate((ta, bad) => {
+    ta.setSelectionRange(ta.value.length - bad.length, ta.value.length);
+    document.execCommand('insertText', false, 'a:send(C,"p")');
+  }, bad);
+  await page.waitForFunction(
+    () => {
+      const c = document.querySelector('[data-testid=step-counter]');
+      return !document.querySelector('#editor-diagnostics .stale-note') && !c.querySelector('.running');
+    },
+    null,
+    { timeout: 120_000 },
+  );
+  const notes = await page.evaluate(() => window.__notes);
+  assert.ok(notes.length > 0, 'the diagnostics changed');
+  for (const n of notes) {
+    assert.ok(!/has errors/.test(n.note) || n.errors > 0, `a note about errors with none listed: ${JSON.stringify(notes)}`);
+  }
+  assert.ok(
+    notes.some((n) => /new run/.test(n.note) && n.errors === 0),
+    `the note said the new run was on its way: ${JSON.stringify(notes)}`,
+  );
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('an edit far into a long run keeps the step on screen throughout', { timeout: 300_000 }, async () => {
   const { page, problems } = await openFresh(site);
   const editor = page.locator('#scenario-editor');

@@ -365,14 +365,17 @@ pub fn Editor() -> impl IntoView {
             </div>
             <div id="editor-diagnostics" class="diagnostics" role="alert" aria-live="polite">
                 {move || {
+                    // Stale with no errors: the mended script's run is still catching up
+                    // with the step kept (`PlaygroundCtx::pending_run`).
                     pg.stale
                         .get()
                         .then(|| {
-                            view! {
-                                <p class="stale-note">
-                                    "The script has errors: the panels show its last run that worked."
-                                </p>
-                            }
+                            let note = if pg.errors.with(Vec::is_empty) {
+                                "The script runs again: the panels show its last run that worked until the new run reaches this step."
+                            } else {
+                                "The script has errors: the panels show its last run that worked."
+                            };
+                            view! { <p class="stale-note">{note}</p> }
                         })
                 }}
                 <ul>
