@@ -81,22 +81,34 @@ test('the presets and the excerpt wait for their files, and the user keeps their
   }
 });
 
-test('a gallery that cannot be fetched is said in the menu; the page still runs', { timeout: 120_000 }, async () => {
+test('a gallery that cannot be fetched is said in the menu; the page still runs; the menu asks again', { timeout: 120_000 }, async () => {
   const fail = (route) => route.fulfill({ status: 404, body: 'gone' });
   await site.context.route(/\/gallery\.txt$/, fail);
+  let failing = true;
   try {
-    const { page } = await openFresh(site);
-    await page.locator('details.presets > summary').click();
+    const { page, problems } = await openFresh(site);
+    const summary = page.locator('details.presets > summary');
+    await summary.click();
     const status = page.locator('.preset-status[role=alert]');
     await status.waitFor({ timeout: 15_000 });
-    assert.match(await status.textContent(), /could not be loaded \(gallery\.txt: HTTP 404\)/);
-    await page.locator('details.presets > summary').click();
+    assert.match(await status.textContent(), /could not be loaded \(gallery\.txt: HTTP 404\)\. Point at or open the menu again/);
+    await summary.click();
     await page.locator('button[data-action=end]').click();
     await page.locator('.panel.queue tr.msg').first().click();
     await page.locator('.why-context').waitFor({ timeout: 15_000 });
+    // The file is back: opening the menu again fetches it, and the presets are there.
+    await site.context.unroute(/\/gallery\.txt$/, fail);
+    failing = false;
+    const asked = [];
+    page.on('request', (r) => /\/gallery\.txt$/.test(r.url()) && asked.push(r.url()));
+    await summary.click();
+    await page.locator('.preset-menu button.preset').first().waitFor({ timeout: 15_000 });
+    assert.equal(await status.count(), 0, 'the failure is no longer said');
+    assert.equal(asked.length, 1, 'asked for once more');
+    assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
     await page.close();
   } finally {
-    await site.context.unroute(/\/gallery\.txt$/, fail);
+    if (failing) await site.context.unroute(/\/gallery\.txt$/, fail);
   }
 });
 

@@ -13,10 +13,11 @@
 //! Each is fetched once, when first wanted, so a visit that needs neither loads neither:
 //! the gallery when the pointer or the focus reaches the Presets button, the
 //! specification when the Why panel first has a rule to explain, the prelude when the
-//! pointer or the focus reaches Export as C (or it is used). Until a file arrives,
-//! what needs it waits: the presets menu says it is loading (so no preset can be picked,
-//! and the editor keeps the user's text), and the Why panel shows the rule and its
-//! sentence without the page's excerpt. Share links, the user's scenarios and every run
+//! pointer or the focus reaches Export as C (or it is used). The gallery and the prelude,
+//! which a person asks for, are asked for again after a failed request. Until a file
+//! arrives, what needs it waits: the presets menu says it is loading (so no preset can
+//! be picked, and the editor keeps the user's text), and the Why panel shows the rule and
+//! its sentence without the page's excerpt. Share links, the user's scenarios and every run
 //! need neither file.
 
 use std::sync::Arc;
@@ -96,34 +97,40 @@ pub struct DataCtx {
 }
 
 impl DataCtx {
-    /// Fetches the gallery, unless it has been asked for already.
+    /// Fetches the gallery, unless it is there or on its way (a person asks for it: a
+    /// failed request is made again).
     pub fn want_gallery(self) {
-        fetch_once(self.gallery, GALLERY_FILE, |t| {
+        fetch_once(self.gallery, GALLERY_FILE, true, |t| {
             Gallery::parse(&t)
                 .map(Arc::new)
                 .map_err(|e| format!("{GALLERY_FILE}: {e}"))
         });
     }
 
-    /// Fetches the specification, unless it has been asked for already.
+    /// Fetches the specification, unless it has been asked for already (every step asks:
+    /// a failed request is not made again).
     pub fn want_spec(self) {
-        fetch_once(self.spec, SPEC_FILE, |t| Ok(t.into()));
+        fetch_once(self.spec, SPEC_FILE, false, |t| Ok(t.into()));
     }
 
-    /// Fetches the exported programs' shared C, unless it has been asked for already.
+    /// Fetches the exported programs' shared C, unless it is there or on its way (a failed
+    /// request is made again).
     pub fn want_prelude(self) {
-        fetch_once(self.prelude, PRELUDE_FILE, |t| Ok(t.into()));
+        fetch_once(self.prelude, PRELUDE_FILE, true, |t| Ok(t.into()));
     }
 }
 
-/// Fetches `url` into `slot` unless it has been asked for already: `slot` is loading
+/// Fetches `url` into `slot` unless it has been asked for already (or, with `retry`, unless
+/// it is there or on its way: a failed request is made again): `slot` is loading
 /// meanwhile, then holds what `read` makes of the text, or why there is nothing.
 fn fetch_once<T: Send + Sync + 'static>(
     slot: RwSignal<Load<T>>,
     url: &'static str,
+    retry: bool,
     read: impl FnOnce(String) -> Result<T, String> + 'static,
 ) {
-    if slot.with_untracked(|s| !matches!(s, Load::Idle)) {
+    if slot.with_untracked(|s| !(matches!(s, Load::Idle) || retry && matches!(s, Load::Failed(_))))
+    {
         return;
     }
     slot.set(Load::Loading);

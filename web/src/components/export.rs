@@ -19,10 +19,7 @@ thread_local! {
 /// export asked for before it arrives is made once it does, and one that failed to
 /// arrive is asked for again.
 pub fn export(pg: PlaygroundCtx) {
-    // A prelude that could not be fetched is asked for again.
-    if matches!(pg.data.prelude.get_untracked(), Load::Failed(_)) && !WAITING.get() {
-        pg.data.prelude.set(Load::Idle);
-    }
+    // (A prelude that could not be fetched is asked for again.)
     pg.data.want_prelude();
     if finish(pg) || WAITING.replace(true) {
         return;

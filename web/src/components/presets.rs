@@ -1,7 +1,8 @@
 //! The presets: the gallery's scenarios by section, each with its title and its one
 //! sentence; picking one loads it into the editor. The gallery is fetched when the
 //! pointer or the focus first reaches the menu's button (`crate::data`); the menu says it
-//! is loading until it has arrived.
+//! is loading until it has arrived, and why it failed if it did (the next visit to the
+//! button asks again).
 
 use leptos::html;
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ pub fn Presets() -> impl IntoView {
         match gallery.get() {
         Load::Idle | Load::Loading => view! { <p class="preset-status" role="status">"Loading the presets…"</p> }.into_any(),
         Load::Failed(why) => view! {
-            <p class="preset-status" role="alert">{format!("The presets could not be loaded ({why}). Reload the page to try again.")}</p>
+            <p class="preset-status" role="alert">{format!("The presets could not be loaded ({why}). Point at or open the menu again to try again.")}</p>
         }.into_any(),
         Load::Ready(g) => g
             .sections()
