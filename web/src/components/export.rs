@@ -15,21 +15,14 @@ thread_local! {
 }
 
 /// Exports the editor's text under the profile in use: a download, or a notice with
-/// every refusal. The C every program shares is fetched on first use (see `data`); an
-/// export asked for before it arrives is made once it does, and one that failed to
-/// arrive is asked for again.
+/// every refusal. The C every program shares is fetched on first use (see `data`, which
+/// asks again for one that failed to arrive); an export asked for before it arrives is
+/// made once it does, by [`ExportButton`]'s effect.
 pub fn export(pg: PlaygroundCtx) {
-    // (A prelude that could not be fetched is asked for again.)
     pg.data.want_prelude();
-    if finish(pg) || WAITING.replace(true) {
-        return;
+    if !finish(pg) {
+        WAITING.set(true);
     }
-    leptos::task::spawn_local(async move {
-        while !finish(pg) {
-            gloo_timers::future::TimeoutFuture::new(20).await;
-        }
-        WAITING.set(false);
-    });
 }
 
 /// Makes the export if the prelude is there (or says why it cannot be); false while it
@@ -71,6 +64,13 @@ fn download(name: &str, text: &str) -> Option<()> {
 #[component]
 pub fn ExportButton() -> impl IntoView {
     let pg = use_playground();
+    // The export waiting for the prelude is made when it arrives (or fails to).
+    Effect::new(move |_| {
+        pg.data.prelude.track();
+        if WAITING.get() && finish(pg) {
+            WAITING.set(false);
+        }
+    });
     view! {
         <button
             class="tool"
