@@ -340,11 +340,11 @@ fn Splitter(
 ) -> impl IntoView {
     let pg = crate::state::use_playground();
     let dragging = StoredValue::new(false);
-    let clamp = move |w: f64| {
+    let clamp = move |w: i32| {
         let total = workspace
             .get_untracked()
-            .map_or(1600.0, |el| f64::from(el.offset_width()));
-        w.clamp(240.0, (total - 360.0_f64).max(240.0))
+            .map_or(1600, |el| el.offset_width());
+        w.clamp(240, (total - 360).max(240))
     };
     let current = move || {
         pg.editor_width.get_untracked().unwrap_or_else(|| {
@@ -352,7 +352,7 @@ fn Splitter(
                 .and_then(|w| w.document())
                 .and_then(|d| d.query_selector(".workspace > .editor").ok().flatten())
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                .map_or(400.0, |e| f64::from(e.offset_width()))
+                .map_or(400, |e| e.offset_width())
         })
     };
     view! {
@@ -361,7 +361,7 @@ fn Splitter(
             role="separator"
             aria-orientation="vertical"
             aria-label="Resize the editor and the panels (arrow keys)"
-            aria-valuenow=move || pg.editor_width.get().map(|w| format!("{w:.0}"))
+            aria-valuenow=move || pg.editor_width.get().map(|w| w.to_string())
             tabindex="0"
             data-own-keys=""
             on:pointerdown=move |ev| {
@@ -375,10 +375,8 @@ fn Splitter(
                 if !dragging.get_value() {
                     return;
                 }
-                let left = workspace
-                    .get_untracked()
-                    .map_or(0.0, |el| f64::from(el.offset_left()));
-                pg.editor_width.set(Some(clamp(f64::from(ev.client_x()) - left)));
+                let left = workspace.get_untracked().map_or(0, |el| el.offset_left());
+                pg.editor_width.set(Some(clamp(ev.client_x() - left)));
             }
             on:pointerup=move |_| {
                 dragging.set_value(false);
@@ -389,8 +387,8 @@ fn Splitter(
             on:pointercancel=move |_| dragging.set_value(false)
             on:keydown=move |ev| {
                 let delta = match ev.key().as_str() {
-                    "ArrowLeft" => -32.0,
-                    "ArrowRight" => 32.0,
+                    "ArrowLeft" => -32,
+                    "ArrowRight" => 32,
                     _ => return,
                 };
                 ev.prevent_default();
@@ -464,7 +462,7 @@ pub fn App() -> impl IntoView {
             <main
                 class="workspace"
                 node_ref=workspace
-                style=move || pg.editor_width.get().map(|w| format!("--editor-w:{w:.0}px"))
+                style=move || pg.editor_width.get().map(|w| format!("--editor-w:{w}px"))
             >
                 <Editor />
                 <Splitter workspace />

@@ -101,8 +101,8 @@ pub struct PlaygroundCtx {
     pub help_open: RwSignal<bool>,
     /// The panel shown alone, over the whole panel grid (`queue`, `why`, …), if any.
     pub maximized: RwSignal<Option<&'static str>>,
-    /// The editor column's width in CSS pixels, once the user dragged the split.
-    pub editor_width: RwSignal<Option<f64>>,
+    /// The editor column's width in whole CSS pixels, once the user dragged the split.
+    pub editor_width: RwSignal<Option<i32>>,
     /// The last share link made, shown under the toolbar.
     pub share_url: RwSignal<Option<String>>,
     /// Whether the last share link reached the clipboard (`None` while trying).

@@ -79,7 +79,7 @@ pub struct Entry {
     /// The name the user sees (and may change).
     pub name: String,
     /// When it was last saved, in milliseconds since 1970 (UTC).
-    pub saved_at: f64,
+    pub saved_at: u64,
 }
 
 /// The list of the user's scenarios, newest last, and the one in the editor.
@@ -124,8 +124,8 @@ pub fn name_for(title: Option<&str>) -> String {
 }
 
 /// `2026-11-29 05:20` (UTC) for milliseconds since 1970.
-pub fn format_date(ms: f64) -> String {
-    let secs = (ms / 1000.0).floor() as i64;
+pub fn format_date(ms: u64) -> String {
+    let secs = (ms / 1000) as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Howard Hinnant's civil_from_days.
@@ -161,7 +161,8 @@ impl Library {
             .filter_map(|l| {
                 let mut parts = l.splitn(3, '\t');
                 let id = parts.next()?.parse().ok()?;
-                let saved_at = parts.next()?.parse().ok()?;
+                // (Whole milliseconds; a fraction, which no version wrote, is dropped.)
+                let saved_at = parts.next()?.split('.').next()?.parse().ok()?;
                 let name = unescape(parts.next()?);
                 Some(Entry { id, name, saved_at })
             })
@@ -169,7 +170,7 @@ impl Library {
     }
 
     /// Reads the list, turning the text the first versions kept into its first entry.
-    pub fn load(store: &mut impl Store, now: f64) -> Library {
+    pub fn load(store: &mut impl Store, now: u64) -> Library {
         if let Some(text) = store.get(LIBRARY_KEY) {
             let entries = Library::decode(&text);
             let current = store
@@ -210,7 +211,7 @@ impl Library {
     }
 
     /// Adds a scenario (not made current) and returns its id.
-    pub fn add(&mut self, store: &mut impl Store, name: &str, text: &str, now: f64) -> u64 {
+    pub fn add(&mut self, store: &mut impl Store, name: &str, text: &str, now: u64) -> u64 {
         let id = self.entries.iter().map(|e| e.id).max().unwrap_or(0) + 1;
         self.entries.push(Entry {
             id,
@@ -232,7 +233,7 @@ impl Library {
         store: &mut impl Store,
         text: &str,
         name: impl FnOnce() -> String,
-        now: f64,
+        now: u64,
     ) -> bool {
         if text.len() > MAX_SAVED_BYTES {
             return false;
@@ -272,7 +273,7 @@ impl Library {
     }
 
     /// Copies entry `id` as a new entry named "… (copy)"; returns its id.
-    pub fn duplicate(&mut self, store: &mut impl Store, id: u64, now: f64) -> Option<u64> {
+    pub fn duplicate(&mut self, store: &mut impl Store, id: u64, now: u64) -> Option<u64> {
         let name = format!("{} (copy)", self.get(id)?.name);
         let text = self.text(store, id).unwrap_or_default();
         Some(self.add(store, &name, &text, now))
@@ -321,11 +322,11 @@ pub mod browser {
     }
 
     /// Milliseconds since 1970 (0 outside a browser).
-    pub fn now() -> f64 {
+    pub fn now() -> u64 {
         if cfg!(target_arch = "wasm32") {
-            js_sys::Date::now()
+            js_sys::Date::now() as u64
         } else {
-            0.0
+            0
         }
     }
 }
@@ -363,16 +364,16 @@ pub fn save_step(step: usize) {
 /// Where the editor column's width (dragged by the user) is kept.
 const EDITOR_WIDTH_KEY: &str = "wsasim.editor-width";
 
-/// The editor column's width the user chose, in CSS pixels, if any.
-pub fn load_editor_width() -> Option<f64> {
+/// The editor column's width the user chose, in whole CSS pixels, if any.
+pub fn load_editor_width() -> Option<i32> {
     browser::local()
         .get(EDITOR_WIDTH_KEY)?
         .parse()
         .ok()
-        .filter(|w: &f64| w.is_finite() && *w > 0.0)
+        .filter(|w: &i32| *w > 0)
 }
 
 /// Keeps the editor column's width for the next visit.
-pub fn save_editor_width(width: f64) {
-    browser::local().set(EDITOR_WIDTH_KEY, &format!("{width:.0}"));
+pub fn save_editor_width(width: i32) {
+    browser::local().set(EDITOR_WIDTH_KEY, &width.to_string());
 }

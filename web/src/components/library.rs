@@ -36,7 +36,7 @@ pub fn MyScenarios() -> impl IntoView {
                 <ul class="library-list">
                     <For
                         each=entries
-                        key=|e: &Entry| (e.id, e.name.clone(), e.saved_at.to_bits())
+                        key=|e: &Entry| (e.id, e.name.clone(), e.saved_at)
                         let(e)
                     >
                         <EntryRow e renaming on_open=close />

@@ -11,28 +11,31 @@ use leptos::prelude::*;
 use crate::state::use_run;
 use crate::view::{self, Arrow, ArrowFate, Diagram};
 
+// Coordinates are whole pixels (every one below is): the page formats no floating-point
+// number, whose code is 6 KB of the module.
+
 /// Width of one host's column.
-const COL_W: f64 = 180.0;
+const COL_W: i32 = 180;
 /// Room for the time labels on the left.
-const LEFT: f64 = 74.0;
+const LEFT: i32 = 74;
 /// Height of one instant's row.
-const ROW_H: f64 = 24.0;
+const ROW_H: i32 = 24;
 /// Space above the first row.
-const TOP: f64 = 6.0;
+const TOP: i32 = 6;
 /// The SVG's height grows in steps of this many rows (see [`Wire`]).
 const ROWS_CHUNK: usize = 32;
 
-fn x(col: usize) -> f64 {
-    LEFT + COL_W * col as f64 + COL_W / 2.0
+fn x(col: usize) -> i32 {
+    LEFT + COL_W * col as i32 + COL_W / 2
 }
 
-fn y(row: usize) -> f64 {
-    TOP + ROW_H * row as f64 + ROW_H / 2.0
+fn y(row: usize) -> i32 {
+    TOP + ROW_H * row as i32 + ROW_H / 2
 }
 
 /// The diagram's width for `hosts` lifelines.
-fn width(hosts: usize) -> f64 {
-    LEFT + COL_W * hosts.max(1) as f64 + 8.0
+fn width(hosts: usize) -> i32 {
+    LEFT + COL_W * hosts.max(1) as i32 + 8
 }
 
 /// The sequence-diagram panel.
@@ -60,13 +63,12 @@ pub fn Wire() -> impl IntoView {
     });
     let w = move || model.with(|m| width(m.hosts.len()));
     let rows = move || model.with(|m| m.times.len().max(1));
-    let h = move || TOP * 2.0 + ROW_H * rows() as f64;
+    let h = move || TOP * 2 + ROW_H * rows() as i32;
     // Chromium lays out every arrow again whenever the SVG's size changes (measured: each
     // step that adds or removes an instant re-laid out all of them). So the SVG grows in
     // chunks of rows, and a clipping box of the exact height shows the rows in use.
-    let svg_h =
-        move || TOP * 2.0 + ROW_H * rows().div_ceil(ROWS_CHUNK).max(1) as f64 * ROWS_CHUNK as f64;
-    let px = |v: f64| format!("{v}px");
+    let svg_h = move || TOP * 2 + ROW_H * (rows().div_ceil(ROWS_CHUNK).max(1) * ROWS_CHUNK) as i32;
+    let px = |v: i32| format!("{v}px");
     let summary = move || {
         model.with(|m| {
             let lost = m
@@ -116,7 +118,7 @@ pub fn Wire() -> impl IntoView {
                         key=|h| h.clone()
                         let((i, name))
                     >
-                        <span class="lifeline-name" style:left=format!("{}px", x(i) - COL_W / 2.0) style:width=format!("{COL_W}px")>
+                        <span class="lifeline-name" style:left=format!("{}px", x(i) - COL_W / 2) style:width=format!("{COL_W}px")>
                             {name}
                         </span>
                     </For>
@@ -142,7 +144,7 @@ pub fn Wire() -> impl IntoView {
                                 key=|t| t.clone()
                                 let((row, at))
                             >
-                                <text class="wire-time" x=(LEFT - 8.0).to_string() y=(y(row) + 4.0).to_string() text-anchor="end">{at}</text>
+                                <text class="wire-time" x=(LEFT - 8).to_string() y=(y(row) + 4).to_string() text-anchor="end">{at}</text>
                             </For>
                             <For
                                 each=move || model.with(|m| (0..m.hosts.len()).collect::<Vec<_>>())
@@ -152,7 +154,7 @@ pub fn Wire() -> impl IntoView {
                                 <line class="lifeline" x1=x(i).to_string() x2=x(i).to_string() y1="0" y2=move || svg_h().to_string()></line>
                             </For>
                             {move || model.with(|m| m.now_row).map(|row| view! {
-                                <line class="wire-now" x1=(LEFT - 4.0).to_string() x2=w().to_string() y1=y(row).to_string() y2=y(row).to_string()>
+                                <line class="wire-now" x1=(LEFT - 4).to_string() x2=w().to_string() y1=y(row).to_string() y2=y(row).to_string()>
                                     <title>"now"</title>
                                 </line>
                             })}
@@ -196,29 +198,29 @@ fn ArrowView(
     );
     if dropped_on_way && !loopback {
         // Lost on the way: the arrow stops halfway.
-        x2 = (x1 + x2) / 2.0;
+        x2 = (x1 + x2) / 2;
     }
     let y2 = if dropped_on_way {
-        y1.max(y2 - ROW_H / 2.0).max(y1 + 8.0)
+        y1.max(y2 - ROW_H / 2).max(y1 + 8)
     } else {
         y2
     };
     let path = if loopback {
         format!(
             "M {x1} {y1} C {} {y1}, {} {y2}, {x1} {y2}",
-            x1 + 60.0,
-            x1 + 60.0
+            x1 + 60,
+            x1 + 60
         )
     } else {
         format!("M {x1} {y1} L {x2} {y2}")
     };
     let (lx, ly) = if loopback {
-        (x1 + 48.0, (y1 + y2) / 2.0)
+        (x1 + 48, (y1 + y2) / 2)
     } else {
-        ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 4.0)
+        ((x1 + x2) / 2, (y1 + y2) / 2 - 4)
     };
     let cross = matches!(a.fate, ArrowFate::Dropped { .. }).then(|| {
-        let d = 5.0;
+        let d = 5;
         view! {
             <path class="wire-cross" d=format!("M {} {} L {} {} M {} {} L {} {}", x2 - d, y2 - d, x2 + d, y2 + d, x2 - d, y2 + d, x2 + d, y2 - d)></path>
         }

@@ -10,7 +10,9 @@ use alloc::vec::Vec;
 pub(super) enum Value {
     Null,
     Bool(bool),
-    Num(f64),
+    /// A number: its value when it is a whole number below [`MAX_WHOLE`] (the only numbers
+    /// a real run's lines hold), else `None`. Read exactly, without floating point.
+    Num(Option<u64>),
     Str(String),
     Arr(Vec<Value>),
     Obj(Vec<(String, Value)>),
@@ -33,7 +35,7 @@ impl Value {
     /// A non-negative whole number field.
     pub fn num(&self, k: &str) -> Option<u64> {
         match self.get(k)? {
-            Value::Num(n) if *n >= 0.0 && *n < 4e9 && (*n as u64) as f64 == *n => Some(*n as u64),
+            Value::Num(n) => *n,
             _ => None,
         }
     }
@@ -61,6 +63,77 @@ pub(super) fn parse(text: &str) -> Result<Value, String> {
         return Err(format!("unexpected text at column {}", p.i + 1));
     }
     Ok(v)
+}
+
+/// Numbers at or above this are not read as whole numbers (every number a real run's line
+/// holds is a handle, a result, an lParam or a line: all below 2^32).
+const MAX_WHOLE: u64 = 4_000_000_000;
+
+/// Reads a JSON number (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`): `None` when `t`
+/// is not one, `Some(None)` when it is one but not a whole number in `0..MAX_WHOLE`.
+fn number(t: &[u8]) -> Option<Option<u64>> {
+    let digits = |t: &[u8]| t.iter().take_while(|c| c.is_ascii_digit()).count();
+    let (neg, t) = match t.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, t),
+    };
+    let n = digits(t);
+    if n == 0 || (t[0] == b'0' && n > 1) {
+        return None;
+    }
+    let (int, mut t) = t.split_at(n);
+    let mut frac: &[u8] = &[];
+    if let Some((b'.', rest)) = t.split_first() {
+        let n = digits(rest);
+        if n == 0 {
+            return None;
+        }
+        (frac, t) = rest.split_at(n);
+    }
+    // The exponent, saturated: anything past ±10^6 says the same.
+    let mut exp: i64 = 0;
+    if let Some((b'e' | b'E', rest)) = t.split_first() {
+        let (sign, rest) = match rest.split_first() {
+            Some((b'-', r)) => (-1, r),
+            Some((b'+', r)) => (1, r),
+            _ => (1, rest),
+        };
+        let n = digits(rest);
+        if n == 0 {
+            return None;
+        }
+        for c in &rest[..n] {
+            exp = (exp * 10 + i64::from(c - b'0')).min(1_000_000);
+        }
+        exp *= sign;
+        t = &rest[n..];
+    }
+    if !t.is_empty() {
+        return None;
+    }
+    // The value is the digits of `int` and `frac` times 10^shift.
+    let mut all: Vec<u8> = int.iter().chain(frac).copied().collect();
+    let mut shift = exp - frac.len() as i64;
+    while shift < 0 && all.last() == Some(&b'0') {
+        all.pop();
+        shift += 1;
+    }
+    let first = all.iter().position(|&c| c != b'0');
+    let Some(first) = first else {
+        return Some(Some(0)); // zero, whichever its sign or exponent
+    };
+    let all = &all[first..];
+    if neg || shift < 0 || all.len() as i64 + shift > 10 {
+        return Some(None);
+    }
+    let mut v: u64 = 0;
+    for c in all {
+        v = v * 10 + u64::from(c - b'0');
+    }
+    for _ in 0..shift {
+        v *= 10;
+    }
+    Some((v < MAX_WHOLE).then_some(v))
 }
 
 struct Parser<'a> {
@@ -158,10 +231,10 @@ impl Parser<'_> {
                 {
                     self.i += 1;
                 }
-                let t = core::str::from_utf8(&self.s[start..self.i]).map_err(|_| "bad number")?;
-                t.parse()
+                let t = &self.s[start..self.i];
+                number(t)
                     .map(Value::Num)
-                    .map_err(|_| format!("bad number {t}"))
+                    .ok_or_else(|| format!("bad number {}", String::from_utf8_lossy(t)))
             }
             Some(_) => Err(format!("unexpected character at column {}", self.i + 1)),
         }
@@ -206,5 +279,67 @@ impl Parser<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{number, parse, Value, MAX_WHOLE};
+
+    #[test]
+    fn whole_numbers_are_read_exactly() {
+        for (t, v) in [
+            ("0", 0),
+            ("7", 7),
+            ("1.0", 1),
+            ("100e-2", 1),
+            ("1E3", 1000),
+            ("1.5e1", 15),
+            ("-0", 0),
+            ("-0.0e5", 0),
+            ("0.000e-9", 0),
+            ("3999999999", 3_999_999_999),
+            ("2147483648", 2_147_483_648),
+        ] {
+            assert_eq!(number(t.as_bytes()), Some(Some(v)), "{t}");
+        }
+    }
+
+    #[test]
+    fn other_numbers_are_numbers_but_not_whole() {
+        for t in [
+            "-1",
+            "0.5",
+            "1e-1",
+            "1.25",
+            "4000000000",
+            "4e9",
+            "1e999999999999",
+            "12345678901",
+            "-3.5E2",
+        ] {
+            assert_eq!(number(t.as_bytes()), Some(None), "{t}");
+        }
+        assert_eq!(MAX_WHOLE, 4_000_000_000);
+    }
+
+    #[test]
+    fn what_json_does_not_call_a_number_is_refused() {
+        for t in [
+            "", "-", "01", "+1", "1.", ".5", "1e", "1e+", "1-2", "1.2.3", "--1", "0x10",
+        ] {
+            assert_eq!(number(t.as_bytes()), None, "{t}");
+        }
+        assert_eq!(parse(r#"{"a": 01}"#), Err("bad number 01".into()));
+    }
+
+    #[test]
+    fn a_line_reads_its_numbers() {
+        let v = parse(r#"{"line": 12, "lparam": 2.0e0, "x": -1.5}"#).unwrap();
+        assert_eq!(
+            (v.num("line"), v.num("lparam"), v.num("x")),
+            (Some(12), Some(2), None)
+        );
+        assert!(matches!(v, Value::Obj(_)));
     }
 }
