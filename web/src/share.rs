@@ -25,13 +25,12 @@
 //!
 //! Plain Rust, tested natively: the component only reads and writes `location.hash`.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use core::fmt;
 use wsasim::Profile;
 
 use crate::timeline::TraceDigest;
 
+mod b64;
 #[cfg(test)]
 mod tests;
 
@@ -131,7 +130,7 @@ impl core::error::Error for ShareError {}
 pub fn encode(link: &Link) -> String {
     let packed = miniz_oxide::deflate::compress_to_vec(link.source.as_bytes(), 9);
     let mut out = String::from(PREFIX);
-    out.push_str(&URL_SAFE_NO_PAD.encode(packed));
+    out.push_str(&b64::encode(&packed));
     if let Some(step) = link.step {
         out.push_str(&format!("&step={step}"));
     }
@@ -156,12 +155,12 @@ pub fn encode(link: &Link) -> String {
 pub fn encode_digest(d: &TraceDigest) -> String {
     let mut bytes = d.whole.to_be_bytes().to_vec();
     bytes.extend(d.per_entry.iter().take(DIGEST_ENTRIES));
-    URL_SAFE_NO_PAD.encode(bytes)
+    b64::encode(&bytes)
 }
 
 /// The digest from the text after `d2=` (or the old `d=`, which has the same form).
 pub fn decode_digest(s: &str) -> Option<TraceDigest> {
-    let bytes = URL_SAFE_NO_PAD.decode(s).ok()?;
+    let bytes = b64::decode(s)?;
     if bytes.len() < 8 || bytes.len() > 8 + DIGEST_ENTRIES {
         return None;
     }
@@ -207,9 +206,7 @@ pub fn decode(fragment: &str) -> Result<Link, ShareError> {
             String::new()
         }));
     }
-    let packed = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| ShareError::BadBase64)?;
+    let packed = b64::decode(payload.trim_end_matches('=')).ok_or(ShareError::BadBase64)?;
     let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_SCENARIO_BYTES)
         .map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
