@@ -197,6 +197,10 @@ test('a share link opens the same scenario at the same step; a changed trace is 
   const url = await page.locator('#share-url').inputValue();
   assert.match(url, /#v1\.[A-Za-z0-9_-]+&step=5&d2=[A-Za-z0-9_-]+$/);
   assert.equal(new URL(url).hash, new URL(page.url()).hash, 'the address bar holds the link');
+  // The browser compressed the text (CompressionStream's raw deflate), not just stored it.
+  const packed = Buffer.from(new URL(url).hash.match(/^#v1\.([^&]+)/)[1], 'base64url');
+  assert.equal(zlib.inflateRawSync(packed).toString('utf8'), source);
+  assert.ok(packed.length < source.length / 2, `${packed.length} bytes for ${source.length}`);
   await page.screenshot({ path: path.join(screenshots, 'shell-share.png') });
   await page.close();
 
@@ -381,4 +385,27 @@ test('measured: first interactive render, and step updates deep in a 100,000-ste
   await big.screenshot({ path: path.join(screenshots, 'shell-100k.png') });
   assert.deepEqual(errors, []);
   await big.close();
+});
+
+// A browser without CompressionStream still makes links: its text goes in stored deflate
+// blocks (longer, but every version's reader opens them).
+test('without CompressionStream, Share makes a stored-deflate link that opens', { timeout: 120_000 }, async () => {
+  const { page, problems } = await openPage(site.context, site.baseUrl);
+  await loadPreset(page, 'udp-datagrams');
+  await blur(page);
+  const source = await page.locator('#scenario-editor').inputValue();
+  await page.evaluate(() => {
+    delete window.CompressionStream;
+  });
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.locator('#share-url').waitFor();
+  const url = await page.locator('#share-url').inputValue();
+  const packed = Buffer.from(new URL(url).hash.match(/^#v1\.([^&]+)/)[1], 'base64url');
+  assert.equal(packed.length, Buffer.byteLength(source) + 5, 'one stored block');
+  assert.equal(zlib.inflateRawSync(packed).toString('utf8'), source);
+  await page.close();
+  const fresh = await openPage(site.context, url);
+  assert.equal(await fresh.page.locator('#scenario-editor').inputValue(), source);
+  assert.deepEqual([...problems, ...fresh.problems], []);
+  await fresh.page.close();
 });

@@ -576,8 +576,9 @@ impl PlaygroundCtx {
         self.refresh_profiles();
     }
 
-    /// The share link's fragment (without `#`) for the scenario as it is now.
-    pub fn share_fragment(&self) -> String {
+    /// The share link for the scenario as it is now (its fragment is
+    /// [`share::encode_packed`] of it, once its text is compressed).
+    pub fn share_link(&self) -> Link {
         self.finish_run();
         let mut link = Link::new(self.source.get_untracked());
         link.profile = self.profile_choice.get_untracked();
@@ -590,7 +591,7 @@ impl PlaygroundCtx {
                 }
             });
         }
-        share::encode(&link)
+        link
     }
 
     /// Opens a share link's fragment: loads its scenario, profile and step, and checks

@@ -126,11 +126,42 @@ impl fmt::Display for ShareError {
 
 impl core::error::Error for ShareError {}
 
-/// The fragment (without `#`) for `link`.
+/// The fragment (without `#`) for `link`, its text compressed here (deflate, level 9).
+/// For native callers: the page compresses with the browser's own `CompressionStream`
+/// and calls [`encode_packed`], which keeps a deflate compressor (9 KB gzip) out of the
+/// WebAssembly module.
 pub fn encode(link: &Link) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(link.source.as_bytes(), 9);
+    encode_packed(
+        link,
+        &miniz_oxide::deflate::compress_to_vec(link.source.as_bytes(), 9),
+    )
+}
+
+/// `bytes` as a raw deflate stream of stored blocks (no compression): a valid stream that
+/// every inflater reads, for a browser without `CompressionStream`'s `deflate-raw`.
+pub fn deflate_stored(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 5 * (bytes.len() / 0xffff + 1));
+    let mut rest = bytes;
+    loop {
+        let n = rest.len().min(0xffff);
+        let last = n == rest.len();
+        // BFINAL, then BTYPE 00 (stored), padded to the byte; LEN and its complement.
+        out.push(u8::from(last));
+        out.extend((n as u16).to_le_bytes());
+        out.extend((!(n as u16)).to_le_bytes());
+        out.extend(&rest[..n]);
+        rest = &rest[n..];
+        if last {
+            return out;
+        }
+    }
+}
+
+/// The fragment (without `#`) for `link`, whose text `packed` holds as raw deflate (RFC
+/// 1951), however it was compressed.
+pub fn encode_packed(link: &Link, packed: &[u8]) -> String {
     let mut out = String::from(PREFIX);
-    out.push_str(&b64::encode(&packed));
+    out.push_str(&b64::encode(packed));
     if let Some(step) = link.step {
         out.push_str(&format!("&step={step}"));
     }

@@ -3,9 +3,42 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::share;
 use crate::state::use_playground;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `CompressionStream` (web-sys has it only among its unstable APIs).
+    type CompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<CompressionStream, JsValue>;
+}
+
+/// `bytes` compressed as raw deflate by the browser (`CompressionStream("deflate-raw")`),
+/// or in stored blocks where it cannot ([`share::deflate_stored`]): either is a valid
+/// stream for [`share::decode`].
+async fn deflate_raw(bytes: &[u8]) -> Vec<u8> {
+    let compressed = async {
+        let stream = CompressionStream::new("deflate-raw").ok()?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+        // A `CompressionStream` is a readable and writable pair.
+        let out = blob
+            .stream()
+            .pipe_through(stream.unchecked_ref::<web_sys::ReadableWritablePair>());
+        let response = web_sys::Response::new_with_opt_readable_stream(Some(&out)).ok()?;
+        let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+        Some(js_sys::Uint8Array::new(&buffer).to_vec())
+    };
+    match compressed.await {
+        Some(packed) => packed,
+        None => share::deflate_stored(bytes),
+    }
+}
 
 /// Makes the link for the scenario as it is now, puts it in the address bar (without
 /// reloading) and returns it.
@@ -28,18 +61,19 @@ pub fn ShareButton() -> impl IntoView {
     let pg = use_playground();
     let copied = pg.share_copied;
     let share = move |_| {
-        let fragment = pg.share_fragment();
-        let Some(url) = make_link(&fragment) else {
-            return;
-        };
-        pg.share_url.set(Some(url.clone()));
-        copied.set(None);
-        if let Some(w) = web_sys::window() {
-            let promise = w.navigator().clipboard().write_text(&url);
-            spawn_local(async move {
-                copied.set(Some(JsFuture::from(promise).await.is_ok()));
-            });
-        }
+        let link = pg.share_link();
+        spawn_local(async move {
+            let packed = deflate_raw(link.source.as_bytes()).await;
+            let Some(url) = make_link(&share::encode_packed(&link, &packed)) else {
+                return;
+            };
+            pg.share_url.set(Some(url.clone()));
+            copied.set(None);
+            if let Some(w) = web_sys::window() {
+                let written = JsFuture::from(w.navigator().clipboard().write_text(&url)).await;
+                copied.set(Some(written.is_ok()));
+            }
+        });
     };
     view! {
         <button class="tool" on:click=share title="Put this scenario in a link and copy it">

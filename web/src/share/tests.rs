@@ -266,3 +266,26 @@ fn b64_agrees_with_the_base64_crate() {
         );
     }
 }
+
+/// What a browser without `CompressionStream` puts in a link: stored deflate blocks,
+/// which decode like compressed ones, at every size around a block's 65,535 bytes.
+#[test]
+fn stored_deflate_links_decode() {
+    for n in [0usize, 1, 100, 65_534, 65_535, 65_536, 140_000] {
+        let text: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let packed = deflate_stored(text.as_bytes());
+        let blocks = n.div_ceil(0xffff).max(1);
+        assert_eq!(
+            packed.len(),
+            n + 5 * blocks,
+            "{n}: 5 bytes of header a block"
+        );
+        let inflated = miniz_oxide::inflate::decompress_to_vec(&packed).expect("a valid stream");
+        assert_eq!(inflated, text.as_bytes());
+        let link = Link {
+            step: Some(3),
+            ..Link::new(text.clone())
+        };
+        assert_eq!(decode(&encode_packed(&link, &packed)), Ok(link));
+    }
+}
