@@ -135,13 +135,17 @@ impl Schedule {
 
     /// Every event to come, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Key, &Pending)> + '_ {
-        let mut live: Vec<Key> = self
+        // The heap's own sort (a slice sort would be code of its own): ascending by
+        // `Reverse`, so the latest first, taken from the back.
+        let live: Vec<Key> = self
             .heap
-            .iter()
-            .map(|Reverse(k)| *k)
+            .clone()
+            .into_sorted_vec()
+            .into_iter()
+            .rev()
+            .map(|Reverse(k)| k)
             .filter(|k| self.is_live(k))
             .collect();
-        live.sort_unstable();
         live.into_iter().map(|k| {
             let p = self.slots[k.2 as usize]
                 .pending

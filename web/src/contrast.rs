@@ -83,12 +83,14 @@ impl Contrast {
             Profile::Documented => line_up(&b, &a),
         };
         let me = crate::playground::other(other);
-        let marked = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.differs())
-            .filter_map(|(k, r)| r.side(me).map(|m| (m.id, k)))
-            .collect();
+        // (`extend`, which inserts, not `collect`, which sorts: a sort is code of its own.)
+        let mut marked = BTreeMap::new();
+        marked.extend(
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| r.differs())
+                .filter_map(|(k, r)| r.side(me).map(|m| (m.id, k))),
+        );
         Contrast {
             other,
             theirs,

@@ -181,12 +181,15 @@ pub struct WindowQueue {
 /// messages it does not post.
 pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     let sim = t.sim();
-    let fresh: BTreeSet<u64> = t
-        .current_entries()
-        .iter()
-        .flat_map(|e| e.posted())
-        .map(|m| m.id)
-        .collect();
+    // (Sets and maps here are filled by `extend`, which inserts: `collect` would sort
+    // first, and each sort is code of its own in the module.)
+    let mut fresh = BTreeSet::new();
+    fresh.extend(
+        t.current_entries()
+            .iter()
+            .flat_map(|e| e.posted())
+            .map(|m| m.id),
+    );
     let recent = t.recent(HISTORY_WINDOW);
     // Where, in the recent trace, each message still queued was posted, and where each
     // socket's selection was last cancelled: a `Change::Selection` to no events, which
@@ -196,11 +199,12 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     // PM_REMOVE) or all at once (DestroyWindow), and ids grow: a window's messages still
     // queued are those from its oldest queued one on. (A queue nobody reads can hold
     // millions: nothing here walks it.)
-    let first_queued: BTreeMap<wsasim::Hwnd, u64> = sim
-        .windows()
-        .iter()
-        .filter_map(|w| w.queue.front().map(|m| (w.hwnd, m.id)))
-        .collect();
+    let mut first_queued = BTreeMap::new();
+    first_queued.extend(
+        sim.windows()
+            .iter()
+            .filter_map(|w| w.queue.front().map(|m| (w.hwnd, m.id))),
+    );
     let is_queued = |m: &Message| {
         first_queued
             .get(&m.hwnd)
@@ -558,11 +562,13 @@ fn touched(c: &Change) -> Option<SocketHandle> {
 /// The sockets panel's model.
 pub fn sockets(t: &Timeline) -> SocketsView {
     let sim = t.sim();
-    let touched: BTreeSet<SocketHandle> = t
-        .current_entries()
-        .iter()
-        .flat_map(|e| e.changes.iter().filter_map(touched))
-        .collect();
+    // (`extend`, not `collect`: see `queues`.)
+    let mut changed = BTreeSet::new();
+    changed.extend(
+        t.current_entries()
+            .iter()
+            .flat_map(|e| e.changes.iter().filter_map(touched)),
+    );
     let sockets = sim
         .sockets()
         .map(|s| {
@@ -604,7 +610,7 @@ pub fn sockets(t: &Timeline) -> SocketsView {
                 status,
                 open,
                 error: s.error().map(|e| e.name().to_string()),
-                changed: touched.contains(&s.handle()),
+                changed: changed.contains(&s.handle()),
             }
         })
         .collect();

@@ -365,13 +365,14 @@ pub fn compare(real: &str, src: &str, profile: Profile) -> Result<Comparison, Co
             rule: None,
         });
     }
-    let mut windows: Vec<&str> = model_msgs
-        .iter()
-        .chain(&real_msgs)
-        .map(|m| m.window.as_str())
-        .collect();
-    windows.sort_unstable();
-    windows.dedup();
+    // In name order, once each (a set filled by inserting: a sort is code of its own).
+    let mut windows = alloc::collections::BTreeSet::new();
+    windows.extend(
+        model_msgs
+            .iter()
+            .chain(&real_msgs)
+            .map(|m| m.window.as_str()),
+    );
     for w in windows {
         let model: Vec<&Msg> = model_msgs
             .iter()

@@ -457,8 +457,11 @@ impl Writer {
                 .collect()
         };
         let _ = writeln!(c, "static const char SIM_VARKIND[NVAR + 1] = \"{kinds}\";");
-        let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        order.sort_by(|a, b| self.slots[*a].cmp(&self.slots[*b]));
+        // The slots in name order (names are unique). A map, not a sort: each sort is code
+        // of its own in the playground's module.
+        let mut by_name = alloc::collections::BTreeMap::new();
+        by_name.extend(self.slots.iter().enumerate().map(|(i, s)| (s, i)));
+        let order: Vec<usize> = by_name.into_values().collect();
         let order = if order.is_empty() {
             "0".to_string()
         } else {
