@@ -10,8 +10,6 @@
 //! sequence diagram read at most [`HISTORY_WINDOW`] entries before the cursor, so a step
 //! costs the same on entry 100 and on entry 100,000 of a run.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use wsasim::net::{SegmentHeader, SegmentKind, TcpFlags};
 use wsasim::select::{is_level_triggered, reenabling_call, reenabling_calls, ReenablingCall};
 use wsasim::socket::{Notify, Socket, SocketType};
@@ -181,15 +179,14 @@ pub struct WindowQueue {
 /// messages it does not post.
 pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     let sim = t.sim();
-    // (Sets and maps here are filled by `extend`, which inserts: `collect` would sort
-    // first, and each sort is code of its own in the module.)
-    let mut fresh = BTreeSet::new();
-    fresh.extend(
-        t.current_entries()
-            .iter()
-            .flat_map(|e| e.posted())
-            .map(|m| m.id),
-    );
+    // (Small sets and maps here are vectors: each `BTreeMap` type is code of its own in
+    // the module, and these hold a step's messages, the windows, the sockets.)
+    let fresh: Vec<u64> = t
+        .current_entries()
+        .iter()
+        .flat_map(|e| e.posted())
+        .map(|m| m.id)
+        .collect();
     let recent = t.recent(HISTORY_WINDOW);
     // Where, in the recent trace, each message still queued was posted, and where each
     // socket's selection was last cancelled: a `Change::Selection` to no events, which
@@ -199,32 +196,40 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
     // PM_REMOVE) or all at once (DestroyWindow), and ids grow: a window's messages still
     // queued are those from its oldest queued one on. (A queue nobody reads can hold
     // millions: nothing here walks it.)
-    let mut first_queued = BTreeMap::new();
-    first_queued.extend(
-        sim.windows()
-            .iter()
-            .filter_map(|w| w.queue.front().map(|m| (w.hwnd, m.id))),
-    );
+    let first_queued: Vec<(wsasim::Hwnd, u64)> = sim
+        .windows()
+        .iter()
+        .filter_map(|w| w.queue.front().map(|m| (w.hwnd, m.id)))
+        .collect();
     let is_queued = |m: &Message| {
         first_queued
-            .get(&m.hwnd)
-            .is_some_and(|first| m.id >= *first)
+            .iter()
+            .any(|&(w, first)| w == m.hwnd && m.id >= first)
     };
-    let mut posted_at: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
-    let mut cancelled_at: BTreeMap<SocketHandle, (usize, usize)> = BTreeMap::new();
+    // Posted in trace order, so by growing id: searched by halves.
+    let mut posted_at: Vec<(u64, (usize, usize))> = Vec::new();
+    // The last cancel of each socket.
+    let mut cancelled_at: Vec<(SocketHandle, (usize, usize))> = Vec::new();
     for e in &recent {
         for (k, c) in e.changes.iter().enumerate() {
             match c {
-                Change::Posted(m) if is_queued(m) => {
-                    posted_at.insert(m.id, (e.index, k));
-                }
+                Change::Posted(m) if is_queued(m) => posted_at.push((m.id, (e.index, k))),
                 Change::Selection { socket, events, .. } if events.is_empty() => {
-                    cancelled_at.insert(*socket, (e.index, k));
+                    match cancelled_at.iter_mut().find(|(s, _)| s == socket) {
+                        Some((_, at)) => *at = (e.index, k),
+                        None => cancelled_at.push((*socket, (e.index, k))),
+                    }
                 }
                 _ => {}
             }
         }
     }
+    let posted_at = |id: u64| {
+        posted_at
+            .binary_search_by_key(&id, |&(i, _)| i)
+            .ok()
+            .map(|k| posted_at[k].1)
+    };
     let cancelled_after = |m: &Message| -> bool {
         // The socket has no selection now (or is gone): every message still queued for it
         // was posted before the cancel, since a message needs a selection to be posted.
@@ -236,8 +241,9 @@ pub fn queues(t: &Timeline, c: Option<&Contrast>) -> Vec<WindowQueue> {
         // if it was posted before it, or before the recent trace began.
         now_unselected
             || cancelled_at
-                .get(&m.wparam)
-                .is_some_and(|cancel| posted_at.get(&m.id).is_none_or(|posted| posted < cancel))
+                .iter()
+                .find(|(s, _)| *s == m.wparam)
+                .is_some_and(|(_, cancel)| posted_at(m.id).is_none_or(|posted| posted < *cancel))
     };
     sim.windows()
         .iter()
@@ -562,13 +568,12 @@ fn touched(c: &Change) -> Option<SocketHandle> {
 /// The sockets panel's model.
 pub fn sockets(t: &Timeline) -> SocketsView {
     let sim = t.sim();
-    // (`extend`, not `collect`: see `queues`.)
-    let mut changed = BTreeSet::new();
-    changed.extend(
-        t.current_entries()
-            .iter()
-            .flat_map(|e| e.changes.iter().filter_map(touched)),
-    );
+    // (A vector, not a set: see `queues`.)
+    let changed: Vec<SocketHandle> = t
+        .current_entries()
+        .iter()
+        .flat_map(|e| e.changes.iter().filter_map(touched))
+        .collect();
     let sockets = sim
         .sockets()
         .map(|s| {
