@@ -457,11 +457,16 @@ impl Writer {
                 .collect()
         };
         let _ = writeln!(c, "static const char SIM_VARKIND[NVAR + 1] = \"{kinds}\";");
-        // The slots in name order (names are unique). A map, not a sort: each sort is code
-        // of its own in the playground's module.
-        let mut by_name = alloc::collections::BTreeMap::new();
-        by_name.extend(self.slots.iter().enumerate().map(|(i, s)| (s, i)));
-        let order: Vec<usize> = by_name.into_values().collect();
+        // The slots in name order: an insertion sort of a few names (the standard sorts
+        // are code of their own in the playground's module).
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        for i in 1..order.len() {
+            let mut j = i;
+            while j > 0 && self.slots[order[j - 1]] > self.slots[order[j]] {
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         let order = if order.is_empty() {
             "0".to_string()
         } else {
