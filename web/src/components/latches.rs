@@ -80,16 +80,19 @@ pub fn Latches() -> impl IntoView {
                         <tbody>
                             // Keyed by handle: a step that changes a latch draws that cell
                             // again, not the socket's whole row.
-                            <For
-                                each=move || rows.with(|rs| rs.iter().map(|r| r.socket).collect::<Vec<_>>())
-                                key=|socket| *socket
-                                let(socket)
-                            >
-                                <LatchRowView
-                                    socket
-                                    row=Memo::new(move |_| rows.with(|rs| rs.iter().find(|r| r.socket == socket).cloned()))
-                                />
-                            </For>
+                            {super::keyed(
+                                move || rows.with(|rs| rs.iter().map(|r| r.socket).collect::<Vec<_>>()),
+                                |socket: &u32| *socket,
+                                move |&socket: &u32| {
+                                    view! {
+                                        <LatchRowView
+                                            socket
+                                            row=Memo::new(move |_| rows.with(|rs| rs.iter().find(|r| r.socket == socket).cloned()))
+                                        />
+                                    }
+                                        .into_any()
+                                },
+                            )}
                         </tbody>
                     </table>
                 </div>

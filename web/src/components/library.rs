@@ -34,13 +34,11 @@ pub fn MyScenarios() -> impl IntoView {
                     <p class="panel-empty">"Nothing saved yet: edit the scenario to keep it here."</p>
                 </Show>
                 <ul class="library-list">
-                    <For
-                        each=entries
-                        key=|e: &Entry| (e.id, e.name.clone(), e.saved_at)
-                        let(e)
-                    >
-                        <EntryRow e renaming on_open=close />
-                    </For>
+                    {super::keyed(
+                        entries,
+                        |e: &Entry| (e.id, e.name.clone(), e.saved_at),
+                        move |e: &Entry| view! { <EntryRow e=e.clone() renaming on_open=close /> }.into_any(),
+                    )}
                 </ul>
             </div>
         </details>

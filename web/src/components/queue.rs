@@ -54,13 +54,16 @@ pub fn MessageQueue() -> impl IntoView {
                     }
                 }
             >
-                <For
-                    each=move || queues.get()
-                    key=|w: &WindowQueue| (w.hwnd.clone(), w.name.clone(), w.host.clone())
-                    let(w)
-                >
-                    <WindowQueueView hwnd=w.hwnd.clone() name=w.name.clone() host=w.host.clone() queues />
-                </For>
+                {super::keyed(
+                    move || queues.get(),
+                    |w: &WindowQueue| (w.hwnd.clone(), w.name.clone(), w.host.clone()),
+                    move |w: &WindowQueue| {
+                        view! {
+                            <WindowQueueView hwnd=w.hwnd.clone() name=w.name.clone() host=w.host.clone() queues />
+                        }
+                            .into_any()
+                    },
+                )}
             </Show>
             <p class="panel-foot legend">
                 <span class="swatch fresh"></span>"posted this step"
@@ -136,9 +139,11 @@ fn WindowQueueView(
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=messages key=|m: &MessageRow| m.clone() let(m)>
-                            <MessageRowView m />
-                        </For>
+                        {super::keyed(
+                            messages,
+                            |m: &MessageRow| m.clone(),
+                            |m: &MessageRow| view! { <MessageRowView m=m.clone() /> }.into_any(),
+                        )}
                     </tbody>
                 </table>
                 </div>

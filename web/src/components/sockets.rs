@@ -30,22 +30,38 @@ pub fn Sockets() -> impl IntoView {
                 </span>
             </div>
             <ul class="hosts" aria-label="Hosts and links">
-                <For each=move || model.with(|m| m.hosts.clone()) key=|h: &HostRow| h.clone() let(h)>
-                    <li class="host-chip" class:down=!h.net_up>
-                        <strong>{h.name}</strong>
-                        " "
-                        <code>{h.addrs}</code>
-                        {(!h.net_up).then(|| view! { <span class="down-tag">"network down"</span> })}
-                    </li>
-                </For>
-                <For each=move || model.with(|m| m.links.clone()) key=|l: &LinkRow| l.clone() let(l)>
-                    <li class="link-chip" class:cut=!l.up>
-                        {l.ends}
-                        " · "
-                        {l.latency}
-                        {(!l.up).then(|| view! { <span class="down-tag">"cut"</span> })}
-                    </li>
-                </For>
+                {super::keyed(
+                    move || model.with(|m| m.hosts.clone()),
+                    |h: &HostRow| h.clone(),
+                    |h: &HostRow| {
+                        let h = h.clone();
+                        view! {
+                            <li class="host-chip" class:down=!h.net_up>
+                                <strong>{h.name}</strong>
+                                " "
+                                <code>{h.addrs}</code>
+                                {(!h.net_up).then(|| view! { <span class="down-tag">"network down"</span> })}
+                            </li>
+                        }
+                            .into_any()
+                    },
+                )}
+                {super::keyed(
+                    move || model.with(|m| m.links.clone()),
+                    |l: &LinkRow| l.clone(),
+                    |l: &LinkRow| {
+                        let l = l.clone();
+                        view! {
+                            <li class="link-chip" class:cut=!l.up>
+                                {l.ends}
+                                " · "
+                                {l.latency}
+                                {(!l.up).then(|| view! { <span class="down-tag">"cut"</span> })}
+                            </li>
+                        }
+                            .into_any()
+                    },
+                )}
             </ul>
             <Show
                 when=move || model.with(|m| !m.sockets.is_empty())
@@ -68,18 +84,21 @@ pub fn Sockets() -> impl IntoView {
                         <tbody>
                             // Keyed by handle: a step that changes a socket updates its
                             // row's cells in place instead of drawing the row again.
-                            <For
-                                each=move || model.with(|m| m.sockets.iter().map(|s| s.socket).collect::<Vec<_>>())
-                                key=|socket| *socket
-                                let(socket)
-                            >
-                                <SocketRowView
-                                    socket
-                                    row=Memo::new(move |_| {
-                                        model.with(|m| m.sockets.iter().find(|s| s.socket == socket).cloned())
-                                    })
-                                />
-                            </For>
+                            {super::keyed(
+                                move || model.with(|m| m.sockets.iter().map(|s| s.socket).collect::<Vec<_>>()),
+                                |socket: &u32| *socket,
+                                move |&socket: &u32| {
+                                    view! {
+                                        <SocketRowView
+                                            socket
+                                            row=Memo::new(move |_| {
+                                                model.with(|m| m.sockets.iter().find(|s| s.socket == socket).cloned())
+                                            })
+                                        />
+                                    }
+                                        .into_any()
+                                },
+                            )}
                         </tbody>
                     </table>
                 </div>

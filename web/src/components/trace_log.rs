@@ -88,17 +88,15 @@ pub fn TraceLog() -> impl IntoView {
                     <ol class="trace-list" aria-label="Trace entries: one tab stop, arrow keys move between entries">
                         // Keyed by all a row shows but `current`, which each row follows
                         // itself: a step redraws only the entries it adds or removes.
-                        <For
-                            each=move || {
+                        {super::keyed(
+                            move || {
                                 model.with(|m| {
                                     m.rows.iter().map(|r| TraceRow { current: false, ..r.clone() }).collect::<Vec<_>>()
                                 })
-                            }
-                            key=|r: &TraceRow| r.clone()
-                            let(r)
-                        >
-                            <TraceRowView r stop current_first />
-                        </For>
+                            },
+                            |r: &TraceRow| r.clone(),
+                            move |r: &TraceRow| view! { <TraceRowView r=r.clone() stop current_first /> }.into_any(),
+                        )}
                     </ol>
                 </Show>
             </div>

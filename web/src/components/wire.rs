@@ -113,15 +113,18 @@ pub fn Wire() -> impl IntoView {
                     </p>
                 </Show>
                 <div class="wire-lifelines" style:width=move || format!("{}px", w())>
-                    <For
-                        each=move || model.with(|m| m.hosts.iter().cloned().enumerate().collect::<Vec<_>>())
-                        key=|h| h.clone()
-                        let((i, name))
-                    >
-                        <span class="lifeline-name" style:left=format!("{}px", x(i) - COL_W / 2) style:width=format!("{COL_W}px")>
-                            {name}
-                        </span>
-                    </For>
+                    {super::keyed(
+                        move || model.with(|m| m.hosts.iter().cloned().enumerate().collect::<Vec<_>>()),
+                        |h: &(usize, String)| h.clone(),
+                        |(i, name): &(usize, String)| {
+                            view! {
+                                <span class="lifeline-name" style:left=format!("{}px", x(*i) - COL_W / 2) style:width=format!("{COL_W}px")>
+                                    {name.clone()}
+                                </span>
+                            }
+                                .into_any()
+                        },
+                    )}
                 </div>
                 <div class="wire-scroll" node_ref=scroller>
                     <div class="wire-clip" style:width=move || px(w()) style:height=move || px(h())>
@@ -139,28 +142,36 @@ pub fn Wire() -> impl IntoView {
                                     <path d="M 0 0 L 10 5 L 0 10 z" class="wire-head"></path>
                                 </marker>
                             </defs>
-                            <For
-                                each=move || model.with(|m| m.times.iter().cloned().enumerate().collect::<Vec<_>>())
-                                key=|t| t.clone()
-                                let((row, at))
-                            >
-                                <text class="wire-time" x=(LEFT - 8).to_string() y=(y(row) + 4).to_string() text-anchor="end">{at}</text>
-                            </For>
-                            <For
-                                each=move || model.with(|m| (0..m.hosts.len()).collect::<Vec<_>>())
-                                key=|i| *i
-                                let(i)
-                            >
-                                <line class="lifeline" x1=x(i).to_string() x2=x(i).to_string() y1="0" y2=move || svg_h().to_string()></line>
-                            </For>
+                            {super::keyed(
+                                move || model.with(|m| m.times.iter().cloned().enumerate().collect::<Vec<_>>()),
+                                |t: &(usize, String)| t.clone(),
+                                |(row, at): &(usize, String)| {
+                                    view! {
+                                        <text class="wire-time" x=(LEFT - 8).to_string() y=(y(*row) + 4).to_string() text-anchor="end">{at.clone()}</text>
+                                    }
+                                        .into_any()
+                                },
+                            )}
+                            {super::keyed(
+                                move || model.with(|m| (0..m.hosts.len()).collect::<Vec<_>>()),
+                                |i: &usize| *i,
+                                move |&i: &usize| {
+                                    view! {
+                                        <line class="lifeline" x1=x(i).to_string() x2=x(i).to_string() y1="0" y2=move || svg_h().to_string()></line>
+                                    }
+                                        .into_any()
+                                },
+                            )}
                             {move || model.with(|m| m.now_row).map(|row| view! {
                                 <line class="wire-now" x1=(LEFT - 4).to_string() x2=w().to_string() y1=y(row).to_string() y2=y(row).to_string()>
                                     <title>"now"</title>
                                 </line>
                             })}
-                            <For each=move || model.get().arrows key=|a: &Arrow| a.clone() let(a)>
-                                <ArrowView a />
-                            </For>
+                            {super::keyed(
+                                move || model.get().arrows,
+                                |a: &Arrow| a.clone(),
+                                |a: &Arrow| view! { <ArrowView a=a.clone() /> }.into_any(),
+                            )}
                         </svg>
                     </div>
                 </div>
