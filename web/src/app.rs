@@ -435,7 +435,7 @@ pub fn App() -> impl IntoView {
         return view! {
             <div class="app embed">
                 <div class="embed-head">
-                    <h1 class="embed-title">{title}</h1>
+                    <h1 class="embed-title">{move || title()}</h1>
                     <a class="tool" href=format!("./{full}") target="_blank" rel="noopener">
                         "Open in wsasim ↗"
                     </a>

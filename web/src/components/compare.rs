@@ -246,8 +246,8 @@ pub fn CompareView() -> impl IntoView {
                         </button>
                     </div>
                     <h3 class="compare-sub">"Every message, side by side"</h3>
-                    {messages}
-                    {body}
+                    {move || messages()}
+                    {move || body()}
                     <RealRun text=real />
                 </section>
             }
@@ -321,7 +321,7 @@ fn RealRun(
             <label class="real-run-file">
                 "Load a file: " <input type="file" accept=".jsonl,.json,.txt,text/plain" on:change=load />
             </label>
-            {result}
+            {move || result()}
         </div>
     }
 }

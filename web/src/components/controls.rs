@@ -187,9 +187,9 @@ pub fn Controls() -> impl IntoView {
                 }
             >
                 "Step "
-                <strong>{cursor}</strong>
+                <strong>{move || cursor()}</strong>
                 " / "
-                {len}
+                {move || len()}
                 {move || {
                     skipped
                         .get()

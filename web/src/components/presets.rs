@@ -58,7 +58,7 @@ pub fn Presets() -> impl IntoView {
                 "Presets"
             </summary>
             <div class="preset-menu" role="group" aria-label="Preset scenarios">
-                {sections}
+                {move || sections()}
             </div>
         </details>
     }

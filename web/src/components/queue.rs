@@ -42,7 +42,7 @@ pub fn MessageQueue() -> impl IntoView {
         <section class="panel queue" aria-labelledby="queue-title">
             <div class="panel-head">
                 <h2 id="queue-title">"Message queues"</h2>
-                <span class="badge">{count}</span>
+                <span class="badge">{move || count()}</span>
             </div>
             <Show
                 when=move || queues.with(|q| !q.is_empty())
@@ -109,7 +109,7 @@ fn WindowQueueView(
                 <span class="window-name">{name}</span>
                 <code class="window-hwnd">{hwnd.clone()}</code>
                 <span class="muted">"on " {host}</span>
-                <span class="window-count muted">{status}</span>
+                <span class="window-count muted">{move || status()}</span>
             </div>
             <Show when=move || earlier() != 0>
                 <p class="earlier muted">

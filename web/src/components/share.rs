@@ -107,7 +107,7 @@ pub fn ShareBox() -> impl IntoView {
             };
             view! {
                 <div class="share-box" role="status" aria-live="polite">
-                    <span class="share-state">{state}</span>
+                    <span class="share-state">{move || state()}</span>
                     <label class="visually-hidden" for="share-url">"Share link"</label>
                     <input id="share-url" class="code-input" readonly prop:value=url.clone() />
                     <details class="embed-snippet">

@@ -44,7 +44,7 @@ pub fn Why() -> impl IntoView {
         <section class="panel why" aria-labelledby="why-title">
             <div class="panel-head">
                 <h2 id="why-title">"Why?"</h2>
-                <span class="badge">{source}</span>
+                <span class="badge">{move || source()}</span>
             </div>
             <div id="why-body" aria-live="polite">
                 {move || match model.get() {

@@ -95,7 +95,7 @@ pub fn Wire() -> impl IntoView {
         <section class="panel wire" aria-labelledby="wire-title">
             <div class="panel-head">
                 <h2 id="wire-title">"Segments on the wire"</h2>
-                <span class="badge">{summary}</span>
+                <span class="badge">{move || summary()}</span>
             </div>
             <Show
                 when=move || model.with(|m| !m.arrows.is_empty())
