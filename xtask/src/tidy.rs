@@ -245,3 +245,53 @@ fn core_modules_import_each_other_without_a_cycle() {
         }
     }
 }
+
+/// The code of a source file that ships: its lines before a trailing `#[cfg(test)]`
+/// module, or none for a test file.
+fn shipped_lines(file: &Path) -> Vec<(usize, String)> {
+    let name = file.file_name().unwrap_or_default();
+    if name == "tests.rs" || file.components().any(|c| c.as_os_str() == "tests") {
+        return Vec::new();
+    }
+    fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.trim() != "#[cfg(test)]")
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_playground_module_has_one_keyed_list_and_no_slice_sort() {
+    // Each `<For>` is its keyed diffing once more in the WebAssembly module, and each
+    // slice sort its sorting code (README, "Size": 15.8 and 9.4 KB gzip came out).
+    // Spelled in pieces so this file does not trip its own check.
+    let for_list = concat!("<", "For");
+    let sorts = [
+        concat!(".so", "rt("),
+        concat!(".so", "rt_by"),
+        concat!(".so", "rt_unstable"),
+    ];
+    let root = project_root();
+    let mut found = Vec::new();
+    for dir in ["core/src", "web/src"] {
+        for file in rust_files(&root.join(dir)) {
+            let keyed_home = file.ends_with("web/src/components/mod.rs");
+            for (n, line) in shipped_lines(&file) {
+                let code = line.split("//").next().unwrap_or("");
+                let bad = (code.contains(for_list) && !keyed_home)
+                    || sorts.iter().any(|s| code.contains(s));
+                if bad {
+                    found.push(format!("{}:{n}: {}", relative(&file), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use `components::keyed` for a keyed list, and for order a map filled by `extend`, \
+         the heap's `into_sorted_vec` or an insertion sort of a short list:\n  {}",
+        found.join("\n  ")
+    );
+}
