@@ -59,7 +59,7 @@ pub fn Latches() -> impl IntoView {
                 <h2 id="latches-title">"Re-enable latches"</h2>
                 <span class="badge">{move || format!("{} sockets", rows.with(Vec::len))}</span>
             </div>
-            <Show
+            <super::When
                 when=move || rows.with(|r| !r.is_empty())
                 fallback=|| {
                     view! {
@@ -96,7 +96,7 @@ pub fn Latches() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-            </Show>
+            </super::When>
             <p class="panel-foot legend">
                 <span class="legend-item">
                     <span class="cell-sample armed">"armed"</span>

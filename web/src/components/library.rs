@@ -30,9 +30,9 @@ pub fn MyScenarios() -> impl IntoView {
                 <p class="muted library-help">
                     "Your scenarios, saved in this browser as you type. Presets and links open as new ones."
                 </p>
-                <Show when=move || pg.library.with(|l| l.entries.is_empty())>
+                <super::When when=move || pg.library.with(|l| l.entries.is_empty())>
                     <p class="panel-empty">"Nothing saved yet: edit the scenario to keep it here."</p>
-                </Show>
+                </super::When>
                 <ul class="library-list">
                     {super::keyed(
                         entries,
@@ -87,7 +87,7 @@ fn EntryRow(
             data-id=id.to_string()
             aria-current=move || current().then_some("true")
         >
-            <Show
+            <super::When
                 when=move || renaming.get() == Some(id)
                 fallback=move || {
                     let shown = shown.clone();
@@ -132,7 +132,7 @@ fn EntryRow(
                         }
                     }
                 />
-            </Show>
+            </super::When>
             <span class="entry-actions">
                 <button
                     class="tool small"

@@ -128,3 +128,37 @@ impl Hasher for Fnv {
         }
     }
 }
+
+/// Leptos' `<Show>` with one body for every use: `<Show>` is generic over its condition
+/// and its children, and each use was its memo, its closure and its branch switching
+/// once more in the module. The children are drawn while `when` holds (a memo: not again
+/// while it stays true), else the fallback.
+#[component]
+pub fn When(
+    /// The condition.
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    /// What shows while it holds.
+    children: ChildrenFn,
+    /// What shows while it does not (nothing by default).
+    #[prop(optional, into)]
+    fallback: ViewFn,
+) -> impl IntoView {
+    when_view(Arc::new(when), children, fallback)
+}
+
+/// [`When`]'s body, not generic.
+fn when_view(
+    when: Arc<dyn Fn() -> bool + Send + Sync>,
+    children: ChildrenFn,
+    fallback: ViewFn,
+) -> AnyView {
+    let shown = Memo::new(move |_| when());
+    (move || {
+        if shown.get() {
+            children()
+        } else {
+            fallback.run()
+        }
+    })
+    .into_any()
+}

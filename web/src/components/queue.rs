@@ -44,7 +44,7 @@ pub fn MessageQueue() -> impl IntoView {
                 <h2 id="queue-title">"Message queues"</h2>
                 <span class="badge">{move || count()}</span>
             </div>
-            <Show
+            <super::When
                 when=move || queues.with(|q| !q.is_empty())
                 fallback=|| {
                     view! {
@@ -64,7 +64,7 @@ pub fn MessageQueue() -> impl IntoView {
                             .into_any()
                     },
                 )}
-            </Show>
+            </super::When>
             <p class="panel-foot legend">
                 <span class="swatch fresh"></span>"posted this step"
                 <span class="swatch consumed"></span>"taken (GetMessage)"
@@ -111,12 +111,12 @@ fn WindowQueueView(
                 <span class="muted">"on " {host}</span>
                 <span class="window-count muted">{move || status()}</span>
             </div>
-            <Show when=move || earlier() != 0>
+            <super::When when=move || earlier() != 0>
                 <p class="earlier muted">
                     {move || format!("… {} earlier message(s) taken", earlier())}
                 </p>
-            </Show>
-            <Show
+            </super::When>
+            <super::When
                 when=move || mine.with(|w| w.as_ref().is_some_and(|w| !w.messages.is_empty()))
                 fallback=|| {
                     view! {
@@ -147,12 +147,12 @@ fn WindowQueueView(
                     </tbody>
                 </table>
                 </div>
-                <Show when=move || later() != 0>
+                <super::When when=move || later() != 0>
                     <p class="later muted" data-testid="later-queued">
                         {move || format!("… and {} more queued", later())}
                     </p>
-                </Show>
-            </Show>
+                </super::When>
+            </super::When>
         </div>
     }
 }

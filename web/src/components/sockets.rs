@@ -63,7 +63,7 @@ pub fn Sockets() -> impl IntoView {
                     },
                 )}
             </ul>
-            <Show
+            <super::When
                 when=move || model.with(|m| !m.sockets.is_empty())
                 fallback=|| view! { <p class="panel-empty">"No sockets yet."</p> }
             >
@@ -102,7 +102,7 @@ pub fn Sockets() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-            </Show>
+            </super::When>
         </section>
     }
 }

@@ -76,12 +76,12 @@ pub fn TraceLog() -> impl IntoView {
                 </span>
             </div>
             <div class="trace-scroll" node_ref=scroller>
-                <Show when=move || model.with(|m| m.earlier > 0)>
+                <super::When when=move || model.with(|m| m.earlier > 0)>
                     <p class="earlier muted">
                         {move || model.with(|m| format!("… {} earlier entries (move the slider back to see them)", m.earlier))}
                     </p>
-                </Show>
-                <Show
+                </super::When>
+                <super::When
                     when=move || model.with(|m| !m.rows.is_empty())
                     fallback=|| view! { <p class="panel-empty">"Nothing has happened yet: step forward."</p> }
                 >
@@ -98,7 +98,7 @@ pub fn TraceLog() -> impl IntoView {
                             move |r: &TraceRow| view! { <TraceRowView r=r.clone() stop current_first /> }.into_any(),
                         )}
                     </ol>
-                </Show>
+                </super::When>
             </div>
         </section>
     }

@@ -97,7 +97,7 @@ pub fn Wire() -> impl IntoView {
                 <h2 id="wire-title">"Segments on the wire"</h2>
                 <span class="badge">{move || summary()}</span>
             </div>
-            <Show
+            <super::When
                 when=move || model.with(|m| !m.arrows.is_empty())
                 fallback=|| {
                     view! {
@@ -107,11 +107,11 @@ pub fn Wire() -> impl IntoView {
                     }
                 }
             >
-                <Show when=move || model.with(|m| m.earlier > 0)>
+                <super::When when=move || model.with(|m| m.earlier > 0)>
                     <p class="earlier muted">
                         {move || model.with(|m| format!("… {} earlier segment(s) not drawn", m.earlier))}
                     </p>
-                </Show>
+                </super::When>
                 <div class="wire-lifelines" style:width=move || format!("{}px", w())>
                     {super::keyed(
                         move || model.with(|m| m.hosts.iter().cloned().enumerate().collect::<Vec<_>>()),
@@ -181,7 +181,7 @@ pub fn Wire() -> impl IntoView {
                     <span class="wire-key dropped">"✕"</span>"lost"
                     <span class="muted">"one row per instant; the dashed line is now"</span>
                 </p>
-            </Show>
+            </super::When>
         </section>
     }
 }
