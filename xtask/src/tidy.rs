@@ -263,7 +263,7 @@ fn shipped_lines(file: &Path) -> Vec<(usize, String)> {
 }
 
 #[test]
-fn the_playground_module_has_one_keyed_list_and_no_slice_sort() {
+fn the_playground_module_holds_each_generic_list_show_and_sort_once() {
     // Each `<For>` is its keyed diffing once more in the WebAssembly module, each `<Show>`
     // its memo and branch switching, and each slice sort its sorting code (README,
     // "Size": 15.8, 3.4 and 9.4 KB gzip came out).
