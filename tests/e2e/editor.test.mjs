@@ -142,12 +142,8 @@ test('a long script still gets its comparison with the other profile, after the 
   await page.close();
 });
 
-// After an edit the view stays at its step. When that step lies beyond the first piece of
-// the new run, the page keeps the run before the edit until the new one reaches it, so
-// the step counter never shows another step on the way.
-// While the mended script's run catches up with the step kept, the note under the editor
-// says so; it never says "the script has errors" with no error listed.
-test('mending a broken script far into a long run says the new run is on its way', { timeout: 300_000 }, async () => {
+// A 60,000-step run at its last step, its editor not focused.
+const openFarRun = async () => {
   const { page, problems } = await openFresh(site);
   const editor = page.locator('#scenario-editor');
   await editor.evaluate((ta, t) => {
@@ -161,6 +157,13 @@ test('mending a broken script far into a long run says the new run is on its way
   }, null, { timeout: 120_000 });
   await editor.evaluate((ta) => ta.blur());
   await page.keyboard.press('End');
+  return { page, problems, editor };
+};
+
+// While the mended script's run catches up with the step kept, the note under the editor
+// says so; it never says "the script has errors" with no error listed.
+test('mending a broken script far into a long run says the new run is on its way', { timeout: 300_000 }, async () => {
+  const { page, problems, editor } = await openFarRun();
   const bad = 'a:send(C,';
   await editor.evaluate((ta, bad) => {
     ta.focus();
@@ -205,26 +208,17 @@ test('mending a broken script far into a long run says the new run is on its way
   await page.close();
 });
 
+// After an edit the view stays at its step. When that step lies beyond the first piece of
+// the new run, the page keeps the run before the edit until the new one reaches it, so
+// the step counter never shows another step on the way.
 test('an edit far into a long run keeps the step on screen throughout', { timeout: 300_000 }, async () => {
-  const { page, problems } = await openFresh(site);
-  const editor = page.locator('#scenario-editor');
-  await editor.evaluate((ta, t) => {
-    ta.focus();
-    ta.value = t;
-    ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-  }, 'title "far"\n' + PING_HEADER + PING_BLOCK.repeat(12_000));
+  const { page, problems, editor } = await openFarRun();
   const steps = () =>
     page.evaluate(() => {
       const c = document.querySelector('[data-testid=step-counter]');
       const m = c.textContent.replace(/\s+/g, ' ').match(/Step (\d+) \/ (\d+)/);
       return { at: Number(m?.[1]), of: Number(m?.[2]), running: !!c.querySelector('.running') };
     });
-  await page.waitForFunction(() => {
-    const c = document.querySelector('[data-testid=step-counter]');
-    return / \/ \d{5}/.test(c?.textContent ?? '') && !c.querySelector('.running');
-  }, null, { timeout: 120_000 });
-  await editor.evaluate((ta) => ta.blur());
-  await page.keyboard.press('End');
   const before = await steps();
   assert.ok(before.at === before.of && before.of > 50_000, JSON.stringify(before));
   // Every step number the counter shows from the edit on.
