@@ -108,6 +108,7 @@ where
             })
             .collect()
     };
+    // (Each list's items are its own `T`: the `None` arm is never taken.)
     let row = move |item: &(dyn Any + Send + Sync)| match item.downcast_ref::<T>() {
         Some(item) => row(item),
         None => ().into_any(),
