@@ -23,7 +23,10 @@
 //!   entry's text. It is still checked for form, then ignored: it cannot be compared with
 //!   a digest of typed fields, and comparing would call every old link's trace different.
 //!
-//! Plain Rust, tested natively: the component only reads and writes `location.hash`.
+//! Plain Rust, tested natively. The component reads and writes `location.hash`, and
+//! compresses a new link's text with the browser's `CompressionStream` (or
+//! [`deflate_stored`] without it) before [`encode_packed`]; [`encode`] compresses here,
+//! for native callers.
 
 use core::fmt;
 use wsasim::Profile;

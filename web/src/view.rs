@@ -63,9 +63,10 @@ fn socket_label(t: &Timeline, s: SocketHandle) -> String {
 /// One message in a window's queue panel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MessageRow {
-    /// `Message::id`, unique in the run. (The row's key in its keyed list is the whole row: a row
-    /// is drawn once, so one that shows anything else, such as the badge that comes
-    /// with the other profile's run or another run's message of the same id, is new.)
+    /// `Message::id`, unique in the run. (The row's key in its keyed list is the whole
+    /// row: a row is drawn once, so one that shows anything else, such as the badge that
+    /// comes with the other profile's run or another run's message of the same id, is
+    /// new.)
     pub id: u64,
     /// `hWnd`, `0x00010010`.
     pub hwnd: String,
@@ -1280,8 +1281,9 @@ pub fn why(
 /// One trace entry in the log.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TraceRow {
-    /// The entry's index. (The row's key in its keyed list is the whole row but [`current`](Self::current),
-    /// as for [`MessageRow`]: an edited script's entry of the same index is a new row.)
+    /// The entry's index. (The row's key in its keyed list is the whole row but
+    /// [`current`](Self::current), as for [`MessageRow`]: an edited script's entry of the
+    /// same index is a new row.)
     pub index: usize,
     /// The step that added it (from 1, as the step counter counts).
     pub step: usize,

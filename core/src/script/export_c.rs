@@ -457,15 +457,12 @@ impl Writer {
                 .collect()
         };
         let _ = writeln!(c, "static const char SIM_VARKIND[NVAR + 1] = \"{kinds}\";");
-        // The slots in name order: an insertion sort of a few names (the standard sorts
-        // are code of their own in the playground's module).
-        let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        for i in 1..order.len() {
-            let mut j = i;
-            while j > 0 && self.slots[order[j - 1]] > self.slots[order[j]] {
-                order.swap(j - 1, j);
-                j -= 1;
-            }
+        // The slots in name order, each inserted at its place (a slice sort would be code
+        // of its own in the playground's module; there are a few names).
+        let mut order: Vec<usize> = Vec::with_capacity(self.slots.len());
+        for i in 0..self.slots.len() {
+            let at = order.partition_point(|&j| self.slots[j] <= self.slots[i]);
+            order.insert(at, i);
         }
         let order = if order.is_empty() {
             "0".to_string()
